@@ -1,0 +1,166 @@
+/**
+ * Agent profiles: which executable each agent is, how the prompt and model reach it, and whether it is
+ * installed on this machine.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AgentId, AgentProfileDto } from '../../src-shared/dto.js';
+import { err, ok, type Result } from '../../src-shared/result.js';
+import { splitCommandLine } from './command-line.js';
+
+/** What a backend needs to start an agent. */
+export interface AgentLaunch {
+  /** argv; argv[0] is looked up on PATH by the backend. */
+  command: string[];
+  /** Text typed into the terminal once it is up (the shell profile's command line, aider's prompt). */
+  initialInput: string | null;
+}
+
+export interface LaunchRequest {
+  prompt: string;
+  model: string | null;
+  /** The custom profile's template. */
+  template: string | null;
+  /** The user's login shell, for the shell profile. */
+  shell: string;
+}
+
+interface Profile {
+  id: AgentId;
+  name: string;
+  description: string;
+  executable: string | null;
+  installHint: string | null;
+  supportsModel: boolean;
+  build(req: LaunchRequest): Result<AgentLaunch>;
+}
+
+const withPrompt = (args: string[], prompt: string) => (prompt.trim().length > 0 ? [...args, prompt] : args);
+const withModel = (flag: string, model: string | null) => (model ? [flag, model] : []);
+const typed = (prompt: string) => (prompt.trim().length > 0 ? `${prompt}\r` : null);
+
+const PROFILES: readonly Profile[] = [
+  {
+    id: 'shell',
+    name: 'Shell',
+    description: 'An interactive shell; the prompt is a command line run in it, and the shell stays open.',
+    executable: null,
+    installHint: null,
+    supportsModel: false,
+    build: (req) => ok({ command: [req.shell, '-i'], initialInput: typed(req.prompt) }),
+  },
+  {
+    id: 'claude-code',
+    name: 'Claude Code',
+    description: "Anthropic's coding agent CLI.",
+    executable: 'claude',
+    installHint: 'npm install -g @anthropic-ai/claude-code',
+    supportsModel: true,
+    build: (req) => ok({ command: withPrompt(['claude', ...withModel('--model', req.model)], req.prompt), initialInput: null }),
+  },
+  {
+    id: 'codex',
+    name: 'Codex',
+    description: "OpenAI's coding agent CLI.",
+    executable: 'codex',
+    installHint: 'npm install -g @openai/codex',
+    supportsModel: true,
+    build: (req) => ok({ command: withPrompt(['codex', ...withModel('--model', req.model)], req.prompt), initialInput: null }),
+  },
+  {
+    id: 'gemini',
+    name: 'Gemini CLI',
+    description: "Google's Gemini coding agent CLI.",
+    executable: 'gemini',
+    installHint: 'npm install -g @google/gemini-cli',
+    supportsModel: true,
+    build: (req) => {
+      const base = ['gemini', ...withModel('--model', req.model)];
+      return ok({ command: req.prompt.trim() ? [...base, '--prompt-interactive', req.prompt] : base, initialInput: null });
+    },
+  },
+  {
+    id: 'aider',
+    name: 'aider',
+    description: 'AI pair programming in the terminal.',
+    executable: 'aider',
+    installHint: 'pipx install aider-chat',
+    supportsModel: true,
+    build: (req) => ok({ command: ['aider', ...withModel('--model', req.model)], initialInput: typed(req.prompt) }),
+  },
+  {
+    id: 'custom',
+    name: 'Custom command',
+    description: 'Any command; {prompt} and {model} in the template are replaced, one argument each.',
+    executable: null,
+    installHint: null,
+    supportsModel: true,
+    build: (req) => {
+      if (!req.template) return err('bad_request', 'the custom agent needs a command template (e.g. "my-agent --model {model} {prompt}")');
+      const parts = splitCommandLine(req.template);
+      if (!parts.ok) return parts;
+      if (parts.value.length === 0) return err('bad_request', 'the command template is empty');
+      const command = parts.value.map((p) => p.replaceAll('{prompt}', req.prompt).replaceAll('{model}', req.model ?? ''));
+      return ok({ command, initialInput: null });
+    },
+  },
+];
+
+/** Finds `name` on PATH (or checks it when it contains a slash). */
+export function findExecutable(name: string, envPath = process.env.PATH ?? ''): string | null {
+  const candidates = name.includes('/') ? [name] : envPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
+  for (const file of candidates) {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** The user's shell: $SHELL when it exists, else bash, else sh. */
+export function defaultShell(env: NodeJS.ProcessEnv = process.env): string {
+  for (const candidate of [env.SHELL, 'bash', 'sh']) {
+    if (candidate && findExecutable(candidate, env.PATH)) return candidate;
+  }
+  return '/bin/sh';
+}
+
+/** Agent profiles with availability checked against PATH. */
+export class AgentCatalog {
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  list(): AgentProfileDto[] {
+    return PROFILES.map((p) => this.describe(p));
+  }
+
+  /** Builds the launch for `id`, or says why the agent can't run here. */
+  launch(id: AgentId, req: Omit<LaunchRequest, 'shell'>): Result<AgentLaunch> {
+    const profile = PROFILES.find((p) => p.id === id);
+    if (!profile) return err('bad_request', `unknown agent "${id}"`);
+    const dto = this.describe(profile);
+    if (!dto.available) return err('agent_unavailable', `${dto.name} is unavailable: ${dto.reason}`);
+    const built = profile.build({ ...req, shell: defaultShell(this.env) });
+    if (!built.ok) return built;
+    const exe = built.value.command[0]!;
+    if (id === 'custom' && !findExecutable(exe, this.env.PATH)) {
+      return err('agent_unavailable', `the custom command "${exe}" was not found on PATH`);
+    }
+    return built;
+  }
+
+  private describe(p: Profile): AgentProfileDto {
+    const found = p.executable ? findExecutable(p.executable, this.env.PATH) : 'n/a';
+    return {
+      id: p.id,
+      name: p.name,
+      description: p.description,
+      executable: p.executable,
+      available: found !== null,
+      reason: found === null ? `${p.executable} was not found on PATH (install: ${p.installHint})` : null,
+      supportsModel: p.supportsModel,
+    };
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The backend interface: what every place a session can run (local pty, tmux, bubblewrap, Docker,
+ * Kubernetes) provides. Narrow on purpose; capabilities say what a backend can and can't do.
+ */
+import type { BackendCapabilities, BackendId } from '../../src-shared/dto.js';
+import type { Disposable, Event } from '../../src-shared/lifecycle.js';
+import type { Result } from '../../src-shared/result.js';
+
+/** Environment variable carrying the session id into every process a backend starts (its label). */
+export const SESSION_LABEL_ENV = 'BERTH_SESSION_ID';
+
+/** What a backend needs to start a session's agent. */
+export interface StartSpec {
+  sessionId: string;
+  sessionName: string;
+  /** The session's worktree; the agent's working directory. */
+  cwd: string;
+  command: string[];
+  /** Extra environment on top of the backend's base environment. */
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+}
+
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: number | null;
+  /** Why it ended, in words, when not a plain exit. */
+  reason: string | null;
+}
+
+/**
+ * A running agent's terminal: the stream the session service attaches clients to.
+ *
+ * Output strings are whole UTF-16 (decoded with a streaming decoder), never split inside a character.
+ */
+export interface ITerminalProcess extends Disposable {
+  readonly pid: number | null;
+  readonly onDidOutput: Event<string>;
+  readonly onDidExit: Event<ExitInfo>;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  /** Stop reading output (flow control); the agent blocks on a full pty. */
+  pause(): void;
+  resume(): void;
+  signal(signal: NodeJS.Signals): void;
+  /** Ends the agent: a polite signal, then force after a grace period. Resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/** A Berth-labelled instance a backend can see, for the reconciler. */
+export interface InstanceInfo {
+  sessionId: string;
+  alive: boolean;
+}
+
+export interface IBackend {
+  readonly id: BackendId;
+  readonly name: string;
+  readonly description: string;
+  readonly capabilities: BackendCapabilities;
+  /** Whether the backend can start sessions now; the error says why not and how to fix it. */
+  probe(): Promise<Result<void>>;
+  start(spec: StartSpec): Promise<Result<ITerminalProcess>>;
+  /**
+   * Finds what is left of sessions the store believes are live (after a restart).
+   * `known` carries what was recorded at start (e.g. a pid).
+   */
+  inspect(known: { sessionId: string; pid: number | null }): Promise<InstanceInfo>;
+  /** Re-attaches to a surviving instance, for backends that persist across restarts. */
+  adopt?(known: { sessionId: string; pid: number | null }): Promise<Result<ITerminalProcess>>;
+  /** Ends a surviving instance that can't be adopted. */
+  reclaim(known: { sessionId: string; pid: number | null }): Promise<void>;
+}

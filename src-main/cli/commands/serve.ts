@@ -1,0 +1,107 @@
+/**
+ * `berth serve`: runs the orchestrator in this process (headless mode) until SIGINT or SIGTERM.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError, type Command } from 'commander';
+import { defineAction, type RunState } from '../command-kit.js';
+import { CliError, EXIT_ERROR, EXIT_OK, UsageError } from '../context.js';
+
+/** Default port of `berth serve`. */
+export const DEFAULT_PORT = 7717;
+/** Highest TCP port. */
+const MAX_PORT = 65_535;
+/** The only address served: the API is guarded for loopback use; reach it remotely through an SSH tunnel. */
+const LOOPBACK_HOST = '127.0.0.1';
+/** How many folders up from this module to look for the renderer bundle (out/main[/chunks] → out/renderer). */
+const RENDERER_SEARCH_DEPTH = 4;
+
+interface ServeOptions {
+  port: number;
+  host: string;
+}
+
+/** Parses `--port`: an integer 0..65535 (0 picks any free port). */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isInteger(port) || port > MAX_PORT) {
+    throw new InvalidArgumentError(`expected a port number from 0 to ${MAX_PORT}`);
+  }
+  return port;
+}
+
+/**
+ * Where the built renderer is: `out/renderer` next to the built CLI (`out/main/cli.js`), or under the
+ * package root when running from source. Undefined when it has not been built.
+ */
+export function findRendererDir(start = path.dirname(fileURLToPath(import.meta.url))): string | undefined {
+  let dir = start;
+  for (let i = 0; i < RENDERER_SEARCH_DEPTH; i++) {
+    for (const candidate of [path.join(dir, 'renderer'), path.join(dir, 'out', 'renderer')]) {
+      if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+    }
+    dir = path.dirname(dir);
+  }
+  return undefined;
+}
+
+/** Registers `serve` on `program`. */
+export function registerServeCommand(program: Command, state: RunState): void {
+  defineAction<ServeOptions>(
+    program
+      .command('serve')
+      .description('run the orchestrator headless and serve the web UI and the API')
+      .option('--port <n>', 'port to listen on (0 = any free port)', parsePort, DEFAULT_PORT)
+      .option('--host <address>', 'address to listen on (loopback only)', LOOPBACK_HOST),
+    state,
+    async (ctx, _args, opts) => {
+      if (opts.host !== LOOPBACK_HOST && opts.host !== 'localhost') {
+        throw new UsageError(`berth serve listens on ${LOOPBACK_HOST} only; reach it from another machine through an SSH tunnel`);
+      }
+      const dataDir = ctx.dataDir;
+      // Loaded on demand, so the other commands never load the orchestrator and its native modules.
+      const { startOrchestrator } = await import('../../orchestrator/index.js');
+      let started: Awaited<ReturnType<typeof startOrchestrator>>;
+      try {
+        started = await startOrchestrator({ dataDir, mode: 'headless', port: opts.port, rendererDir: findRendererDir() });
+      } catch (e) {
+        throw new CliError(describeStartError(e, opts.port));
+      }
+      if (!started.ok) throw new CliError(started.error.message, EXIT_ERROR, started.error.code);
+      const server = started.value;
+      ctx.out(`Berth is serving headless at ${server.url} — open ${server.loginUrl()} in a browser (one-time login link)`);
+      ctx.out(`Data dir: ${dataDir}`);
+
+      await waitForShutdownSignal();
+      try {
+        await server.close();
+      } catch (e) {
+        throw new CliError(`shutting down failed: ${(e as Error).message}`);
+      }
+      return EXIT_OK;
+    },
+  );
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one while shutting down exits at once. */
+function waitForShutdownSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      const force = () => process.exit(EXIT_ERROR);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function describeStartError(e: unknown, port: number): string {
+  const error = e as NodeJS.ErrnoException;
+  if (error?.code === 'EADDRINUSE') return `port ${port} is already in use; choose another with --port (0 picks a free one)`;
+  return `the orchestrator failed to start: ${error?.message ?? String(e)}`;
+}

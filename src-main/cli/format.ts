@@ -1,0 +1,114 @@
+/**
+ * Human-readable output of the CLI: the session table, ages, and the `status` report.
+ */
+import type { SessionDto, SessionEventDto } from '../../src-shared/dto.js';
+
+const MS_PER_SECOND = 1000;
+const SECONDS_PER_MINUTE = 60;
+const MINUTES_PER_HOUR = 60;
+const HOURS_PER_DAY = 24;
+/** Spaces between table columns. */
+const COLUMN_GAP = '  ';
+/** Placeholder for an absent value. */
+const NONE = '-';
+
+/** A compact age: `42s`, `5m`, `3h`, `2d`. */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / MS_PER_SECOND));
+  if (seconds < SECONDS_PER_MINUTE) return `${seconds}s`;
+  const minutes = Math.floor(seconds / SECONDS_PER_MINUTE);
+  if (minutes < MINUTES_PER_HOUR) return `${minutes}m`;
+  const hours = Math.floor(minutes / MINUTES_PER_HOUR);
+  if (hours < HOURS_PER_DAY) return `${hours}h`;
+  return `${Math.floor(hours / HOURS_PER_DAY)}d`;
+}
+
+/** Left-aligned columns separated by two spaces; trailing spaces trimmed. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join(COLUMN_GAP)
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+/** The `berth list` table. */
+export function formatSessionTable(sessions: readonly SessionDto[], now = Date.now()): string {
+  const rows = sessions.map((s) => [
+    s.name,
+    s.archived ? `${s.state} (archived)` : s.state,
+    s.agent,
+    s.backend,
+    s.branch,
+    formatAge(now - s.createdAt),
+  ]);
+  return formatTable(['NAME', 'STATE', 'AGENT', 'BACKEND', 'BRANCH', 'AGE'], rows);
+}
+
+/** A duration in milliseconds, or `-` when the phase never ran. */
+export function formatMs(ms: number | null): string {
+  return ms === null ? NONE : `${Math.round(ms)} ms`;
+}
+
+/** `2024-05-01 12:34:56` in local time, plus a relative age. */
+export function formatTime(at: number, now = Date.now()): string {
+  const d = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${stamp} (${formatAge(now - at)} ago)`;
+}
+
+/** The state with its exit code and reason, e.g. `exited (code 0)` or `failed: spawn bash ENOENT`. */
+export function describeState(s: SessionDto): string {
+  const parts: string[] = [s.state];
+  if (s.exitCode !== null) parts.push(`(exit code ${s.exitCode})`);
+  let text = parts.join(' ');
+  if (s.reason) text += `: ${s.reason}`;
+  if (s.archived) text += ' [archived]';
+  return text;
+}
+
+/** Quotes argv elements that need it, for display only. */
+export function formatCommand(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+/** The `berth status` report: fields, phase timings, then the state transitions. */
+export function formatStatus(s: SessionDto, events: readonly SessionEventDto[], now = Date.now()): string {
+  const fields: [string, string][] = [
+    ['name', s.name],
+    ['id', s.id],
+    ['state', s.state],
+    ['archived', s.archived ? 'yes' : 'no'],
+    ['exit code', s.exitCode === null ? NONE : String(s.exitCode)],
+    ['reason', s.reason ?? NONE],
+    ['agent', s.model ? `${s.agent} (model ${s.model})` : s.agent],
+    ['backend', s.backend],
+    ['repo', s.repoPath],
+    ['branch', `${s.branch} (from ${s.baseBranch})`],
+    ['worktree', s.worktreePath],
+    ['prompt', s.prompt === '' ? NONE : s.prompt],
+    ['command', s.command.length > 0 ? formatCommand(s.command) : NONE],
+    ['pid', s.pid === null ? NONE : String(s.pid)],
+    ['size', `${s.cols}x${s.rows}`],
+    ['created', formatTime(s.createdAt, now)],
+    ['updated', formatTime(s.updatedAt, now)],
+    [
+      'phases',
+      `worktree ${formatMs(s.phases.worktreeMs)}, start ${formatMs(s.phases.startMs)}, first output ${formatMs(s.phases.firstOutputMs)}`,
+    ],
+  ];
+  const width = Math.max(...fields.map(([k]) => k.length)) + 1;
+  const lines = fields.map(([k, v]) => `${`${k}:`.padEnd(width)} ${v}`);
+  lines.push('', 'events:');
+  if (events.length === 0) lines.push('  (none)');
+  const eventRows = events.map((e) => [formatTime(e.at, now), `${e.from ?? NONE} -> ${e.to}`, e.detail ?? '']);
+  if (eventRows.length > 0) {
+    lines.push(
+      ...formatTable(['  AT', 'TRANSITION', 'DETAIL'], eventRows.map(([at, tr, d]) => [`  ${at}`, tr ?? '', d ?? ''])).split('\n'),
+    );
+  }
+  return lines.join('\n');
+}

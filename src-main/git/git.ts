@@ -1,0 +1,119 @@
+/**
+ * Git plumbing for sessions: inspect repositories, add and remove worktrees.
+ *
+ * Git runs with `execFile` (no shell), a timeout, hooks and fsmonitor disabled, so a repository's own
+ * configuration cannot run code on Berth's behalf.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { err, ok, type Result } from '../../src-shared/result.js';
+import type { RepoInfoDto } from '../../src-shared/dto.js';
+
+/** Longest any one git command may run. */
+const GIT_TIMEOUT_MS = 60_000;
+/** Output cap for one git command. */
+const GIT_MAX_BUFFER = 16 * 1024 * 1024;
+
+/** `-c` options on every call: no hooks, no fsmonitor daemon, no pager, no credential prompts. */
+const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'core.pager=cat'];
+
+export interface GitOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs git in `cwd`; a non-zero exit is an error value carrying git's own message. */
+export function git(cwd: string, args: string[], signal?: AbortSignal): Promise<Result<GitOutput>> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      [...SAFE_CONFIG, ...args],
+      {
+        cwd,
+        timeout: GIT_TIMEOUT_MS,
+        maxBuffer: GIT_MAX_BUFFER,
+        signal,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+      },
+      (error, stdout, stderr) => {
+        if (error) {
+          const detail = (stderr || error.message).trim().split('\n').slice(-3).join(' ');
+          resolve(err('git_failed', `git ${args[0]} failed: ${detail}`));
+        } else {
+          resolve(ok({ stdout, stderr }));
+        }
+      },
+    );
+  });
+}
+
+/** Resolves `input` to the top of a git work tree and describes it. */
+export async function inspectRepo(input: string): Promise<Result<RepoInfoDto>> {
+  const abs = path.resolve(input);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(abs);
+  } catch {
+    return err('not_a_repo', `${abs} does not exist`);
+  }
+  if (!stat.isDirectory()) return err('not_a_repo', `${abs} is not a folder`);
+  const top = await git(abs, ['rev-parse', '--show-toplevel']);
+  if (!top.ok) return err('not_a_repo', `${abs} is not a git repository (git init it, or pick its folder)`);
+  const root = fs.realpathSync(top.value.stdout.trim());
+  const head = await git(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+  const branches = await git(root, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/']);
+  return ok({
+    path: root,
+    name: path.basename(root),
+    currentBranch: head.ok ? head.value.stdout.trim() : null,
+    branches: branches.ok ? branches.value.stdout.split('\n').filter((b) => b.length > 0) : [],
+  });
+}
+
+/** Whether `ref` names a commit in the repository. */
+export async function resolveCommit(repo: string, ref: string): Promise<Result<string>> {
+  const r = await git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  if (!r.ok) return err('bad_request', `base branch "${ref}" does not exist in ${repo}`);
+  return ok(r.value.stdout.trim());
+}
+
+/** Creates `dir` as a worktree of `repo` on a new branch `branch` starting at `base`. */
+export async function addWorktree(repo: string, dir: string, branch: string, base: string): Promise<Result<void>> {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const r = await git(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, base]);
+  return r.ok ? ok() : r;
+}
+
+/** Lines of `git status --porcelain` in the worktree: uncommitted changes and untracked files. */
+export async function worktreeChanges(dir: string): Promise<Result<string[]>> {
+  const r = await git(dir, ['status', '--porcelain', '--untracked-files=normal']);
+  if (!r.ok) return r;
+  return ok(r.value.stdout.split('\n').filter((l) => l.length > 0));
+}
+
+/**
+ * Removes the worktree and its branch when the branch has nothing that isn't already in `base`
+ * (an unmerged branch is kept so committed work is never lost; `git branch -D` is the user's call).
+ */
+export async function removeWorktree(
+  repo: string,
+  dir: string,
+  branch: string,
+  force: boolean,
+): Promise<Result<{ branchKept: boolean }>> {
+  if (fs.existsSync(dir)) {
+    const r = await git(repo, ['worktree', 'remove', ...(force ? ['--force', '--force'] : []), dir]);
+    if (!r.ok) return r;
+  } else {
+    await git(repo, ['worktree', 'prune']);
+  }
+  const del = await git(repo, ['branch', '-d', branch]);
+  return ok({ branchKept: !del.ok });
+}
+
+/** Whether a local branch exists. */
+export async function branchExists(repo: string, branch: string): Promise<boolean> {
+  const r = await git(repo, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`]);
+  return r.ok;
+}

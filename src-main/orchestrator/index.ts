@@ -1,0 +1,133 @@
+/**
+ * The orchestrator's composition root: store, services, backends and transports wired by hand.
+ * Runs embedded (Electron utilityProcess) or headless (`berth serve`); never imports electron.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { API_FILE, LOGIN_PATH } from '../../src-shared/contract.js';
+import { err, ok, type Result } from '../../src-shared/result.js';
+import { AgentCatalog } from '../agents/profiles.js';
+import { LocalPtyBackend } from '../backends/local-pty/local-pty-backend.js';
+import { BackendRegistry } from '../backends/registry.js';
+import { createApi, type Api } from '../server/api.js';
+import { createHttpServer } from '../server/http-server.js';
+import { AccessGuard } from '../server/security.js';
+import { SessionService } from '../sessions/session-service.js';
+import { openDatabase } from '../store/database.js';
+import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
+import { SessionsRepo } from '../store/sessions-repo.js';
+import { acquireLock } from './lock.js';
+import { reconcile } from './reconciler.js';
+import { VERSION } from './version.js';
+
+/** Default port of `berth serve`. */
+export const DEFAULT_PORT = 7717;
+
+export interface OrchestratorOptions {
+  dataDir: string;
+  mode: 'desktop' | 'headless';
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** The built renderer to serve; null serves the API only. */
+  rendererDir?: string | null;
+  /** Environment the agents inherit (defaults to this process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningOrchestrator {
+  url: string;
+  port: number;
+  token: string;
+  dataDir: string;
+  api: Api;
+  sessions: SessionService;
+  /** A fresh one-time browser login URL. */
+  loginUrl(): string;
+  close(): Promise<void>;
+}
+
+export async function startOrchestrator(options: OrchestratorOptions): Promise<Result<RunningOrchestrator>> {
+  const startedAt = Date.now();
+  const dataDir = path.resolve(options.dataDir);
+  try {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    return err('internal', `cannot create the data directory ${dataDir}: ${(e as Error).message}`);
+  }
+  const lock = acquireLock(dataDir);
+  if (!lock.ok) return lock;
+
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    db = await openDatabase(path.join(dataDir, 'berth.db'));
+  } catch (e) {
+    lock.value.dispose();
+    return err('internal', `cannot open the database: ${(e as Error).message}`);
+  }
+  const sessionsRepo = new SessionsRepo(db);
+  const recentRepos = new RecentReposRepo(db);
+  const settings = new SettingsRepo(db);
+  const backends = new BackendRegistry();
+  backends.register(new LocalPtyBackend(options.env ?? process.env));
+  const agents = new AgentCatalog(options.env ?? process.env);
+  const sessions = new SessionService({ dataDir, sessions: sessionsRepo, recentRepos, backends, agents });
+  await reconcile(sessions, backends);
+
+  const guard = new AccessGuard();
+  let port = options.port ?? DEFAULT_PORT;
+  const host = options.host ?? '127.0.0.1';
+  const loginUrl = () => `http://${host}:${port}${LOGIN_PATH}?token=${guard.mintLoginToken()}`;
+  const api = createApi({
+    sessions,
+    agents,
+    backends,
+    recentRepos,
+    settings,
+    loginUrl,
+    systemInfo: () => ({
+      version: VERSION,
+      dataDir,
+      mode: options.mode,
+      platform: process.platform,
+      pid: process.pid,
+      startedAt,
+    }),
+  });
+
+  let server;
+  try {
+    server = await createHttpServer({ host, port, guard, api, sessions, rendererDir: options.rendererDir ?? null });
+  } catch (e) {
+    sessions.dispose();
+    db.close();
+    lock.value.dispose();
+    const code = (e as NodeJS.ErrnoException).code;
+    return err(code === 'EADDRINUSE' ? 'conflict' : 'internal', code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use; pass --port 0 for any free port` : `cannot listen: ${(e as Error).message}`);
+  }
+  const address = server.server.address();
+  port = typeof address === 'object' && address ? address.port : port;
+  guard.setPort(port);
+  const url = `http://${host}:${port}`;
+  const apiFile = path.join(dataDir, API_FILE);
+  fs.writeFileSync(apiFile, JSON.stringify({ url, port, token: guard.apiToken, pid: process.pid }), { mode: 0o600 });
+  fs.chmodSync(apiFile, 0o600);
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await server.close();
+      await sessions.stopAll();
+      sessions.dispose();
+      db.close();
+      try {
+        const current = JSON.parse(fs.readFileSync(apiFile, 'utf8')) as { pid?: number };
+        if (current.pid === process.pid) fs.unlinkSync(apiFile);
+      } catch {
+        // already gone
+      }
+      lock.value.dispose();
+    })());
+
+  return ok({ url, port, token: guard.apiToken, dataDir, api, sessions, loginUrl, close });
+}

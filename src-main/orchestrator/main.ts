@@ -1,0 +1,61 @@
+/**
+ * Entry of the orchestrator process. In the desktop app it runs in an Electron utilityProcess: the
+ * main process hands it one MessagePort per window (`{type:'berth.port'}`), each carrying contract
+ * frames. Run with plain Node it serves headless, like `berth serve`.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '../server/connection.js';
+import { resolveDataDir } from './data-dir.js';
+import { DEFAULT_PORT, startOrchestrator } from './index.js';
+
+/** The slice of Electron's MessagePortMain the orchestrator uses (no electron import here). */
+interface PortLike {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  on(event: 'close', listener: () => void): void;
+  postMessage(message: unknown): void;
+  start(): void;
+}
+
+interface ParentPortLike {
+  on(event: 'message', listener: (e: { data: unknown; ports: PortLike[] }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+async function main(): Promise<void> {
+  const embedded = parentPort !== undefined;
+  const started = await startOrchestrator({
+    dataDir: resolveDataDir(),
+    mode: embedded ? 'desktop' : 'headless',
+    port: embedded ? 0 : DEFAULT_PORT,
+    rendererDir: path.join(here, '../renderer'),
+  });
+  if (!started.ok) {
+    console.error(`berth: ${started.error.message}`);
+    parentPort?.postMessage({ type: 'berth.failed', message: started.error.message });
+    process.exit(1);
+  }
+  const orch = started.value;
+  if (parentPort) {
+    parentPort.on('message', (e) => {
+      const data = e.data as { type?: string } | null;
+      const port = e.ports[0];
+      if (data?.type !== 'berth.port' || !port) return;
+      const connection = new Connection({ send: (frame) => port.postMessage(frame) }, orch.api, orch.sessions);
+      port.on('message', (m) => void connection.receive(m.data));
+      port.on('close', () => connection.dispose());
+      port.start();
+    });
+    parentPort.postMessage({ type: 'berth.ready', url: orch.url });
+  } else {
+    console.log(`Berth is serving headless at ${orch.url} — open ${orch.loginUrl()} in a browser (one-time login link)`);
+  }
+  const shutdown = () => void orch.close().then(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+void main();

@@ -1,0 +1,71 @@
+/**
+ * The contract's request handlers, transport-free: the HTTP, WebSocket and MessagePort transports all
+ * dispatch here, so every input is parsed by the contract's schema in exactly one place.
+ */
+import { isMethodName, methods, type MethodName, type MethodResult } from '../../src-shared/contract.js';
+import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
+import type { AgentCatalog } from '../agents/profiles.js';
+import type { BackendRegistry } from '../backends/registry.js';
+import { inspectRepo } from '../git/git.js';
+import type { SessionService } from '../sessions/session-service.js';
+import type { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
+import type { SystemInfoDto } from '../../src-shared/dto.js';
+
+export interface ApiDeps {
+  sessions: SessionService;
+  agents: AgentCatalog;
+  backends: BackendRegistry;
+  recentRepos: RecentReposRepo;
+  settings: SettingsRepo;
+  systemInfo: () => SystemInfoDto;
+  loginUrl: () => string;
+}
+
+type Handlers = {
+  [M in MethodName]: (params: never) => Promise<Result<MethodResult<M>>> | Result<MethodResult<M>>;
+};
+
+export type Api = (method: string, params: unknown) => Promise<Result<unknown>>;
+
+export function createApi(deps: ApiDeps): Api {
+  const { sessions } = deps;
+  const handlers: Handlers = {
+    'system.info': () => ok(deps.systemInfo()),
+    'agents.list': () => ok(deps.agents.list()),
+    'backends.list': async () => ok(await deps.backends.describe()),
+    'repos.inspect': (p: { path: string }) => inspectRepo(p.path),
+    'repos.recent': () => ok(deps.recentRepos.list()),
+    'sessions.list': (p: { archived?: boolean }) => ok(sessions.list(p.archived ?? false)),
+    'sessions.get': (p: { ref: string }) => sessions.find(p.ref),
+    'sessions.events': (p: { ref: string }) => sessions.events(p.ref),
+    // create parses its own params (it needs the raw input for defaults); see below.
+    'sessions.create': (p: unknown) => sessions.create(p),
+    'sessions.stop': (p: { ref: string }) => sessions.stop(p.ref),
+    'sessions.restart': (p: { ref: string }) => sessions.restart(p.ref),
+    'sessions.archive': (p: { ref: string }) => sessions.archive(p.ref),
+    'sessions.unarchive': (p: { ref: string }) => sessions.unarchive(p.ref),
+    'sessions.delete': (p: { ref: string; force?: boolean }) => sessions.delete(p.ref, p.force ?? false),
+    'terminal.text': async (p: { ref: string }) => {
+      const s = sessions.find(p.ref);
+      if (!s.ok) return s;
+      const host = sessions.host(s.value.id);
+      if (!host) return err('invalid_state', `session "${s.value.name}" has no live terminal (it is ${s.value.state})`);
+      return ok({ text: await host.text() });
+    },
+    'settings.get': () => ok(deps.settings.get()),
+    'settings.update': (p: object) => ok(deps.settings.update(p)),
+    'auth.loginUrl': () => ok({ url: deps.loginUrl() }),
+  };
+
+  return async (method, params) => {
+    if (!isMethodName(method)) return err('not_found', `unknown method "${method}"`);
+    const parsed = methods[method].params.safeParse(params ?? {});
+    if (!parsed.success) return err('bad_request', `invalid parameters for ${method}: ${describeZodError(parsed.error)}`);
+    try {
+      const handler = handlers[method] as (p: unknown) => Promise<Result<unknown>> | Result<unknown>;
+      return await handler(method === 'sessions.create' ? params : parsed.data);
+    } catch (e) {
+      return err('internal', `${method} failed: ${(e as Error).message}`);
+    }
+  };
+}

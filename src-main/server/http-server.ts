@@ -1,0 +1,156 @@
+/**
+ * HTTP + WebSocket transport of the contract on loopback, and the renderer bundle for browsers.
+ *
+ * `POST /api/<method>` (JSON params → Result), `GET /api/ws` (frames), `GET /login?token=` (one-time
+ * link → HttpOnly cookie), static files. Every request passes the Host/Origin/token guard first; there
+ * is no CORS.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { API_PREFIX, LOGIN_PATH, WS_PATH, type ServerFrame } from '../../src-shared/contract.js';
+import { err, type ErrorCode } from '../../src-shared/result.js';
+import type { SessionService } from '../sessions/session-service.js';
+import type { Api } from './api.js';
+import { Connection } from './connection.js';
+import type { AccessGuard, RequestFacts } from './security.js';
+
+/** Largest accepted request body. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Largest accepted WebSocket message. */
+const WS_MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
+
+/** Content Security Policy for the renderer: nothing inline, nothing remote. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  not_a_repo: 400,
+  agent_unavailable: 400,
+  backend_unavailable: 503,
+  worktree_dirty: 409,
+  invalid_state: 409,
+  git_failed: 500,
+  spawn_failed: 500,
+  internal: 500,
+};
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  guard: AccessGuard;
+  api: Api;
+  sessions: SessionService;
+  /** Built renderer (out/renderer); absent in some tests. */
+  rendererDir: string | null;
+  /** Extra text routes (e.g. /metrics) behind the same guard. */
+  textRoutes?: Record<string, () => string>;
+}
+
+function facts(req: FastifyRequest): RequestFacts {
+  return {
+    host: req.headers.host,
+    origin: req.headers.origin,
+    authorization: req.headers.authorization,
+    cookie: req.headers.cookie,
+  };
+}
+
+export async function createHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true });
+  const { guard } = opts;
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    const isLogin = req.url.split('?')[0] === LOGIN_PATH;
+    const decision = isLogin ? guard.checkHostAndOrigin(facts(req)) : guard.authenticate(facts(req));
+    if (!decision.ok) {
+      const code: ErrorCode = decision.status === 401 ? 'unauthorized' : 'forbidden';
+      await reply.code(decision.status).type('application/json').send(err(code, decision.message));
+    }
+  });
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, _req, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    const code: ErrorCode = status < 500 ? 'bad_request' : 'internal';
+    await reply.code(status).send(err(code, status < 500 ? `malformed request: ${error.message}` : error.message));
+  });
+
+  app.get(LOGIN_PATH, async (req, reply) => {
+    const token = (req.query as { token?: string }).token ?? '';
+    const cookie = guard.redeemLoginToken(token);
+    if (!cookie) {
+      return reply
+        .code(401)
+        .type('text/plain')
+        .send('This login link is invalid, expired or already used. Run `berth open` for a new one.');
+    }
+    return reply.header('set-cookie', cookie).redirect('/', 303);
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: WS_MAX_PAYLOAD_BYTES } });
+  app.get(WS_PATH, { websocket: true }, (socket) => {
+    const transport = {
+      send(frame: ServerFrame) {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+      },
+    };
+    const connection = new Connection(transport, opts.api, opts.sessions);
+    socket.on('message', (data) => {
+      let frame: unknown;
+      try {
+        frame = JSON.parse(data.toString());
+      } catch {
+        transport.send({ type: 'res', id: -1, result: err('bad_request', 'malformed frame: not JSON') });
+        return;
+      }
+      void connection.receive(frame);
+    });
+    socket.on('close', () => connection.dispose());
+  });
+
+  app.post(`${API_PREFIX}:method`, async (req, reply) => {
+    const { method } = req.params as { method: string };
+    const result = await opts.api(method, req.body ?? {});
+    return reply.code(result.ok ? 200 : STATUS_BY_CODE[result.error.code]).send(result);
+  });
+
+  for (const [route, render] of Object.entries(opts.textRoutes ?? {})) {
+    app.get(route, async (_req, reply) => reply.type('text/plain; version=0.0.4').send(render()));
+  }
+
+  if (opts.rendererDir && fs.existsSync(path.join(opts.rendererDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: opts.rendererDir, index: 'index.html', wildcard: false });
+    app.setNotFoundHandler(async (req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith(API_PREFIX)) return reply.sendFile('index.html');
+      return reply.code(404).send(err('not_found', `no route ${req.method} ${req.url}`));
+    });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/plain').send('The Berth UI is not built: run `npm run build`. The API is up.'),
+    );
+  }
+
+  await app.listen({ host: opts.host, port: opts.port });
+  return app;
+}

@@ -1,0 +1,363 @@
+/**
+ * The session service: lifecycle state machine, intent-first writes, live terminals.
+ *
+ * Every state change is saved (with its event row) before it is announced; the row of a new session is
+ * written before any resource is made, so a crash at any point leaves something the reconciler can
+ * explain.
+ */
+import path from 'node:path';
+import { CreateSessionParams, type MethodResult } from '../../src-shared/contract.js';
+import { LIVE_STATES, type CreatePhase, type ProgressDto, type SessionDto, type SessionState } from '../../src-shared/dto.js';
+import { DEFAULT_COLS, DEFAULT_ROWS } from '../../src-shared/flow-control.js';
+import { Emitter, type Disposable } from '../../src-shared/lifecycle.js';
+import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
+import type { AgentCatalog } from '../agents/profiles.js';
+import type { ExitInfo, ITerminalProcess } from '../backends/backend.js';
+import type { BackendRegistry } from '../backends/registry.js';
+import * as gitOps from '../git/git.js';
+import type { RecentReposRepo } from '../store/misc-repos.js';
+import type { SessionsRepo } from '../store/sessions-repo.js';
+import { newSessionId, repoWorktreesDir, slugify, uniqueName } from './naming.js';
+import { TerminalHost } from './terminal-host.js';
+
+/** A running session with no output for this long is shown as idle. */
+const IDLE_AFTER_MS = 5_000;
+/** How often activity is checked for running → idle. */
+const ACTIVITY_CHECK_MS = 1_000;
+
+export interface SessionServiceDeps {
+  dataDir: string;
+  sessions: SessionsRepo;
+  recentRepos: RecentReposRepo;
+  backends: BackendRegistry;
+  agents: AgentCatalog;
+  /** Phase timings, for metrics. */
+  onPhase?: (backend: string, phase: CreatePhase, ms: number) => void;
+}
+
+const now = () => Date.now();
+const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+export class SessionService implements Disposable {
+  private readonly byId = new Map<string, SessionDto>();
+  private readonly hosts = new Map<string, TerminalHost>();
+  private readonly reservedNames = new Set<string>();
+  private readonly activityTimer: NodeJS.Timeout;
+  private listCache: { archived: boolean; json: SessionDto[] } | null = null;
+
+  private readonly onDidUpdateEmitter = new Emitter<SessionDto>();
+  private readonly onDidRemoveEmitter = new Emitter<string>();
+  private readonly onDidProgressEmitter = new Emitter<ProgressDto>();
+  readonly onDidUpdate = this.onDidUpdateEmitter.event;
+  readonly onDidRemove = this.onDidRemoveEmitter.event;
+  readonly onDidProgress = this.onDidProgressEmitter.event;
+  private readonly onDidStartTerminalEmitter = new Emitter<string>();
+  /** A session got a (new) live terminal: attached clients of a restarted session re-attach. */
+  readonly onDidStartTerminal = this.onDidStartTerminalEmitter.event;
+
+  constructor(private readonly deps: SessionServiceDeps) {
+    for (const s of deps.sessions.all()) this.byId.set(s.id, s);
+    this.activityTimer = setInterval(() => this.checkActivity(), ACTIVITY_CHECK_MS);
+    this.activityTimer.unref();
+  }
+
+  list(archived = false): SessionDto[] {
+    if (this.listCache?.archived === archived) return this.listCache.json;
+    const json = [...this.byId.values()].filter((s) => s.archived === archived);
+    this.listCache = { archived, json };
+    return json;
+  }
+
+  /** Finds a session by id or name. */
+  find(ref: string): Result<SessionDto> {
+    const byId = this.byId.get(ref);
+    if (byId) return ok(byId);
+    for (const s of this.byId.values()) if (s.name === ref) return ok(s);
+    return err('not_found', `no session named "${ref}"`);
+  }
+
+  host(id: string): TerminalHost | undefined {
+    return this.hosts.get(id);
+  }
+
+  events(ref: string): Result<MethodResult<'sessions.events'>> {
+    const s = this.find(ref);
+    return s.ok ? ok(this.deps.sessions.events(s.value.id)) : s;
+  }
+
+  /**
+   * Validates everything, writes the intent row and returns; the worktree and process are made in the
+   * background with progress events. Bad input creates nothing.
+   */
+  async create(input: unknown): Promise<Result<SessionDto>> {
+    const parsed = CreateSessionParams.safeParse(input);
+    if (!parsed.success) return err('bad_request', describeZodError(parsed.error));
+    const p = parsed.data;
+    const backend = this.deps.backends.get(p.backend);
+    if (!backend.ok) return backend;
+    const probe = await backend.value.probe();
+    if (!probe.ok) return err('backend_unavailable', `the ${p.backend} backend is unavailable: ${probe.error.message}`);
+    const launch = this.deps.agents.launch(p.agent, { prompt: p.prompt, model: p.model ?? null, template: p.command ?? null });
+    if (!launch.ok) return launch;
+    const repo = await gitOps.inspectRepo(p.repoPath);
+    if (!repo.ok) return repo;
+    const base = p.baseBranch ?? repo.value.currentBranch ?? 'HEAD';
+    const baseCommit = await gitOps.resolveCommit(repo.value.path, base);
+    if (!baseCommit.ok) return baseCommit;
+
+    const taken = async (name: string) =>
+      this.reservedNames.has(name) || this.deps.sessions.nameExists(name) || (await gitOps.branchExists(repo.value.path, `berth/${name}`));
+    let name: string;
+    if (p.name) {
+      if (await taken(p.name)) return err('conflict', `a session or branch named "${p.name}" already exists; pick another name`);
+      name = p.name;
+    } else {
+      name = await uniqueName(slugify(p.prompt, p.agent), taken);
+    }
+    this.reservedNames.add(name);
+    try {
+      const t = now();
+      const session: SessionDto = {
+        id: newSessionId(),
+        name,
+        repoPath: repo.value.path,
+        worktreePath: path.join(repoWorktreesDir(this.deps.dataDir, repo.value.path), name),
+        branch: `berth/${name}`,
+        baseBranch: base,
+        agent: p.agent,
+        backend: p.backend,
+        prompt: p.prompt,
+        model: p.model ?? null,
+        command: launch.value.command,
+        state: 'creating',
+        exitCode: null,
+        reason: null,
+        archived: false,
+        createdAt: t,
+        updatedAt: t,
+        cols: p.cols ?? DEFAULT_COLS,
+        rows: p.rows ?? DEFAULT_ROWS,
+        pid: null,
+        phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
+      };
+      this.deps.sessions.insert(session, 'created');
+      this.deps.recentRepos.touch(repo.value.path, repo.value.name, t);
+      this.remember(session);
+      void this.provision(session.id, launch.value.initialInput);
+      return ok(session);
+    } finally {
+      this.reservedNames.delete(name);
+    }
+  }
+
+  async stop(ref: string): Promise<Result<SessionDto>> {
+    const s = this.find(ref);
+    if (!s.ok) return s;
+    const host = this.hosts.get(s.value.id);
+    if (host) await host.stop();
+    return ok(this.byId.get(s.value.id) ?? s.value);
+  }
+
+  async restart(ref: string): Promise<Result<SessionDto>> {
+    const s = this.find(ref);
+    if (!s.ok) return s;
+    if (s.value.archived) return err('invalid_state', `session "${s.value.name}" is archived; unarchive it first`);
+    if (s.value.state === 'creating') return err('invalid_state', `session "${s.value.name}" is still being created`);
+    await this.hosts.get(s.value.id)?.stop();
+    const current = this.byId.get(s.value.id)!;
+    this.transition(current, { state: 'creating', exitCode: null, reason: null, pid: null }, 'restart');
+    const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null });
+    void this.startProcess(current.id, current.agent === 'custom' ? null : launch.ok ? launch.value.initialInput : null);
+    return ok(this.byId.get(current.id)!);
+  }
+
+  async archive(ref: string): Promise<Result<SessionDto>> {
+    const s = this.find(ref);
+    if (!s.ok) return s;
+    await this.hosts.get(s.value.id)?.stop();
+    const current = this.byId.get(s.value.id)!;
+    if (!current.archived) this.transition(current, { archived: true }, 'archived');
+    return ok(this.byId.get(current.id)!);
+  }
+
+  async unarchive(ref: string): Promise<Result<SessionDto>> {
+    const s = this.find(ref);
+    if (!s.ok) return s;
+    if (s.value.archived) this.transition(s.value, { archived: false }, 'unarchived');
+    return ok(this.byId.get(s.value.id)!);
+  }
+
+  /** Deletes the session, its worktree and (if merged) its branch. A dirty worktree needs `force`. */
+  async delete(ref: string, force = false): Promise<Result<{ id: string }>> {
+    const s = this.find(ref);
+    if (!s.ok) return s;
+    const session = s.value;
+    if (!force) {
+      const changes = await gitOps.worktreeChanges(session.worktreePath);
+      if (changes.ok && changes.value.length > 0) {
+        const files = changes.value.slice(0, 3).map((l) => l.slice(3)).join(', ');
+        return err(
+          'worktree_dirty',
+          `session "${session.name}" has ${changes.value.length} uncommitted change(s) in its worktree (${files}); commit them or delete with force`,
+        );
+      }
+    }
+    const host = this.hosts.get(session.id);
+    if (host) await host.stop();
+    const removed = await gitOps.removeWorktree(session.repoPath, session.worktreePath, session.branch, force);
+    if (!removed.ok) return removed;
+    this.deps.sessions.delete(session.id);
+    this.byId.delete(session.id);
+    this.listCache = null;
+    this.onDidRemoveEmitter.fire(session.id);
+    return ok({ id: session.id });
+  }
+
+  /** Takes over a process that survived an orchestrator restart (persistent backends). */
+  adoptTerminal(id: string, proc: ITerminalProcess): void {
+    const s = this.byId.get(id);
+    if (!s) return;
+    this.attachHost(id, new TerminalHost(id, proc, s.cols, s.rows));
+    this.transition(s, { state: 'running', pid: proc.pid }, 'adopted after restart');
+  }
+
+  /** Resizes the live terminal and remembers the size for restarts. */
+  resize(id: string, cols: number, rows: number): void {
+    const host = this.hosts.get(id);
+    if (!host) return;
+    host.resize(cols, rows);
+    const s = this.byId.get(id);
+    if (s && (s.cols !== cols || s.rows !== rows)) this.patch(id, { cols, rows });
+  }
+
+  /** Marks sessions the store believes live but that have no process here (used by the reconciler). */
+  markEnded(id: string, state: SessionState, reason: string, exitCode: number | null = null): void {
+    const s = this.byId.get(id);
+    if (s) this.transition(s, { state, reason, exitCode, pid: null }, reason);
+  }
+
+  liveSessions(): SessionDto[] {
+    return [...this.byId.values()].filter((s) => LIVE_STATES.includes(s.state));
+  }
+
+  /** Stops every live process (graceful shutdown). */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.hosts.values()].map((h) => h.stop()));
+  }
+
+  dispose(): void {
+    clearInterval(this.activityTimer);
+    for (const host of this.hosts.values()) host.dispose();
+    this.hosts.clear();
+    this.onDidUpdateEmitter.dispose();
+    this.onDidRemoveEmitter.dispose();
+    this.onDidProgressEmitter.dispose();
+    this.onDidStartTerminalEmitter.dispose();
+  }
+
+  private async provision(id: string, initialInput: string | null): Promise<void> {
+    const session = this.byId.get(id)!;
+    this.progress(id, 'worktree', 'started', null, null);
+    const t0 = process.hrtime.bigint();
+    const added = await gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
+    const worktreeMs = elapsed(t0);
+    if (!added.ok) {
+      this.progress(id, 'worktree', 'failed', worktreeMs, added.error.message);
+      this.transition(this.byId.get(id)!, { state: 'failed', reason: added.error.message }, 'worktree failed');
+      return;
+    }
+    this.progress(id, 'worktree', 'done', worktreeMs, null);
+    this.deps.onPhase?.(session.backend, 'worktree', worktreeMs);
+    this.patch(id, { phases: { ...this.byId.get(id)!.phases, worktreeMs } });
+    await this.startProcess(id, initialInput);
+  }
+
+  private async startProcess(id: string, initialInput: string | null): Promise<void> {
+    const session = this.byId.get(id)!;
+    const backend = this.deps.backends.get(session.backend);
+    this.progress(id, 'start', 'started', null, null);
+    const t0 = process.hrtime.bigint();
+    const started = backend.ok
+      ? await backend.value.start({
+          sessionId: id,
+          sessionName: session.name,
+          cwd: session.worktreePath,
+          command: session.command,
+          env: {},
+          cols: this.byId.get(id)!.cols,
+          rows: this.byId.get(id)!.rows,
+        })
+      : backend;
+    const startMs = elapsed(t0);
+    if (!started.ok) {
+      this.progress(id, 'start', 'failed', startMs, started.error.message);
+      this.transition(this.byId.get(id)!, { state: 'failed', reason: started.error.message }, 'start failed');
+      return;
+    }
+    const { cols, rows } = this.byId.get(id)!;
+    const host = new TerminalHost(id, started.value, cols, rows);
+    this.attachHost(id, host);
+    this.progress(id, 'start', 'done', startMs, null);
+    this.progress(id, 'first-output', 'started', null, null);
+    this.deps.onPhase?.(session.backend, 'start', startMs);
+    const firstOutput = host.onDidFirstOutput(() => {
+      firstOutput.dispose();
+      const firstOutputMs = elapsed(t0) - startMs;
+      this.progress(id, 'first-output', 'done', firstOutputMs, null);
+      this.deps.onPhase?.(session.backend, 'first-output', firstOutputMs);
+      const current = this.byId.get(id);
+      if (current) this.patch(id, { phases: { ...current.phases, firstOutputMs } });
+    });
+    this.transition(this.byId.get(id)!, { state: 'running', pid: host.pid, phases: { ...this.byId.get(id)!.phases, startMs } }, 'started');
+    this.onDidStartTerminalEmitter.fire(id);
+    if (initialInput) host.write(initialInput);
+  }
+
+  private attachHost(id: string, host: TerminalHost): void {
+    this.hosts.set(id, host);
+    host.onDidOutput(() => {
+      const current = this.byId.get(id);
+      if (current && current.state === 'idle') this.transition(current, { state: 'running' }, null);
+    });
+    host.onDidExit((info) => this.handleExit(id, host, info));
+  }
+
+  private handleExit(id: string, host: TerminalHost, info: ExitInfo): void {
+    if (this.hosts.get(id) === host) this.hosts.delete(id);
+    // Give clients the final frames, then free the headless terminal.
+    setTimeout(() => host.dispose(), 0);
+    const s = this.byId.get(id);
+    if (!s) return;
+    const reason = info.reason ?? (info.exitCode === 0 ? null : `exited with code ${info.exitCode}`);
+    this.transition(s, { state: 'exited', exitCode: info.exitCode, reason, pid: null }, reason ?? 'exited');
+  }
+
+  private checkActivity(): void {
+    for (const [id, host] of this.hosts) {
+      const s = this.byId.get(id);
+      if (s?.state === 'running' && host.millisSinceOutput > IDLE_AFTER_MS) this.transition(s, { state: 'idle' }, null);
+    }
+  }
+
+  private progress(sessionId: string, phase: CreatePhase, status: ProgressDto['status'], ms: number | null, message: string | null) {
+    this.onDidProgressEmitter.fire({ sessionId, phase, status, elapsedMs: ms, message });
+  }
+
+  /** Saves a change that is not a state transition. */
+  private patch(id: string, change: Partial<SessionDto>): void {
+    const s = this.byId.get(id);
+    if (s) this.transition(s, change, null);
+  }
+
+  private transition(s: SessionDto, change: Partial<SessionDto>, detail: string | null): void {
+    const next: SessionDto = { ...s, ...change, updatedAt: now() };
+    this.deps.sessions.update(next, s.state, detail);
+    this.remember(next);
+  }
+
+  private remember(s: SessionDto): void {
+    this.byId.set(s.id, s);
+    this.listCache = null;
+    this.onDidUpdateEmitter.fire(s);
+  }
+}

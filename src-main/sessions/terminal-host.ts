@@ -1,0 +1,240 @@
+/**
+ * One live terminal: batches the agent's output, mirrors it into a headless xterm for late joiners,
+ * fans it out to attached clients and applies ack-based flow control.
+ */
+import xtermHeadless from '@xterm/headless';
+import serializeAddon from '@xterm/addon-serialize';
+import type { ServerFrame } from '../../src-shared/contract.js';
+import {
+  FLOW_HIGH_WATERMARK_CHARS,
+  FLOW_LOW_WATERMARK_CHARS,
+  OUTPUT_BATCH_MS,
+  OUTPUT_MAX_FRAME_CHARS,
+  SNAPSHOT_SCROLLBACK_LINES,
+} from '../../src-shared/flow-control.js';
+import { DisposableStore, Emitter, toDisposable, type Disposable } from '../../src-shared/lifecycle.js';
+import type { ExitInfo, ITerminalProcess } from '../backends/backend.js';
+
+const { Terminal } = xtermHeadless;
+const { SerializeAddon } = serializeAddon;
+type HeadlessTerminal = InstanceType<typeof Terminal>;
+
+/** Where frames for one attached client go. */
+export interface TerminalSink {
+  send(frame: ServerFrame): void;
+}
+
+interface Client {
+  sink: TerminalSink;
+  unacked: number;
+  /** Frames held back until the client's snapshot has been sent. */
+  pending: ServerFrame[] | null;
+}
+
+/** Splits `data` into frames of at most `max` chars, never between a surrogate pair. */
+export function splitFrames(data: string, max = OUTPUT_MAX_FRAME_CHARS): string[] {
+  if (data.length <= max) return [data];
+  const parts: string[] = [];
+  let start = 0;
+  while (start < data.length) {
+    let end = Math.min(start + max, data.length);
+    const last = data.charCodeAt(end - 1);
+    if (end < data.length && last >= 0xd800 && last <= 0xdbff) end--;
+    parts.push(data.slice(start, end));
+    start = end;
+  }
+  return parts;
+}
+
+export class TerminalHost implements Disposable {
+  private readonly store = new DisposableStore('terminal-host');
+  private readonly terminal: HeadlessTerminal;
+  private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private readonly clients = new Map<object, Client>();
+  private buffer = '';
+  private flushTimer: NodeJS.Timeout | null = null;
+  private paused = false;
+  private exitInfo: ExitInfo | null = null;
+  private lastOutputAt = 0;
+
+  private readonly onDidFirstOutputEmitter = this.store.add(new Emitter<void>());
+  private readonly onDidOutputEmitter = this.store.add(new Emitter<void>());
+  private readonly onDidExitEmitter = this.store.add(new Emitter<ExitInfo>());
+  /** The first byte of output arrived (a create phase). */
+  readonly onDidFirstOutput = this.onDidFirstOutputEmitter.event;
+  /** A batch of output was flushed (activity, for running/idle). */
+  readonly onDidOutput = this.onDidOutputEmitter.event;
+  readonly onDidExit = this.onDidExitEmitter.event;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly process: ITerminalProcess,
+    private cols: number,
+    private rows: number,
+  ) {
+    this.terminal = new Terminal({ cols, rows, scrollback: SNAPSHOT_SCROLLBACK_LINES, allowProposedApi: true });
+    this.serializer = new SerializeAddon();
+    this.terminal.loadAddon(this.serializer);
+    this.store.add(toDisposable(() => this.terminal.dispose()));
+    let first = true;
+    this.store.add(
+      process.onDidOutput((data) => {
+        if (first) {
+          first = false;
+          this.onDidFirstOutputEmitter.fire();
+        }
+        this.buffer += data;
+        this.flushTimer ??= setTimeout(() => this.flush(), OUTPUT_BATCH_MS);
+      }),
+    );
+    this.store.add(
+      process.onDidExit((info) => {
+        this.flush();
+        this.exitInfo = info;
+        for (const client of this.clients.values()) {
+          this.deliver(client, { type: 'term.exit', sessionId, exitCode: info.exitCode, reason: info.reason });
+        }
+        this.onDidExitEmitter.fire(info);
+      }),
+    );
+    this.store.add(toDisposable(() => this.flushTimer && clearTimeout(this.flushTimer)));
+  }
+
+  get pid(): number | null {
+    return this.process.pid;
+  }
+
+  get size(): { cols: number; rows: number } {
+    return { cols: this.cols, rows: this.rows };
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get exited(): ExitInfo | null {
+    return this.exitInfo;
+  }
+
+  get millisSinceOutput(): number {
+    return this.lastOutputAt === 0 ? Number.POSITIVE_INFINITY : Date.now() - this.lastOutputAt;
+  }
+
+  /**
+   * Attaches a client: it gets the current screen as a snapshot, then live output, in order.
+   * The returned disposable detaches it.
+   */
+  attach(key: object, sink: TerminalSink): Disposable {
+    this.detach(key);
+    const client: Client = { sink, unacked: 0, pending: [] };
+    this.clients.set(key, client);
+    // Everything written so far is parsed once this callback runs; output after it is held in `pending`.
+    this.flush();
+    this.terminal.write('', () => {
+      if (this.clients.get(key) !== client) return;
+      sink.send({
+        type: 'term.snapshot',
+        sessionId: this.sessionId,
+        data: this.serializer.serialize({ scrollback: SNAPSHOT_SCROLLBACK_LINES }),
+        cols: this.cols,
+        rows: this.rows,
+      });
+      const held = client.pending ?? [];
+      client.pending = null;
+      for (const frame of held) sink.send(frame);
+    });
+    if (this.exitInfo) {
+      this.deliver(client, { type: 'term.exit', sessionId: this.sessionId, exitCode: this.exitInfo.exitCode, reason: this.exitInfo.reason });
+    }
+    return toDisposable(() => this.detach(key));
+  }
+
+  detach(key: object): void {
+    if (this.clients.delete(key)) this.updateFlow();
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  ack(key: object, chars: number): void {
+    const client = this.clients.get(key);
+    if (!client) return;
+    client.unacked = Math.max(0, client.unacked - chars);
+    this.updateFlow();
+  }
+
+  write(data: string): void {
+    this.process.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (cols === this.cols && rows === this.rows) return;
+    this.cols = cols;
+    this.rows = rows;
+    this.terminal.resize(cols, rows);
+    this.process.resize(cols, rows);
+  }
+
+  /** Plain text of scrollback + screen, trailing blank lines trimmed. */
+  text(): Promise<string> {
+    return new Promise((resolve) => {
+      this.flush();
+      this.terminal.write('', () => {
+        const buf = this.terminal.buffer.active;
+        const lines: string[] = [];
+        for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+        while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+        resolve(lines.join('\n'));
+      });
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.process.stop();
+  }
+
+  dispose(): void {
+    this.clients.clear();
+    this.store.dispose();
+    this.process.dispose();
+  }
+
+  private flush(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    if (this.buffer.length === 0) return;
+    const data = this.buffer;
+    this.buffer = '';
+    this.lastOutputAt = Date.now();
+    this.terminal.write(data);
+    for (const chunk of splitFrames(data)) {
+      for (const client of this.clients.values()) {
+        client.unacked += chunk.length;
+        this.deliver(client, { type: 'term.data', sessionId: this.sessionId, data: chunk });
+      }
+    }
+    this.updateFlow();
+    this.onDidOutputEmitter.fire();
+  }
+
+  private deliver(client: Client, frame: ServerFrame): void {
+    if (client.pending) client.pending.push(frame);
+    else client.sink.send(frame);
+  }
+
+  /** Pause above the high watermark for any client; resume once all are below the low one. */
+  private updateFlow(): void {
+    let max = 0;
+    for (const c of this.clients.values()) max = Math.max(max, c.unacked);
+    if (!this.paused && max > FLOW_HIGH_WATERMARK_CHARS) {
+      this.paused = true;
+      this.process.pause();
+    } else if (this.paused && max < FLOW_LOW_WATERMARK_CHARS) {
+      this.paused = false;
+      this.process.resume();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * SQLite store: open with the pragmas Berth relies on, run numbered forward-only migrations.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations } from './migrations.js';
+
+export type Db = Database.Database;
+
+/** How long a writer waits for a lock held by another connection before failing. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens (creating if needed) the database at `file` and migrates it.
+ *
+ * WAL for concurrent readers, foreign keys on, `synchronous=FULL` because session state is what a
+ * restart must find intact. Before migrating an existing database forward, an online backup is taken.
+ */
+export async function openDatabase(file: string): Promise<Db> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const existed = fs.existsSync(file);
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('synchronous = FULL');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    db.close();
+    throw new Error(
+      `database ${file} is at schema version ${version}, newer than this Berth (${migrations.length}); upgrade Berth`,
+    );
+  }
+  if (existed && version > 0 && version < migrations.length) {
+    await db.backup(`${file}.v${version}.bak`);
+  }
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let i = current; i < migrations.length; i++) {
+    const step = migrations[i]!;
+    db.transaction(() => {
+      db.exec(step);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+}

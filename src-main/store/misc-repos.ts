@@ -1,0 +1,78 @@
+/**
+ * Recent repositories and settings.
+ */
+import { SettingsDto, type RecentRepoDto } from '../../src-shared/dto.js';
+import type { Db } from './database.js';
+
+/** How many recent repositories are kept. */
+const RECENT_REPOS_LIMIT = 20;
+
+export class RecentReposRepo {
+  private readonly upsertStmt;
+  private readonly listStmt;
+  private readonly trimStmt;
+
+  constructor(db: Db) {
+    this.upsertStmt = db.prepare(
+      'INSERT INTO recent_repos (path, name, last_used_at) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET last_used_at = excluded.last_used_at',
+    );
+    this.listStmt = db.prepare('SELECT path, name, last_used_at FROM recent_repos ORDER BY last_used_at DESC LIMIT ?');
+    this.trimStmt = db.prepare(
+      'DELETE FROM recent_repos WHERE path NOT IN (SELECT path FROM recent_repos ORDER BY last_used_at DESC LIMIT ?)',
+    );
+  }
+
+  touch(path: string, name: string, at = Date.now()): void {
+    this.upsertStmt.run(path, name, at);
+    this.trimStmt.run(RECENT_REPOS_LIMIT);
+  }
+
+  list(): RecentRepoDto[] {
+    return (this.listStmt.all(RECENT_REPOS_LIMIT) as { path: string; name: string; last_used_at: number }[]).map((r) => ({
+      path: r.path,
+      name: r.name,
+      lastUsedAt: r.last_used_at,
+    }));
+  }
+}
+
+export const DEFAULT_SETTINGS: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local' };
+
+/** Settings as one JSON value per key; unknown or invalid stored values fall back to defaults. */
+export class SettingsRepo {
+  private readonly getStmt;
+  private readonly setStmt;
+
+  constructor(private readonly db: Db) {
+    this.getStmt = db.prepare('SELECT key, value FROM settings');
+    this.setStmt = db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
+  }
+
+  get(): SettingsDto {
+    const raw: Record<string, unknown> = {};
+    for (const row of this.getStmt.all() as { key: string; value: string }[]) {
+      try {
+        raw[row.key] = JSON.parse(row.value);
+      } catch {
+        // A corrupt value is ignored; the default applies.
+      }
+    }
+    const merged = { ...DEFAULT_SETTINGS };
+    for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof SettingsDto)[]) {
+      const parsed = SettingsDto.shape[key].safeParse(raw[key]);
+      if (parsed.success) (merged as Record<string, unknown>)[key] = parsed.data;
+    }
+    return merged;
+  }
+
+  update(patch: Partial<SettingsDto>): SettingsDto {
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(patch)) {
+        if (value !== undefined) this.setStmt.run(key, JSON.stringify(value));
+      }
+    })();
+    return this.get();
+  }
+}

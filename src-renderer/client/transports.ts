@@ -1,0 +1,163 @@
+/**
+ * Frame transports of the renderer: a WebSocket (headless / browser) or a MessagePort (desktop).
+ *
+ * Both parse every incoming frame with the contract's schema and drop what does not match, so the
+ * rest of the renderer only ever sees well-formed frames.
+ */
+import type { FrameTransport } from '../../src-shared/client.js';
+import { ServerFrame, WS_PATH, type ClientFrame } from '../../src-shared/contract.js';
+import { Emitter } from '../../src-shared/lifecycle.js';
+import { PORT_MESSAGE_TYPE, type DesktopBridge } from './desktop-bridge.js';
+
+/** How long to wait for a socket to open or a port to arrive before giving up on this attempt. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Opens one transport; rejects when the attempt fails (the caller retries with backoff). */
+export type TransportFactory = () => Promise<FrameTransport>;
+
+function parseFrame(raw: unknown): ServerFrame | null {
+  const parsed = ServerFrame.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The WebSocket URL of the orchestrator serving this page (`ws(s)://<host>/api/ws`). */
+export function webSocketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}${WS_PATH}`;
+}
+
+/**
+ * Connects over a WebSocket; the browser sends the HttpOnly session cookie set by the login page.
+ */
+export function webSocketTransportFactory(url: string): TransportFactory {
+  return () =>
+    new Promise<FrameTransport>((resolve, reject) => {
+      const socket = new WebSocket(url);
+      const onFrame = new Emitter<ServerFrame>();
+      const onClose = new Emitter<void>();
+      let opened = false;
+      const timer = setTimeout(() => {
+        if (!opened) {
+          socket.close();
+          reject(new Error(`timed out connecting to ${url}`));
+        }
+      }, CONNECT_TIMEOUT_MS);
+      socket.addEventListener('open', () => {
+        opened = true;
+        clearTimeout(timer);
+        resolve({
+          send: (frame: ClientFrame) => {
+            if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
+          },
+          onFrame: onFrame.event,
+          onClose: onClose.event,
+          close: () => socket.close(),
+        });
+      });
+      socket.addEventListener('message', (event: MessageEvent) => {
+        if (typeof event.data !== 'string') return;
+        let raw: unknown;
+        try {
+          raw = JSON.parse(event.data);
+        } catch {
+          return; // A malformed frame is dropped.
+        }
+        const frame = parseFrame(raw);
+        if (frame) onFrame.fire(frame);
+      });
+      socket.addEventListener('close', () => {
+        clearTimeout(timer);
+        if (!opened) {
+          reject(new Error(`cannot connect to ${url}`));
+          return;
+        }
+        onClose.fire();
+        onFrame.dispose();
+        onClose.dispose();
+      });
+    });
+}
+
+/**
+ * Connects over a MessagePort brokered by the desktop main process.
+ *
+ * The port arrives as a window message `{type:'berth:port'}` with the port in `event.ports[0]`; frames
+ * are structured-cloned objects. A port that arrives while one is in use replaces it (the orchestrator
+ * restarted): the old transport closes and the next connect attempt takes the new port.
+ */
+export function messagePortTransportFactory(bridge: DesktopBridge, win: Window = window): TransportFactory {
+  let spare: MessagePort | null = null;
+  let waiter: ((port: MessagePort) => void) | null = null;
+  let active: { close(): void } | null = null;
+
+  win.addEventListener('message', (event: MessageEvent) => {
+    if (event.source !== win && event.source !== null) return;
+    const data = event.data as { type?: unknown } | null;
+    const port = event.ports[0];
+    if (!data || data.type !== PORT_MESSAGE_TYPE || !port) return;
+    if (waiter) {
+      waiter(port);
+      return;
+    }
+    spare?.close();
+    spare = port;
+    active?.close();
+  });
+
+  return () =>
+    new Promise<FrameTransport>((resolve, reject) => {
+      const adopt = (port: MessagePort): void => {
+        const transport = portTransport(port);
+        active = transport;
+        transport.onClose(() => {
+          if (active === transport) active = null;
+        });
+        resolve(transport);
+      };
+      if (spare) {
+        const port = spare;
+        spare = null;
+        adopt(port);
+        return;
+      }
+      const timer = setTimeout(() => {
+        waiter = null;
+        reject(new Error('the desktop shell did not hand over a connection to the orchestrator'));
+      }, CONNECT_TIMEOUT_MS);
+      waiter = (port) => {
+        clearTimeout(timer);
+        waiter = null;
+        adopt(port);
+      };
+      bridge.requestPort();
+    });
+}
+
+function portTransport(port: MessagePort): FrameTransport {
+  const onFrame = new Emitter<ServerFrame>();
+  const onClose = new Emitter<void>();
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    port.close();
+    onClose.fire();
+    onFrame.dispose();
+    onClose.dispose();
+  };
+  port.addEventListener('message', (event: MessageEvent) => {
+    const frame = parseFrame(event.data);
+    if (frame) onFrame.fire(frame);
+  });
+  // Chromium fires `close` on an entangled port whose other side went away (where supported).
+  port.addEventListener('close', close);
+  port.start();
+  return {
+    send: (frame) => {
+      if (!closed) port.postMessage(frame);
+    },
+    onFrame: onFrame.event,
+    onClose: onClose.event,
+    close,
+  };
+}

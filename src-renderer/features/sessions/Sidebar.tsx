@@ -1,0 +1,95 @@
+/**
+ * Left sidebar: "New session", the active sessions, a collapsible "Archived" section, Settings.
+ */
+import { useMemo } from 'react';
+import { useAppState } from '../../app/services.js';
+import { sortSessions } from '../../store/sessions-slice.js';
+import { SessionListItem } from './SessionListItem.js';
+
+export function Sidebar() {
+  const sessions = useAppState((s) => s.sessions);
+  const loaded = useAppState((s) => s.sessionsLoaded);
+  const panes = useAppState((s) => s.panes);
+  const view = useAppState((s) => s.view);
+  const archivedExpanded = useAppState((s) => s.archivedExpanded);
+  const openSession = useAppState((s) => s.openSession);
+  const openBeside = useAppState((s) => s.openBeside);
+  const setCreateDialogOpen = useAppState((s) => s.setCreateDialogOpen);
+  const setArchivedExpanded = useAppState((s) => s.setArchivedExpanded);
+  const setView = useAppState((s) => s.setView);
+
+  const { active, archived } = useMemo(() => {
+    const all = sortSessions(Object.values(sessions));
+    return { active: all.filter((s) => !s.archived), archived: all.filter((s) => s.archived) };
+  }, [sessions]);
+
+  const renderItem = (id: string) => {
+    const session = sessions[id];
+    if (!session) return null;
+    return (
+      <SessionListItem
+        key={id}
+        session={session}
+        selected={view === 'sessions' && panes.includes(id)}
+        onOpen={openSession}
+        onOpenBeside={openBeside}
+      />
+    );
+  };
+
+  return (
+    <aside className="sidebar" data-testid="sidebar">
+      <div className="sidebar-brand">
+        <span className="brand-mark" aria-hidden="true">
+          ⚓
+        </span>
+        <span className="brand-name">Berth</span>
+      </div>
+      <button
+        type="button"
+        className="button primary new-session"
+        data-testid="new-session"
+        onClick={() => setCreateDialogOpen(true)}
+      >
+        + New session
+      </button>
+      <nav className="session-lists" aria-label="Sessions">
+        <h2 className="sidebar-heading">Sessions</h2>
+        {loaded && active.length === 0 ? (
+          <p className="sidebar-empty" data-testid="sessions-empty">
+            No sessions yet.
+          </p>
+        ) : null}
+        <ul className="session-list" data-testid="session-list">
+          {active.map((s) => renderItem(s.id))}
+        </ul>
+        {archived.length > 0 ? (
+          <section className="archived" data-testid="archived-section">
+            <button
+              type="button"
+              className="sidebar-heading archived-toggle"
+              data-testid="archived-toggle"
+              aria-expanded={archivedExpanded}
+              onClick={() => setArchivedExpanded(!archivedExpanded)}
+            >
+              <span aria-hidden="true">{archivedExpanded ? '▾' : '▸'}</span> Archived ({archived.length})
+            </button>
+            {archivedExpanded ? (
+              <ul className="session-list" data-testid="archived-list">
+                {archived.map((s) => renderItem(s.id))}
+              </ul>
+            ) : null}
+          </section>
+        ) : null}
+      </nav>
+      <button
+        type="button"
+        className={`sidebar-link${view === 'settings' ? ' active' : ''}`}
+        data-testid="settings-link"
+        onClick={() => setView(view === 'settings' ? 'sessions' : 'settings')}
+      >
+        ⚙ Settings
+      </button>
+    </aside>
+  );
+}

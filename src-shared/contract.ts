@@ -1,0 +1,141 @@
+/**
+ * The contract: every request, response and event between the orchestrator and its clients.
+ *
+ * One table, `methods`, names each request with its params and result schema. The WebSocket and
+ * MessagePort transports carry `Frame`s; the HTTP API is `POST /api/<method>` with the params as body.
+ */
+import { z } from 'zod';
+import {
+  AgentId,
+  AgentProfileDto,
+  BackendDto,
+  BackendId,
+  ProgressDto,
+  RecentRepoDto,
+  RepoInfoDto,
+  SessionDto,
+  SessionEventDto,
+  SessionName,
+  SettingsDto,
+  SystemInfoDto,
+} from './dto.js';
+import { ErrorDto } from './result.js';
+
+/** A session is named by its id or its name. */
+export const SessionRef = z.object({ ref: z.string().min(1) });
+
+const Empty = z.object({}).strict();
+
+/** Longest prompt accepted; agents get it as one argv element. */
+const MAX_PROMPT_CHARS = 100_000;
+
+/** Terminal dimensions accepted from clients. */
+const Cols = z.number().int().min(2).max(1000);
+const Rows = z.number().int().min(1).max(500);
+
+export const CreateSessionParams = z
+  .object({
+    repoPath: z.string().min(1, 'choose a repository folder'),
+    agent: AgentId,
+    backend: BackendId.default('local'),
+    prompt: z.string().max(MAX_PROMPT_CHARS).default(''),
+    model: z.string().min(1).max(200).optional(),
+    name: SessionName.optional(),
+    baseBranch: z.string().min(1).max(250).optional(),
+    /** Command template for the custom agent: `{prompt}` and `{model}` are replaced per argument. */
+    command: z.string().min(1).max(4000).optional(),
+    cols: Cols.optional(),
+    rows: Rows.optional(),
+  })
+  .strict();
+export type CreateSessionParams = z.input<typeof CreateSessionParams>;
+
+function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
+  return { params, result };
+}
+
+/** Every request the orchestrator answers. */
+export const methods = {
+  'system.info': method(Empty, SystemInfoDto),
+  'agents.list': method(Empty, z.array(AgentProfileDto)),
+  'backends.list': method(Empty, z.array(BackendDto)),
+  'repos.inspect': method(z.object({ path: z.string().min(1) }).strict(), RepoInfoDto),
+  'repos.recent': method(Empty, z.array(RecentRepoDto)),
+  'sessions.list': method(z.object({ archived: z.boolean().optional() }).strict(), z.array(SessionDto)),
+  'sessions.get': method(SessionRef.strict(), SessionDto),
+  'sessions.events': method(SessionRef.strict(), z.array(SessionEventDto)),
+  'sessions.create': method(CreateSessionParams, SessionDto),
+  'sessions.stop': method(SessionRef.strict(), SessionDto),
+  'sessions.restart': method(SessionRef.strict(), SessionDto),
+  'sessions.archive': method(SessionRef.strict(), SessionDto),
+  'sessions.unarchive': method(SessionRef.strict(), SessionDto),
+  'sessions.delete': method(SessionRef.extend({ force: z.boolean().optional() }).strict(), z.object({ id: z.string() })),
+  /** The terminal's text (scrollback + screen) as plain lines, for `berth logs`. */
+  'terminal.text': method(SessionRef.strict(), z.object({ text: z.string() })),
+  'settings.get': method(Empty, SettingsDto),
+  'settings.update': method(SettingsDto.partial().strict(), SettingsDto),
+  /** Mints a one-time browser login URL (for `berth open` and `npm start`). */
+  'auth.loginUrl': method(Empty, z.object({ url: z.string() })),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodParams<M extends MethodName> = z.input<Methods[M]['params']>;
+export type MethodResult<M extends MethodName> = z.infer<Methods[M]['result']>;
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** Events pushed from the orchestrator to every connected client. */
+export const EventFrame = z.discriminatedUnion('event', [
+  z.object({ type: z.literal('event'), event: z.literal('session.updated'), session: SessionDto }),
+  z.object({ type: z.literal('event'), event: z.literal('session.removed'), id: z.string() }),
+  z.object({ type: z.literal('event'), event: z.literal('session.progress'), progress: ProgressDto }),
+]);
+export type EventFrame = z.infer<typeof EventFrame>;
+
+/**
+ * Frames a client sends.
+ *
+ * `req` is a request/response call; the `term.*` frames drive an attached terminal and get no reply
+ * (errors for them come back as `term.error`).
+ */
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('req'), id: z.number().int(), method: z.string(), params: z.unknown() }),
+  z.object({ type: z.literal('term.attach'), sessionId: z.string(), cols: Cols.optional(), rows: Rows.optional() }),
+  z.object({ type: z.literal('term.detach'), sessionId: z.string() }),
+  z.object({ type: z.literal('term.input'), sessionId: z.string(), data: z.string().max(1_000_000) }),
+  z.object({ type: z.literal('term.resize'), sessionId: z.string(), cols: Cols, rows: Rows }),
+  z.object({ type: z.literal('term.ack'), sessionId: z.string(), chars: z.number().int().nonnegative() }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+/** Frames the orchestrator sends. */
+export const ServerFrame = z.union([
+  z.object({
+    type: z.literal('res'),
+    id: z.number().int(),
+    result: z.discriminatedUnion('ok', [
+      z.object({ ok: z.literal(true), value: z.unknown() }),
+      z.object({ ok: z.literal(false), error: ErrorDto }),
+    ]),
+  }),
+  EventFrame,
+  /** The screen as it is now (serialized escape sequences), sent once on attach before live data. */
+  z.object({ type: z.literal('term.snapshot'), sessionId: z.string(), data: z.string(), cols: z.number(), rows: z.number() }),
+  z.object({ type: z.literal('term.data'), sessionId: z.string(), data: z.string() }),
+  z.object({ type: z.literal('term.exit'), sessionId: z.string(), exitCode: z.number().nullable(), reason: z.string().nullable() }),
+  z.object({ type: z.literal('term.error'), sessionId: z.string(), error: ErrorDto }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** HTTP paths. */
+export const API_PREFIX = '/api/';
+export const WS_PATH = '/api/ws';
+export const LOGIN_PATH = '/login';
+/** Cookie set by the login page; the browser's credential for the API. */
+export const SESSION_COOKIE = 'berth_session';
+/** File in the data dir holding `{port, token, pid}` for the CLI (mode 0600). */
+export const API_FILE = 'api.json';

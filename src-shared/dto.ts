@@ -1,0 +1,150 @@
+/**
+ * Data transfer objects: the only shapes that cross processes.
+ *
+ * Types are inferred from these schemas; never write them twice.
+ */
+import { z } from 'zod';
+
+/** Agent profile ids. `custom` runs a user-supplied command template. */
+export const AgentId = z.enum(['shell', 'claude-code', 'codex', 'gemini', 'aider', 'custom']);
+export type AgentId = z.infer<typeof AgentId>;
+
+/** Backend ids; a backend is offered only when registered in the orchestrator. */
+export const BackendId = z.enum(['local', 'tmux', 'sandbox', 'docker', 'kubernetes']);
+export type BackendId = z.infer<typeof BackendId>;
+
+/**
+ * Session state.
+ *
+ * `creating → running ⇄ idle/waiting → exited | failed`; archiving is a separate flag so an archived
+ * session keeps the state it ended in.
+ */
+export const SessionState = z.enum(['creating', 'running', 'idle', 'waiting', 'exited', 'failed']);
+export type SessionState = z.infer<typeof SessionState>;
+
+/** States in which the session's process is (believed to be) alive. */
+export const LIVE_STATES: readonly SessionState[] = ['creating', 'running', 'idle', 'waiting'];
+
+/** Creation phases, timed and reported as progress. */
+export const CreatePhase = z.enum(['worktree', 'start', 'first-output']);
+export type CreatePhase = z.infer<typeof CreatePhase>;
+
+/** Session names: a slug, used for the branch `berth/<name>` and the worktree folder. */
+export const SessionName = z
+  .string()
+  .min(1)
+  .max(60)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes, starting with a letter or digit');
+
+export const PhaseTimings = z.object({
+  worktreeMs: z.number().nullable(),
+  startMs: z.number().nullable(),
+  firstOutputMs: z.number().nullable(),
+});
+export type PhaseTimings = z.infer<typeof PhaseTimings>;
+
+export const SessionDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  repoPath: z.string(),
+  worktreePath: z.string(),
+  branch: z.string(),
+  baseBranch: z.string(),
+  agent: AgentId,
+  backend: BackendId,
+  prompt: z.string(),
+  model: z.string().nullable(),
+  command: z.array(z.string()),
+  state: SessionState,
+  exitCode: z.number().int().nullable(),
+  /** Why the session ended or failed, in words (signal, crash, orchestrator restart). */
+  reason: z.string().nullable(),
+  archived: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  pid: z.number().int().nullable(),
+  phases: PhaseTimings,
+});
+export type SessionDto = z.infer<typeof SessionDto>;
+
+export const SessionEventDto = z.object({
+  sessionId: z.string(),
+  at: z.number(),
+  from: SessionState.nullable(),
+  to: SessionState,
+  detail: z.string().nullable(),
+});
+export type SessionEventDto = z.infer<typeof SessionEventDto>;
+
+export const AgentProfileDto = z.object({
+  id: AgentId,
+  name: z.string(),
+  description: z.string(),
+  /** The executable looked up on PATH (null for custom, whose command comes with the request). */
+  executable: z.string().nullable(),
+  available: z.boolean(),
+  /** Why the profile is unavailable and how to fix it. */
+  reason: z.string().nullable(),
+  supportsModel: z.boolean(),
+});
+export type AgentProfileDto = z.infer<typeof AgentProfileDto>;
+
+export const BackendCapabilities = z.object({
+  isolation: z.enum(['none', 'namespace', 'container', 'pod']),
+  persistsAcrossRestart: z.boolean(),
+  resourceLimits: z.boolean(),
+  egressContainment: z.boolean(),
+});
+export type BackendCapabilities = z.infer<typeof BackendCapabilities>;
+
+export const BackendDto = z.object({
+  id: BackendId,
+  name: z.string(),
+  description: z.string(),
+  available: z.boolean(),
+  reason: z.string().nullable(),
+  capabilities: BackendCapabilities,
+});
+export type BackendDto = z.infer<typeof BackendDto>;
+
+export const RepoInfoDto = z.object({
+  path: z.string(),
+  name: z.string(),
+  currentBranch: z.string().nullable(),
+  branches: z.array(z.string()),
+});
+export type RepoInfoDto = z.infer<typeof RepoInfoDto>;
+
+export const RecentRepoDto = z.object({
+  path: z.string(),
+  name: z.string(),
+  lastUsedAt: z.number(),
+});
+export type RecentRepoDto = z.infer<typeof RecentRepoDto>;
+
+export const SettingsDto = z.object({
+  defaultAgent: AgentId,
+  defaultBackend: BackendId,
+});
+export type SettingsDto = z.infer<typeof SettingsDto>;
+
+export const SystemInfoDto = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  mode: z.enum(['desktop', 'headless']),
+  platform: z.string(),
+  pid: z.number().int(),
+  startedAt: z.number(),
+});
+export type SystemInfoDto = z.infer<typeof SystemInfoDto>;
+
+export const ProgressDto = z.object({
+  sessionId: z.string(),
+  phase: CreatePhase,
+  status: z.enum(['started', 'done', 'failed']),
+  elapsedMs: z.number().nullable(),
+  message: z.string().nullable(),
+});
+export type ProgressDto = z.infer<typeof ProgressDto>;
