@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const started = await startOrchestrator({
     dataDir: resolveDataDir(),
     mode: embedded ? 'desktop' : 'headless',
-    port: embedded ? 0 : DEFAULT_PORT,
+    port: embedded ? 0 : process.env.BERTH_PORT ? Number(process.env.BERTH_PORT) : DEFAULT_PORT,
     rendererDir: path.join(here, '../renderer'),
   });
   if (!started.ok) {

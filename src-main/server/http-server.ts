@@ -86,7 +86,18 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
     const decision = isLogin ? guard.checkHostAndOrigin(facts(req)) : guard.authenticate(facts(req));
     if (!decision.ok) {
       const code: ErrorCode = decision.status === 401 ? 'unauthorized' : 'forbidden';
-      await reply.code(decision.status).type('application/json').send(err(code, decision.message));
+      const body = JSON.stringify(err(code, decision.message));
+      if (req.headers.upgrade) {
+        // A refused WebSocket upgrade has no normal response cycle; answer on the raw socket and close
+        // it, or it lingers and blocks server.close().
+        reply.hijack();
+        const text = decision.status === 401 ? 'Unauthorized' : 'Forbidden';
+        req.raw.socket.end(
+          `HTTP/1.1 ${decision.status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      await reply.code(decision.status).type('application/json').send(body);
     }
   });
 

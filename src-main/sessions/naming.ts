@@ -13,6 +13,7 @@ export function slugify(text: string, fallback: string): string {
   const slug = text
     .toLowerCase()
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9\s-]/g, ' ')
     .split(/[\s-]+/)
     .filter(Boolean)

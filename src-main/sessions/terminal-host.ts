@@ -85,6 +85,11 @@ export class TerminalHost implements Disposable {
         }
         this.buffer += data;
         this.flushTimer ??= setTimeout(() => this.flush(), OUTPUT_BATCH_MS);
+        // Output not yet flushed counts toward the watermark, or a fast agent overruns it within a batch.
+        if (!this.paused && this.clients.size > 0 && this.maxUnacked() + this.buffer.length > FLOW_HIGH_WATERMARK_CHARS) {
+          this.paused = true;
+          this.process.pause();
+        }
       }),
     );
     this.store.add(
@@ -226,9 +231,14 @@ export class TerminalHost implements Disposable {
   }
 
   /** Pause above the high watermark for any client; resume once all are below the low one. */
-  private updateFlow(): void {
+  private maxUnacked(): number {
     let max = 0;
     for (const c of this.clients.values()) max = Math.max(max, c.unacked);
+    return max;
+  }
+
+  private updateFlow(): void {
+    const max = this.maxUnacked();
     if (!this.paused && max > FLOW_HIGH_WATERMARK_CHARS) {
       this.paused = true;
       this.process.pause();

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FLOW_HIGH_WATERMARK_CHARS, OUTPUT_MAX_FRAME_CHARS } from '../../src-shared/flow-control.js';
+import { makeRepo, startTestOrchestrator, TerminalReader, waitFor, type TestOrchestrator } from '../testing/fixtures.js';
+import { splitFrames } from './terminal-host.js';
+
+describe('splitFrames', () => {
+  it('never splits a surrogate pair and keeps every character', () => {
+    const emoji = '😀'; // two UTF-16 units
+    const data = `a${emoji.repeat(10)}`;
+    for (const max of [2, 3, 4, 5]) {
+      const parts = splitFrames(data, max);
+      expect(parts.join('')).toBe(data);
+      for (const p of parts) {
+        expect(p.length).toBeLessThanOrEqual(max);
+        const last = p.charCodeAt(p.length - 1);
+        expect(last >= 0xd800 && last <= 0xdbff).toBe(false);
+      }
+    }
+    expect(splitFrames('short')).toEqual(['short']);
+  });
+});
+
+describe('terminal streaming (real pty)', () => {
+  let t: TestOrchestrator;
+  let repo: string;
+  beforeEach(async () => {
+    t = await startTestOrchestrator();
+    repo = makeRepo();
+  });
+  afterEach(async () => t.close());
+
+  it('pauses the agent while a client does not acknowledge, and resumes on ack', async () => {
+    // 3 MB of output; far above the high watermark.
+    const s = await t.must('sessions.create', { repoPath: repo, agent: 'custom', command: 'sh -c "sleep 0.3; head -c 3000000 /dev/zero | tr \'\\\\0\' x; echo; echo done-$((1+1)); sleep 600"' });
+    const client = await t.connect();
+    let received = 0;
+    let text = '';
+    client.onDidTerminalFrame((f) => {
+      if (f.sessionId === s.id && f.type === 'term.data') {
+        received += f.data.length;
+        text += f.data.slice(-50);
+      }
+    });
+    await waitFor(async () => (await t.must('sessions.get', { ref: s.id })).pid !== null, 'started');
+    client.attach(s.id);
+    await waitFor(() => received > FLOW_HIGH_WATERMARK_CHARS, 'output up to the watermark');
+    await new Promise((r) => setTimeout(r, 300));
+    const stalled = received;
+    await new Promise((r) => setTimeout(r, 300));
+    // Paused: nothing (beyond what was already read from the pty) keeps arriving.
+    expect(received).toBe(stalled);
+    expect(received).toBeLessThan(FLOW_HIGH_WATERMARK_CHARS + 3 * OUTPUT_MAX_FRAME_CHARS);
+    expect(t.orch.sessions.host(s.id)!.isPaused).toBe(true);
+
+    // Acknowledge everything as it arrives: the rest flows.
+    client.ack(s.id, received);
+    const sub = client.onDidTerminalFrame((f) => {
+      if (f.sessionId === s.id && f.type === 'term.data') client.ack(s.id, f.data.length);
+    });
+    await waitFor(() => text.includes('done-2'), 'all output after acks', 20_000);
+    expect(received).toBeGreaterThanOrEqual(3_000_000);
+    sub.dispose();
+  });
+
+  it('passes multi-byte UTF-8 through intact under heavy output', async () => {
+    const s = await t.must('sessions.create', {
+      repoPath: repo,
+      agent: 'custom',
+      command: `sh -c "sleep 0.3; i=0; while [ $i -lt 2000 ]; do printf 'é日本😀'; i=$((i+1)); done; echo; echo end-$((2+2)); sleep 600"`,
+    });
+    const client = await t.connect();
+    const reader = new TerminalReader(client, s.id);
+    await waitFor(async () => (await t.must('sessions.get', { ref: s.id })).pid !== null, 'started');
+    client.attach(s.id);
+    await waitFor(() => reader.text.includes('end-4'), 'output', 20_000);
+    const body = reader.text.slice(0, reader.text.indexOf('\r\nend-4')).replace(/\r\n/g, '');
+    expect(body).not.toContain('\ufffd');
+    expect(body).toBe('é日本😀'.repeat(2000));
+  });
+});
