@@ -13,12 +13,17 @@ import { defineConfig } from 'electron-vite';
 
 const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { version: string };
 
+/** Runtime dependencies bundled into out/main instead of loaded from node_modules. */
+const BUNDLED_DEPS = ['zod', 'env-paths', 'fastify', '@fastify/websocket', 'ws', 'commander'];
+
 export default defineConfig({
   main: {
     define: { __BERTH_VERSION__: JSON.stringify(pkg.version) },
     build: {
       outDir: 'out/main',
-      externalizeDeps: true,
+      // Pure-JS dependencies are bundled (tree-shaken, one file to load: orchestrator start-up time);
+      // native modules and Electron-only ones stay external.
+      externalizeDeps: { exclude: BUNDLED_DEPS },
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src-main/index.ts'),

@@ -29,6 +29,10 @@ const Empty = z.object({}).strict();
 /** Longest prompt accepted; agents get it as one argv element. */
 const MAX_PROMPT_CHARS = 100_000;
 
+/** Sessions per `sessions.list` page unless the caller asks for more; and the most one page holds. */
+export const DEFAULT_LIST_LIMIT = 100;
+export const MAX_LIST_LIMIT = 1000;
+
 /** Terminal dimensions accepted from clients. */
 const Cols = z.number().int().min(2).max(1000);
 const Rows = z.number().int().min(1).max(500);
@@ -61,7 +65,17 @@ export const methods = {
   'backends.list': method(Empty, z.array(BackendDto)),
   'repos.inspect': method(z.object({ path: z.string().min(1) }).strict(), RepoInfoDto),
   'repos.recent': method(Empty, z.array(RecentRepoDto)),
-  'sessions.list': method(z.object({ archived: z.boolean().optional() }).strict(), z.array(SessionDto)),
+  /** Newest first, a page at a time (`limit` defaults to DEFAULT_LIST_LIMIT). */
+  'sessions.list': method(
+    z
+      .object({
+        archived: z.boolean().optional(),
+        limit: z.number().int().min(1).max(MAX_LIST_LIMIT).optional(),
+        offset: z.number().int().min(0).optional(),
+      })
+      .strict(),
+    z.array(SessionDto),
+  ),
   'sessions.get': method(SessionRef.strict(), SessionDto),
   'sessions.events': method(SessionRef.strict(), z.array(SessionEventDto)),
   'sessions.create': method(CreateSessionParams, SessionDto),

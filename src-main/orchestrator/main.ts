@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '../server/connection.js';
+import { stringifyWithRaw } from '../server/raw-json.js';
 import { resolveDataDir } from './data-dir.js';
 import { DEFAULT_PORT, startOrchestrator } from './index.js';
 
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
       const data = e.data as { type?: string } | null;
       const port = e.ports[0];
       if (data?.type !== 'berth.port' || !port) return;
-      const connection = new Connection({ send: (frame) => port.postMessage(frame) }, orch.api, orch.sessions);
+      // Structured clone, not JSON: RawJson values are turned back into plain data first.
+      const connection = new Connection({ send: (frame) => port.postMessage(frame.type === 'res' ? JSON.parse(stringifyWithRaw(frame)) : frame) }, orch.api, orch.sessions);
       port.on('message', (m) => void connection.receive(m.data));
       port.on('close', () => connection.dispose());
       port.start();

@@ -25,7 +25,7 @@ export async function reconcile(sessions: SessionService, backends: BackendRegis
     if (info.alive && backend.value.adopt) {
       const adopted = await backend.value.adopt(known);
       if (adopted.ok) {
-        sessions.adoptTerminal(s.id, adopted.value);
+        await sessions.adoptTerminal(s.id, adopted.value);
         report.adopted.push(s.id);
         continue;
       }

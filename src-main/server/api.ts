@@ -9,7 +9,8 @@ import type { BackendRegistry } from '../backends/registry.js';
 import { inspectRepo } from '../git/git.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
-import type { SystemInfoDto } from '../../src-shared/dto.js';
+import type { SessionDto, SystemInfoDto } from '../../src-shared/dto.js';
+import { RawJson } from './raw-json.js';
 
 export interface ApiDeps {
   sessions: SessionService;
@@ -35,7 +36,8 @@ export function createApi(deps: ApiDeps): Api {
     'backends.list': async () => ok(await deps.backends.describe()),
     'repos.inspect': (p: { path: string }) => inspectRepo(p.path),
     'repos.recent': () => ok(deps.recentRepos.list()),
-    'sessions.list': (p: { archived?: boolean }) => ok(sessions.list(p.archived ?? false)),
+    'sessions.list': (p: { archived?: boolean; limit?: number; offset?: number }) =>
+      ok(new RawJson(sessions.listJson(p.archived ?? false, p.limit, p.offset)) as unknown as SessionDto[]),
     'sessions.get': (p: { ref: string }) => sessions.find(p.ref),
     'sessions.events': (p: { ref: string }) => sessions.events(p.ref),
     // create parses its own params (it needs the raw input for defaults); see below.

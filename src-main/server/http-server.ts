@@ -7,7 +7,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { API_PREFIX, LOGIN_PATH, WS_PATH, type ServerFrame } from '../../src-shared/contract.js';
@@ -16,6 +15,8 @@ import type { SessionService } from '../sessions/session-service.js';
 import type { Api } from './api.js';
 import { Connection } from './connection.js';
 import type { AccessGuard, RequestFacts } from './security.js';
+import { resolveStatic } from './static-files.js';
+import { stringifyWithRaw } from './raw-json.js';
 
 /** Largest accepted request body. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -123,7 +124,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   app.get(WS_PATH, { websocket: true }, (socket) => {
     const transport = {
       send(frame: ServerFrame) {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+        if (socket.readyState === socket.OPEN) socket.send(stringifyWithRaw(frame));
       },
     };
     const connection = new Connection(transport, opts.api, opts.sessions);
@@ -143,18 +144,22 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   app.post(`${API_PREFIX}:method`, async (req, reply) => {
     const { method } = req.params as { method: string };
     const result = await opts.api(method, req.body ?? {});
-    return reply.code(result.ok ? 200 : STATUS_BY_CODE[result.error.code]).send(result);
+    return reply
+      .code(result.ok ? 200 : STATUS_BY_CODE[result.error.code])
+      .type('application/json; charset=utf-8')
+      .send(stringifyWithRaw(result));
   });
 
   for (const [route, render] of Object.entries(opts.textRoutes ?? {})) {
     app.get(route, async (_req, reply) => reply.type('text/plain; version=0.0.4').send(render()));
   }
 
-  if (opts.rendererDir && fs.existsSync(path.join(opts.rendererDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: opts.rendererDir, index: 'index.html', wildcard: false });
+  const rendererDir = opts.rendererDir;
+  if (rendererDir && fs.existsSync(path.join(rendererDir, 'index.html'))) {
     app.setNotFoundHandler(async (req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith(API_PREFIX)) return reply.sendFile('index.html');
-      return reply.code(404).send(err('not_found', `no route ${req.method} ${req.url}`));
+      const file = req.method === 'GET' && !req.url.startsWith(API_PREFIX) ? resolveStatic(rendererDir, req.url) : null;
+      if (!file) return reply.code(404).send(err('not_found', `no route ${req.method} ${req.url}`));
+      return reply.type(file.contentType).header('cache-control', file.cacheControl).send(file.body);
     });
   } else {
     app.get('/', async (_req, reply) =>

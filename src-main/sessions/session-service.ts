@@ -6,7 +6,7 @@
  * explain.
  */
 import path from 'node:path';
-import { CreateSessionParams, type MethodResult } from '../../src-shared/contract.js';
+import { CreateSessionParams, DEFAULT_LIST_LIMIT, type MethodResult } from '../../src-shared/contract.js';
 import { LIVE_STATES, type CreatePhase, type ProgressDto, type SessionDto, type SessionState } from '../../src-shared/dto.js';
 import { DEFAULT_COLS, DEFAULT_ROWS } from '../../src-shared/flow-control.js';
 import { Emitter, type Disposable } from '../../src-shared/lifecycle.js';
@@ -18,7 +18,7 @@ import * as gitOps from '../git/git.js';
 import type { RecentReposRepo } from '../store/misc-repos.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { newSessionId, repoWorktreesDir, slugify, uniqueName } from './naming.js';
-import { TerminalHost } from './terminal-host.js';
+import { loadHeadless, TerminalHost } from './terminal-host.js';
 
 /** A running session with no output for this long is shown as idle. */
 const IDLE_AFTER_MS = 5_000;
@@ -43,7 +43,8 @@ export class SessionService implements Disposable {
   private readonly hosts = new Map<string, TerminalHost>();
   private readonly reservedNames = new Set<string>();
   private readonly activityTimer: NodeJS.Timeout;
-  private listCache: { archived: boolean; json: SessionDto[] } | null = null;
+  /** Serialized list pages, dropped on any change: the list is read far more often than it changes. */
+  private readonly listCache = new Map<string, string>();
 
   private readonly onDidUpdateEmitter = new Emitter<SessionDto>();
   private readonly onDidRemoveEmitter = new Emitter<string>();
@@ -61,10 +62,22 @@ export class SessionService implements Disposable {
     this.activityTimer.unref();
   }
 
-  list(archived = false): SessionDto[] {
-    if (this.listCache?.archived === archived) return this.listCache.json;
-    const json = [...this.byId.values()].filter((s) => s.archived === archived);
-    this.listCache = { archived, json };
+  /** A page of sessions, newest first. */
+  list(archived = false, limit = DEFAULT_LIST_LIMIT, offset = 0): SessionDto[] {
+    return [...this.byId.values()]
+      .filter((s) => s.archived === archived)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(offset, offset + limit);
+  }
+
+  /** The same page as JSON text, cached until something changes. */
+  listJson(archived = false, limit = DEFAULT_LIST_LIMIT, offset = 0): string {
+    const key = `${archived}:${limit}:${offset}`;
+    let json = this.listCache.get(key);
+    if (json === undefined) {
+      json = JSON.stringify(this.list(archived, limit, offset));
+      this.listCache.set(key, json);
+    }
     return json;
   }
 
@@ -90,6 +103,7 @@ export class SessionService implements Disposable {
    * background with progress events. Bad input creates nothing.
    */
   async create(input: unknown): Promise<Result<SessionDto>> {
+    void loadHeadless(); // warm it while git works
     const parsed = CreateSessionParams.safeParse(input);
     if (!parsed.success) return err('bad_request', describeZodError(parsed.error));
     const p = parsed.data;
@@ -99,17 +113,14 @@ export class SessionService implements Disposable {
     if (!probe.ok) return err('backend_unavailable', `the ${p.backend} backend is unavailable: ${probe.error.message}`);
     const launch = this.deps.agents.launch(p.agent, { prompt: p.prompt, model: p.model ?? null, template: p.command ?? null });
     if (!launch.ok) return launch;
-    const repo = await gitOps.inspectRepo(p.repoPath);
+    const repo = await gitOps.inspectForCreate(p.repoPath, p.baseBranch);
     if (!repo.ok) return repo;
-    const base = p.baseBranch ?? repo.value.currentBranch ?? 'HEAD';
-    const baseCommit = await gitOps.resolveCommit(repo.value.path, base);
-    if (!baseCommit.ok) return baseCommit;
+    const { root, base, berthBranches } = repo.value;
 
-    const taken = async (name: string) =>
-      this.reservedNames.has(name) || this.deps.sessions.nameExists(name) || (await gitOps.branchExists(repo.value.path, `berth/${name}`));
+    const taken = (name: string) => this.reservedNames.has(name) || this.deps.sessions.nameExists(name) || berthBranches.has(`berth/${name}`);
     let name: string;
     if (p.name) {
-      if (await taken(p.name)) return err('conflict', `a session or branch named "${p.name}" already exists; pick another name`);
+      if (taken(p.name)) return err('conflict', `a session or branch named "${p.name}" already exists; pick another name`);
       name = p.name;
     } else {
       name = await uniqueName(slugify(p.prompt, p.agent), taken);
@@ -120,8 +131,8 @@ export class SessionService implements Disposable {
       const session: SessionDto = {
         id: newSessionId(),
         name,
-        repoPath: repo.value.path,
-        worktreePath: path.join(repoWorktreesDir(this.deps.dataDir, repo.value.path), name),
+        repoPath: root,
+        worktreePath: path.join(repoWorktreesDir(this.deps.dataDir, root), name),
         branch: `berth/${name}`,
         baseBranch: base,
         agent: p.agent,
@@ -140,8 +151,7 @@ export class SessionService implements Disposable {
         pid: null,
         phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
       };
-      this.deps.sessions.insert(session, 'created');
-      this.deps.recentRepos.touch(repo.value.path, repo.value.name, t);
+      this.deps.sessions.insert(session, 'created', () => this.deps.recentRepos.touch(root, repo.value.name, t));
       this.remember(session);
       void this.provision(session.id, launch.value.initialInput);
       return ok(session);
@@ -208,16 +218,16 @@ export class SessionService implements Disposable {
     if (!removed.ok) return removed;
     this.deps.sessions.delete(session.id);
     this.byId.delete(session.id);
-    this.listCache = null;
+    this.listCache.clear();
     this.onDidRemoveEmitter.fire(session.id);
     return ok({ id: session.id });
   }
 
   /** Takes over a process that survived an orchestrator restart (persistent backends). */
-  adoptTerminal(id: string, proc: ITerminalProcess): void {
+  async adoptTerminal(id: string, proc: ITerminalProcess): Promise<void> {
     const s = this.byId.get(id);
     if (!s) return;
-    this.attachHost(id, new TerminalHost(id, proc, s.cols, s.rows));
+    this.attachHost(id, await TerminalHost.create(id, proc, s.cols, s.rows));
     this.transition(s, { state: 'running', pid: proc.pid }, 'adopted after restart');
   }
 
@@ -268,7 +278,10 @@ export class SessionService implements Disposable {
     }
     this.progress(id, 'worktree', 'done', worktreeMs, null);
     this.deps.onPhase?.(session.backend, 'worktree', worktreeMs);
-    this.patch(id, { phases: { ...this.byId.get(id)!.phases, worktreeMs } });
+    // Not a transition: kept in memory and saved with the next one (off the create path).
+    const current = this.byId.get(id)!;
+    this.byId.set(id, { ...current, phases: { ...current.phases, worktreeMs } });
+    this.listCache.clear();
     await this.startProcess(id, initialInput);
   }
 
@@ -276,6 +289,8 @@ export class SessionService implements Disposable {
     const session = this.byId.get(id)!;
     const backend = this.deps.backends.get(session.backend);
     this.progress(id, 'start', 'started', null, null);
+    // Loaded before the process starts, so no output can arrive before the host listens.
+    await loadHeadless();
     const t0 = process.hrtime.bigint();
     const started = backend.ok
       ? await backend.value.start({
@@ -295,7 +310,7 @@ export class SessionService implements Disposable {
       return;
     }
     const { cols, rows } = this.byId.get(id)!;
-    const host = new TerminalHost(id, started.value, cols, rows);
+    const host = await TerminalHost.create(id, started.value, cols, rows);
     this.attachHost(id, host);
     this.progress(id, 'start', 'done', startMs, null);
     this.progress(id, 'first-output', 'started', null, null);
@@ -357,7 +372,7 @@ export class SessionService implements Disposable {
 
   private remember(s: SessionDto): void {
     this.byId.set(s.id, s);
-    this.listCache = null;
+    this.listCache.clear();
     this.onDidUpdateEmitter.fire(s);
   }
 }

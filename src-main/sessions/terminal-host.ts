@@ -2,8 +2,8 @@
  * One live terminal: batches the agent's output, mirrors it into a headless xterm for late joiners,
  * fans it out to attached clients and applies ack-based flow control.
  */
-import xtermHeadless from '@xterm/headless';
-import serializeAddon from '@xterm/addon-serialize';
+import type * as XtermHeadless from '@xterm/headless';
+import type * as XtermSerialize from '@xterm/addon-serialize';
 import type { ServerFrame } from '../../src-shared/contract.js';
 import {
   FLOW_HIGH_WATERMARK_CHARS,
@@ -15,9 +15,27 @@ import {
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../../src-shared/lifecycle.js';
 import type { ExitInfo, ITerminalProcess } from '../backends/backend.js';
 
-const { Terminal } = xtermHeadless;
-const { SerializeAddon } = serializeAddon;
-type HeadlessTerminal = InstanceType<typeof Terminal>;
+type HeadlessTerminal = XtermHeadless.Terminal;
+type Serializer = XtermSerialize.SerializeAddon;
+
+interface HeadlessModules {
+  Terminal: typeof XtermHeadless.Terminal;
+  SerializeAddon: typeof XtermSerialize.SerializeAddon;
+}
+
+let headless: Promise<HeadlessModules> | null = null;
+
+/**
+ * Loads the headless xterm on first use: it is a large CommonJS module (~60 ms, ~14 MB), and an
+ * orchestrator with no live session has no use for it.
+ */
+export function loadHeadless(): Promise<HeadlessModules> {
+  headless ??= Promise.all([import('@xterm/headless'), import('@xterm/addon-serialize')]).then(([xterm, serialize]) => ({
+    Terminal: (xterm.default ?? xterm).Terminal,
+    SerializeAddon: (serialize.default ?? serialize).SerializeAddon,
+  }));
+  return headless;
+}
 
 /** Where frames for one attached client go. */
 export interface TerminalSink {
@@ -49,7 +67,7 @@ export function splitFrames(data: string, max = OUTPUT_MAX_FRAME_CHARS): string[
 export class TerminalHost implements Disposable {
   private readonly store = new DisposableStore('terminal-host');
   private readonly terminal: HeadlessTerminal;
-  private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private readonly serializer: Serializer;
   private readonly clients = new Map<object, Client>();
   private buffer = '';
   private flushTimer: NodeJS.Timeout | null = null;
@@ -66,7 +84,13 @@ export class TerminalHost implements Disposable {
   readonly onDidOutput = this.onDidOutputEmitter.event;
   readonly onDidExit = this.onDidExitEmitter.event;
 
-  constructor(
+  /** Creates the host once the headless terminal is loaded. */
+  static async create(sessionId: string, process: ITerminalProcess, cols: number, rows: number): Promise<TerminalHost> {
+    return new TerminalHost(await loadHeadless(), sessionId, process, cols, rows);
+  }
+
+  private constructor(
+    { Terminal, SerializeAddon }: HeadlessModules,
     readonly sessionId: string,
     private readonly process: ITerminalProcess,
     private cols: number,

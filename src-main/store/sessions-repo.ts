@@ -126,11 +126,12 @@ export class SessionsRepo {
     return this.nameExistsStmt.get(name) !== undefined;
   }
 
-  /** Writes the intent row and its first event. */
-  insert(session: SessionDto, detail: string | null): void {
+  /** Writes the intent row and its first event, plus `also` in the same transaction. */
+  insert(session: SessionDto, detail: string | null, also?: () => void): void {
     this.db.transaction(() => {
       this.insertStmt.run(toRow(session));
       this.insertEventStmt.run(session.id, session.updatedAt, null, session.state, detail);
+      also?.();
     })();
   }
 

@@ -1,0 +1,41 @@
+/**
+ * `npm run bench [-- --json] [-- --only id-prefix] [-- --runs N]`: Berth's figures beside raw baselines
+ * measured in the same run. Benchmarks are not tests: nothing here asserts a time.
+ */
+import { parseArgs } from 'node:util';
+import { benchApiList } from './cases/api-list.js';
+import { benchCreateLocal } from './cases/create-local.js';
+import { benchOrchestrator } from './cases/orchestrator.js';
+import { ensureBuilt } from './harness.js';
+import { formatLine, type Figure } from './stats.js';
+
+/** Default runs per A/B figure. */
+const DEFAULT_RUNS = 20;
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    runs: { type: 'string' },
+  },
+});
+const runs = values.runs ? Number.parseInt(values.runs, 10) : DEFAULT_RUNS;
+
+const cases: { prefix: string; run: () => Promise<Figure[]> }[] = [
+  { prefix: 'create.local', run: () => benchCreateLocal(runs) },
+  { prefix: 'api.list', run: () => benchApiList() },
+  { prefix: 'orchestrator', run: () => benchOrchestrator(Math.max(5, Math.round(runs / 2))) },
+];
+
+ensureBuilt();
+const figures: Figure[] = [];
+for (const c of cases) {
+  if (values.only && !c.prefix.startsWith(values.only) && !values.only.startsWith(c.prefix)) continue;
+  const out = await c.run();
+  figures.push(...out);
+  if (!values.json) for (const f of out) console.log(formatLine(f));
+}
+if (values.json) {
+  console.log(JSON.stringify(figures.map(({ goal: _goal, ...f }) => f), null, 2));
+}
+process.exit(0);
