@@ -19,7 +19,7 @@ export function defineAction<O>(cmd: Command, state: RunState, handler: Handler<
   return cmd.action(async (...raw: unknown[]) => {
     const command = raw[raw.length - 1] as Command;
     const ctx = new CliContext(state.io, command.optsWithGlobals<GlobalOptions>());
-    const code = await handler(ctx, command.processedArgs as string[], command.opts<O>());
+    const code = await handler(ctx, command.processedArgs as string[], command.opts() as O);
     state.exitCode = code ?? EXIT_OK;
   });
 }

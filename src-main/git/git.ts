@@ -71,44 +71,6 @@ export async function inspectRepo(input: string): Promise<Result<RepoInfoDto>> {
   });
 }
 
-/** What creating a session needs to know about its repository. */
-export interface CreateTarget {
-  root: string;
-  name: string;
-  /** The base to branch from: the requested one, else the checked-out branch. */
-  base: string;
-  /** Existing `berth/*` branches, for unique names. */
-  berthBranches: Set<string>;
-}
-
-/**
- * Everything `sessions.create` checks about the repository, in one round of parallel git calls (it is
- * on the create → first output path, where each sequential git exec costs a few ms).
- */
-export async function inspectForCreate(input: string, requestedBase: string | undefined): Promise<Result<CreateTarget>> {
-  const abs = path.resolve(input);
-  try {
-    if (!fs.statSync(abs).isDirectory()) return err('not_a_repo', `${abs} is not a folder`);
-  } catch {
-    return err('not_a_repo', `${abs} does not exist`);
-  }
-  const [top, head, branches, base] = await Promise.all([
-    git(abs, ['rev-parse', '--show-toplevel']),
-    git(abs, ['symbolic-ref', '--quiet', '--short', 'HEAD']),
-    git(abs, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/berth/']),
-    requestedBase ? resolveCommit(abs, requestedBase) : Promise.resolve(ok('')),
-  ]);
-  if (!top.ok) return err('not_a_repo', `${abs} is not a git repository (git init it, or pick its folder)`);
-  const root = fs.realpathSync(top.value.stdout.trim());
-  if (!base.ok) return err('bad_request', `base branch "${requestedBase}" does not exist in ${root}`);
-  return ok({
-    root,
-    name: path.basename(root),
-    base: requestedBase ?? (head.ok ? head.value.stdout.trim() : 'HEAD'),
-    berthBranches: new Set(branches.ok ? branches.value.stdout.split('\n').filter((b) => b.length > 0) : []),
-  });
-}
-
 /** Whether `ref` names a commit in the repository. */
 export async function resolveCommit(repo: string, ref: string): Promise<Result<string>> {
   const r = await git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);

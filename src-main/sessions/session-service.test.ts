@@ -129,6 +129,14 @@ describe('sessions on the local backend (real git, real pty)', () => {
     const dup = await t.call('sessions.create', { repoPath: repo, agent: 'shell', prompt: '', name: 'mine' });
     expect(dup.ok).toBe(false);
     if (!dup.ok) expect(dup.error.code).toBe('conflict');
+    execFileSync('git', ['branch', 'berth/taken-by-hand'], { cwd: repo });
+    const byHand = await t.call('sessions.create', { repoPath: repo, agent: 'shell', prompt: '', name: 'taken-by-hand' });
+    expect(!byHand.ok && byHand.error.code).toBe('conflict');
+    const generated = await t.must('sessions.create', { repoPath: repo, agent: 'shell', prompt: 'taken by hand' });
+    expect(generated.name).toBe('taken-by-hand-2');
+    const fromSubdir = await t.must('sessions.create', { repoPath: path.join(repo, '.git', '..'), agent: 'shell', prompt: 'sub' });
+    expect(fromSubdir.repoPath).toBe(repo);
+    expect(fromSubdir.baseBranch).toBe('main');
     const recent = await t.must('repos.recent', {});
     expect(recent[0]?.path).toBe(repo);
   });

@@ -15,6 +15,7 @@ import type { AgentCatalog } from '../agents/profiles.js';
 import type { ExitInfo, ITerminalProcess } from '../backends/backend.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import * as gitOps from '../git/git.js';
+import { RepoInspector } from '../git/repo-inspector.js';
 import type { RecentReposRepo } from '../store/misc-repos.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { newSessionId, repoWorktreesDir, slugify, uniqueName } from './naming.js';
@@ -42,6 +43,7 @@ export class SessionService implements Disposable {
   private readonly byId = new Map<string, SessionDto>();
   private readonly hosts = new Map<string, TerminalHost>();
   private readonly reservedNames = new Set<string>();
+  private readonly repos = new RepoInspector();
   private readonly activityTimer: NodeJS.Timeout;
   /** Serialized list pages, dropped on any change: the list is read far more often than it changes. */
   private readonly listCache = new Map<string, string>();
@@ -113,14 +115,15 @@ export class SessionService implements Disposable {
     if (!probe.ok) return err('backend_unavailable', `the ${p.backend} backend is unavailable: ${probe.error.message}`);
     const launch = this.deps.agents.launch(p.agent, { prompt: p.prompt, model: p.model ?? null, template: p.command ?? null });
     if (!launch.ok) return launch;
-    const repo = await gitOps.inspectForCreate(p.repoPath, p.baseBranch);
+    const repo = await this.repos.forCreate(p.repoPath, p.baseBranch);
     if (!repo.ok) return repo;
-    const { root, base, berthBranches } = repo.value;
+    const { root, base } = repo.value;
 
-    const taken = (name: string) => this.reservedNames.has(name) || this.deps.sessions.nameExists(name) || berthBranches.has(`berth/${name}`);
+    const taken = async (name: string) =>
+      this.reservedNames.has(name) || this.deps.sessions.nameExists(name) || (await this.repos.branchExists(root, `berth/${name}`));
     let name: string;
     if (p.name) {
-      if (taken(p.name)) return err('conflict', `a session or branch named "${p.name}" already exists; pick another name`);
+      if (await taken(p.name)) return err('conflict', `a session or branch named "${p.name}" already exists; pick another name`);
       name = p.name;
     } else {
       name = await uniqueName(slugify(p.prompt, p.agent), taken);
@@ -257,6 +260,7 @@ export class SessionService implements Disposable {
 
   dispose(): void {
     clearInterval(this.activityTimer);
+    this.repos.dispose();
     for (const host of this.hosts.values()) host.dispose();
     this.hosts.clear();
     this.onDidUpdateEmitter.dispose();

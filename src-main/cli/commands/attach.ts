@@ -46,7 +46,7 @@ export function registerAttachCommand(program: Command, state: RunState): void {
     state,
     async (ctx, args, opts) => {
       if (opts.tty && !process.stdin.isTTY) {
-        throw new CliError('berth attach needs a terminal, and stdin is not a TTY; use --no-tty to pipe input and output', EXIT_USAGE);
+        throw new CliError('attach needs a terminal, and stdin is not a TTY; use --no-tty to pipe input and output', EXIT_USAGE);
       }
       const session = await ctx.call('sessions.get', { ref: firstArg(args) });
       const client = await ctx.connect();
@@ -57,7 +57,7 @@ export function registerAttachCommand(program: Command, state: RunState): void {
 
 /** Streams the session to stdout and stdin to the session until detach, exit or a lost connection. */
 function runAttached(client: ProtocolClient, session: SessionDto, tty: boolean): Promise<number> {
-  const { stdin, stdout, stderr } = process;
+  const { stdout, stderr } = process;
   const id = session.id;
   return new Promise<number>((resolve) => {
     const store = new DisposableStore('attach');

@@ -71,7 +71,9 @@ async function follow(ctx: CliContext, session: SessionDto): Promise<number> {
             finish(EXIT_OK, `[${session.name} exited${frame.exitCode === null ? '' : ` with code ${frame.exitCode}`}]`);
             return;
           case 'term.error':
-            finish(EXIT_ERROR, `berth: ${frame.error.message}`);
+            // The session ended between printing its text and attaching: nothing more will come.
+            if (frame.error.code === 'invalid_state') finish(EXIT_OK, `[${session.name} has ended]`);
+            else finish(EXIT_ERROR, `berth: ${frame.error.message}`);
             return;
         }
       }),

@@ -12,8 +12,10 @@ import { CliError, EXIT_ERROR, EXIT_OK, UsageError } from '../context.js';
 export const DEFAULT_PORT = 7717;
 /** Highest TCP port. */
 const MAX_PORT = 65_535;
-/** The only address served: the API is guarded for loopback use; reach it remotely through an SSH tunnel. */
+/** Default address: loopback; reach it from another machine through an SSH tunnel. */
 const LOOPBACK_HOST = '127.0.0.1';
+/** Addresses that only this machine can reach. */
+const LOOPBACK_HOSTS = new Set([LOOPBACK_HOST, 'localhost', '::1']);
 /** How many folders up from this module to look for the renderer bundle (out/main[/chunks] → out/renderer). */
 const RENDERER_SEARCH_DEPTH = 4;
 
@@ -53,18 +55,27 @@ export function registerServeCommand(program: Command, state: RunState): void {
       .command('serve')
       .description('run the orchestrator headless and serve the web UI and the API')
       .option('--port <n>', 'port to listen on (0 = any free port)', parsePort, DEFAULT_PORT)
-      .option('--host <address>', 'address to listen on (loopback only)', LOOPBACK_HOST),
+      .option('--host <address>', 'address to listen on', LOOPBACK_HOST),
     state,
     async (ctx, _args, opts) => {
-      if (opts.host !== LOOPBACK_HOST && opts.host !== 'localhost') {
-        throw new UsageError(`berth serve listens on ${LOOPBACK_HOST} only; reach it from another machine through an SSH tunnel`);
+      if (opts.host.trim() === '') throw new UsageError('--host: expected an address such as 127.0.0.1');
+      if (!LOOPBACK_HOSTS.has(opts.host)) {
+        ctx.io.stderr.write(
+          `berth: warning: ${opts.host} is reachable from other machines; the API is guarded by its token only (an SSH tunnel to ${LOOPBACK_HOST} is safer)\n`,
+        );
       }
       const dataDir = ctx.dataDir;
       // Loaded on demand, so the other commands never load the orchestrator and its native modules.
       const { startOrchestrator } = await import('../../orchestrator/index.js');
       let started: Awaited<ReturnType<typeof startOrchestrator>>;
       try {
-        started = await startOrchestrator({ dataDir, mode: 'headless', port: opts.port, rendererDir: findRendererDir() });
+        started = await startOrchestrator({
+          dataDir,
+          mode: 'headless',
+          port: opts.port,
+          host: opts.host,
+          rendererDir: findRendererDir() ?? null,
+        });
       } catch (e) {
         throw new CliError(describeStartError(e, opts.port));
       }

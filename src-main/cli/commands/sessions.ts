@@ -105,8 +105,8 @@ export function registerSessionCommands(program: Command, state: RunState): void
         if (opts.json) ctx.json(result);
         else ctx.out(`deleted ${ref}`);
       } catch (e) {
-        if (e instanceof CliError && e.code === 'worktree_dirty' && !/--force|-f\b/.test(e.message)) {
-          throw new CliError(`${e.message} (use --force to delete it anyway)`, EXIT_ERROR, e.code);
+        if (e instanceof CliError && e.code === 'worktree_dirty' && !e.message.includes('--force')) {
+          throw new CliError(`${e.message} (\`berth delete --force ${ref}\`)`, EXIT_ERROR, e.code);
         }
         throw e;
       }

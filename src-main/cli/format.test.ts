@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionDto } from '../../src-shared/dto.js';
+import { describeState, formatAge, formatCommand, formatSessionTable, formatStatus, formatTable } from './format.js';
+
+const NOW = 1_700_000_000_000;
+
+function session(overrides: Partial<SessionDto> = {}): SessionDto {
+  return {
+    id: 'id-1',
+    name: 'fix-tests',
+    repoPath: '/repo',
+    worktreePath: '/home/.berth/worktrees/repo/fix-tests',
+    branch: 'berth/fix-tests',
+    baseBranch: 'main',
+    agent: 'shell',
+    backend: 'local',
+    prompt: 'npm test',
+    model: null,
+    command: ['/bin/bash', '-i'],
+    state: 'running',
+    exitCode: null,
+    reason: null,
+    archived: false,
+    createdAt: NOW - 90_000,
+    updatedAt: NOW - 5_000,
+    cols: 120,
+    rows: 32,
+    pid: 4242,
+    phases: { worktreeMs: 12.4, startMs: 5, firstOutputMs: null },
+    ...overrides,
+  };
+}
+
+describe('formatAge', () => {
+  it('uses the largest whole unit', () => {
+    expect(formatAge(0)).toBe('0s');
+    expect(formatAge(59_999)).toBe('59s');
+    expect(formatAge(60_000)).toBe('1m');
+    expect(formatAge(3 * 3_600_000)).toBe('3h');
+    expect(formatAge(49 * 3_600_000)).toBe('2d');
+    expect(formatAge(-5)).toBe('0s');
+  });
+});
+
+describe('formatTable', () => {
+  it('aligns columns and trims trailing spaces', () => {
+    expect(formatTable(['A', 'LONG'], [['xyz', '1'], ['q', '']])).toBe('A    LONG\nxyz  1\nq');
+  });
+});
+
+describe('formatSessionTable', () => {
+  it('prints the columns of `berth list`', () => {
+    const lines = formatSessionTable([session(), session({ name: 'b', state: 'exited', archived: true })], NOW).split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+STATE\s+AGENT\s+BACKEND\s+BRANCH\s+AGE$/);
+    expect(lines[1]).toMatch(/^fix-tests\s+running\s+shell\s+local\s+berth\/fix-tests\s+1m$/);
+    expect(lines[2]).toContain('exited (archived)');
+  });
+});
+
+describe('describeState', () => {
+  it('adds the exit code, reason and archived flag', () => {
+    expect(describeState(session())).toBe('running');
+    expect(describeState(session({ state: 'exited', exitCode: 3, reason: 'exited', archived: true }))).toBe(
+      'exited (exit code 3): exited [archived]',
+    );
+  });
+});
+
+describe('formatCommand', () => {
+  it('quotes only arguments that need it', () => {
+    expect(formatCommand(['claude', '--model', 'opus', 'fix the "bug"'])).toBe('claude --model opus "fix the \\"bug\\""');
+  });
+});
+
+describe('formatStatus', () => {
+  it('shows fields, phases and events', () => {
+    const text = formatStatus(
+      session({ state: 'failed', exitCode: 127, reason: 'command not found' }),
+      [
+        { sessionId: 'id-1', at: NOW - 90_000, from: null, to: 'creating', detail: 'created' },
+        { sessionId: 'id-1', at: NOW - 80_000, from: 'creating', to: 'failed', detail: 'spawn failed' },
+      ],
+      NOW,
+    );
+    expect(text).toMatch(/^state:\s+failed$/m);
+    expect(text).toMatch(/^exit code:\s+127$/m);
+    expect(text).toMatch(/^reason:\s+command not found$/m);
+    expect(text).toMatch(/^worktree:\s+\/home\/\.berth\/worktrees\/repo\/fix-tests$/m);
+    expect(text).toMatch(/^phases:\s+worktree 12 ms, start 5 ms, first output -$/m);
+    expect(text).toMatch(/- -> creating\s+created/);
+    expect(text).toMatch(/creating -> failed\s+spawn failed/);
+  });
+});

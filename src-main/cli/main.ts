@@ -1,0 +1,16 @@
+/**
+ * Entry of the `berth` command (built to out/main/cli.js, started by bin/berth.mjs).
+ */
+import { processIo } from './context.js';
+import { runCli } from './program.js';
+
+/** Longest wait for stdout to drain before exiting anyway. */
+const FLUSH_TIMEOUT_MS = 2_000;
+
+const code = await runCli(process.argv.slice(2), processIo());
+// Streams, sockets and stdin may still hold the event loop open: exit once stdout has drained.
+const timer = setTimeout(() => process.exit(code), FLUSH_TIMEOUT_MS);
+process.stdout.write('', () => {
+  clearTimeout(timer);
+  process.exit(code);
+});
