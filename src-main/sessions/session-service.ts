@@ -23,6 +23,10 @@ import { loadHeadless, TerminalHost } from './terminal-host.js';
 
 /** A running session with no output for this long is shown as idle. */
 const IDLE_AFTER_MS = 5_000;
+/** After the agent's first output, wait this long for the rest of its prompt before typing. */
+const PROMPT_SETTLE_MS = 30;
+/** Type the initial input after this long even if the agent has printed nothing. */
+const INITIAL_INPUT_FALLBACK_MS = 1_000;
 /** How often activity is checked for running → idle. */
 const ACTIVITY_CHECK_MS = 1_000;
 
@@ -329,7 +333,24 @@ export class SessionService implements Disposable {
     });
     this.transition(this.byId.get(id)!, { state: 'running', pid: host.pid, phases: { ...this.byId.get(id)!.phases, startMs } }, 'started');
     this.onDidStartTerminalEmitter.fire(id);
-    if (initialInput) host.write(initialInput);
+    if (initialInput) this.typeWhenReady(host, initialInput);
+  }
+
+  /**
+   * Types the initial input once the agent has printed something (its prompt), so the echo lands after
+   * the prompt as if typed by hand; a silent agent gets it after a short wait.
+   */
+  private typeWhenReady(host: TerminalHost, input: string): void {
+    let done = false;
+    const type = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sub.dispose();
+      host.write(input);
+    };
+    const sub = host.onDidOutput(() => setTimeout(type, PROMPT_SETTLE_MS));
+    const timer = setTimeout(type, INITIAL_INPUT_FALLBACK_MS);
   }
 
   private attachHost(id: string, host: TerminalHost): void {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ProtocolClient, type TerminalFrame } from '../../src-shared/client.js';
 import type { MethodName, MethodParams, MethodResult } from '../../src-shared/contract.js';
 import type { Result } from '../../src-shared/result.js';
+import { leakTracker } from '../../src-shared/lifecycle.js';
 import { callHttp, connectWebSocket } from '../client/node-client.js';
 import { startOrchestrator, type RunningOrchestrator } from '../orchestrator/index.js';
 
@@ -62,8 +63,19 @@ export async function startTestOrchestrator(dataDir = tempDir('berth-home-'), en
     async close() {
       for (const c of clients) c.dispose();
       await orch.close();
+      await assertNoLeaks();
     },
   };
+}
+
+/** Fails when a DisposableStore created during the test is still alive (bounded wait for async closes). */
+export async function assertNoLeaks(timeoutMs = 2_000): Promise<void> {
+  if (!leakTracker.enabled) return;
+  const deadline = Date.now() + timeoutMs;
+  while (leakTracker.live.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const leaked = [...leakTracker.live].map((s) => s.label);
+  leakTracker.live.clear();
+  if (leaked.length > 0) throw new Error(`leaked disposables: ${leaked.join(', ')}`);
 }
 
 /** Collects a session's terminal output from a client, acking as it goes. */
