@@ -35,10 +35,3 @@ export interface BerthDesktopApi {
 export interface BerthPortMessage {
   readonly type: 'berth:port';
 }
-
-declare global {
-  interface Window {
-    /** The desktop bridge; undefined when the UI runs in a browser tab. */
-    readonly berthDesktop?: BerthDesktopApi;
-  }
-}

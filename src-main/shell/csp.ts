@@ -3,20 +3,29 @@
  *
  * Set as a response header through `session.webRequest.onHeadersReceived`, as Electron's security
  * checklist recommends: https://www.electronjs.org/docs/latest/tutorial/security#7-define-a-content-security-policy
- * Chromium may not run webRequest for file:// loads, so the renderer's index.html should carry the
- * same policy in a `<meta http-equiv="Content-Security-Policy">` tag as well.
+ * Chromium may not run webRequest for file:// loads, so src-renderer/index.html carries the same
+ * policy in a `<meta http-equiv="Content-Security-Policy">` tag as well (frame-ancestors only works
+ * as a header).
  */
 import type { Session } from 'electron';
 
-/** The production policy: no inline or eval'd script, nothing from other origins, no framing. */
+/**
+ * The production policy: no inline or eval'd script, nothing from other origins, no framing, no forms.
+ *
+ * Kept in step with the `<meta>` policy in src-renderer/index.html (a page gets the intersection of
+ * both): style-src needs 'unsafe-inline' for xterm.js's injected styles
+ * (https://github.com/xtermjs/xterm.js/issues/4445), font-src data: for fonts Vite inlines.
+ */
 const PRODUCTION_DIRECTIVES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['default-src', ["'self'"]],
   ['script-src', ["'self'"]],
   ['style-src', ["'self'", "'unsafe-inline'"]],
   ['img-src', ["'self'", 'data:']],
+  ['font-src', ["'self'", 'data:']],
   ['connect-src', ["'self'"]],
   ['object-src', ["'none'"]],
   ['base-uri', ["'none'"]],
+  ['form-action', ["'none'"]],
   ['frame-ancestors', ["'none'"]],
 ];
 

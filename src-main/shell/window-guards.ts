@@ -41,10 +41,14 @@ export function denyWindowOpen(url: string, options: Pick<GuardOptions, 'openExt
   return { action: 'deny' };
 }
 
-/** Installs the navigation, redirect, window-open and webview guards on `contents`. */
+/** Installs the navigation (main frame and subframes), redirect, window-open and webview guards on `contents`. */
 export function guardWebContents(contents: WebContents, options: GuardOptions): void {
   contents.on('will-navigate', (event) => {
     preventForeignNavigation(event, event.url, options);
+  });
+  contents.on('will-frame-navigate', (event) => {
+    // The main frame is covered by will-navigate; this catches subframes.
+    if (!event.isMainFrame) preventForeignNavigation(event, event.url, options);
   });
   contents.on('will-redirect', (event) => {
     preventForeignNavigation(event, event.url, options);

@@ -20,7 +20,9 @@ const BUSY_TIMEOUT_MS = 5_000;
 export async function openDatabase(file: string): Promise<Db> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const existed = fs.existsSync(file);
-  const db = new Database(file);
+  // In the desktop app the orchestrator runs on Electron's ABI; main points us at a better-sqlite3
+  // build for it (scripts/rebuild-native.mjs). Under Node the package's own build is used.
+  const db = new Database(file, { nativeBinding: process.env.BERTH_SQLITE_NATIVE_BINDING || undefined });
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

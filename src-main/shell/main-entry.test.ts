@@ -1,0 +1,110 @@
+/**
+ * The main entry's wiring, with Electron faked: lock, hardening, orchestrator fork, port hand-off,
+ * second instance, crash notice, graceful quit.
+ */
+import path from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { DesktopChannel } from '../../src-preload/channels.js';
+import * as electron from './testing/electron-mock.js';
+
+vi.mock('electron', () => import('./testing/electron-mock.js'));
+vi.mock('electron-log/main', async () => ({ default: (await import('./testing/electron-mock.js')).electronLog }));
+
+const { BrowserWindow, FakeWebContents, app, channels, fakeFrame, forked, ipcMainFake, session } = electron;
+
+/** Lets pending promise callbacks run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('main entry', () => {
+  beforeAll(async () => {
+    electron.resetElectronMock();
+    delete process.env.ELECTRON_RENDERER_URL;
+    await import('../index.js');
+    await settle();
+  });
+
+  it('hardens the session, forks the orchestrator and opens the window', () => {
+    expect(app.requestSingleInstanceLock).toHaveBeenCalledOnce();
+    expect(session.defaultSession.headersListener).toBeDefined();
+    expect(session.defaultSession.permissionRequestHandler).toBeDefined();
+
+    expect(forked).toHaveLength(1);
+    const child = forked[0]!;
+    expect(path.basename(child.modulePath)).toBe('orchestrator.js');
+    expect(child.args).toEqual(['--embedded']);
+    expect(child.options).toMatchObject({ serviceName: 'berth-orchestrator', env: { BERTH_MODE: 'desktop' } });
+
+    expect(BrowserWindow.all).toHaveLength(1);
+    const win = BrowserWindow.all[0]!;
+    const prefs = win.options.webPreferences as { preload: string };
+    expect(prefs.preload.endsWith(path.join('preload', 'index.cjs'))).toBe(true);
+    expect(win.loadURL.mock.calls[0]![0]).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+  });
+
+  it('guards every new web contents', () => {
+    const contents = new FakeWebContents();
+    app.emit('web-contents-created', {}, contents);
+    expect(contents.navigate('will-navigate', 'https://evil.example/')).toBe(true);
+    expect(contents.windowOpenHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+  });
+
+  it('hands a port to the app window once the orchestrator is up, never to a foreign frame', () => {
+    const win = BrowserWindow.all[0]!;
+    const appUrl = win.loadURL.mock.calls[0]![0];
+    ipcMainFake.send(DesktopChannel.requestPort, fakeFrame('https://evil.example/'), win.webContents);
+    ipcMainFake.send(DesktopChannel.requestPort, fakeFrame(appUrl), win.webContents);
+    expect(channels).toHaveLength(0);
+
+    const child = forked[0]!;
+    child.simulateSpawn();
+    expect(channels).toHaveLength(1);
+    expect(child.postMessage).toHaveBeenCalledWith({ type: 'berth.port', windowId: win.id }, [channels[0]!.port1]);
+    expect(win.webContents.postMessage).toHaveBeenCalledWith(DesktopChannel.port, null, [channels[0]!.port2]);
+  });
+
+  it('focuses the existing window on a second launch', () => {
+    const win = BrowserWindow.all[0]!;
+    win.minimized = true;
+    app.emit('second-instance', {}, ['berth'], '/');
+    expect(win.restore).toHaveBeenCalled();
+    expect(win.focus).toHaveBeenCalled();
+    expect(BrowserWindow.all).toHaveLength(1);
+  });
+
+  it('tells the user when the orchestrator crashes', () => {
+    forked[0]!.simulateExit(134);
+    expect(electron.Notification.shown.at(-1)?.options.body).toContain('exit code 134');
+  });
+
+  it('stops the orchestrator before quitting', async () => {
+    await vi.waitFor(() => expect(forked).toHaveLength(2), { timeout: 2_000 });
+    const child = forked[1]!;
+    child.simulateSpawn();
+    const preventDefault = vi.fn();
+    app.emit('before-quit', { preventDefault });
+    expect(preventDefault).toHaveBeenCalledOnce();
+    expect(child.kill).toHaveBeenCalledOnce();
+    expect(app.quit).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledOnce());
+    // The second round lets the quit proceed.
+    const again = vi.fn();
+    app.emit('before-quit', { preventDefault: again });
+    expect(again).not.toHaveBeenCalled();
+  });
+});
+
+describe('main entry, second instance', () => {
+  it('quits at once when another Berth holds the lock', async () => {
+    // A fresh copy of the entry; the mocked electron module (and its state) is shared with the above.
+    vi.resetModules();
+    electron.resetElectronMock();
+    app.requestSingleInstanceLock.mockReturnValue(false);
+    await import('../index.js');
+    await settle();
+    expect(app.requestSingleInstanceLock).toHaveBeenCalledOnce();
+    expect(app.quit).toHaveBeenCalledOnce();
+    expect(app.whenReady).not.toHaveBeenCalled();
+    expect(forked).toHaveLength(0);
+    expect(BrowserWindow.all).toHaveLength(0);
+  });
+});
