@@ -24,6 +24,9 @@ export default defineConfig({
       // Pure-JS dependencies are bundled (tree-shaken, one file to load: orchestrator start-up time);
       // native modules and Electron-only ones stay external.
       externalizeDeps: { exclude: BUNDLED_DEPS },
+      // Minified: V8 parses a third of the bytes at start-up (orchestrator.start 220 → 160 ms here).
+      minify: true,
+      sourcemap: true,
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src-main/index.ts'),
