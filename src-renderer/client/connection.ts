@@ -9,10 +9,10 @@ import { ProtocolClient } from '../../src-shared/client.js';
 import type { MethodName, MethodParams, MethodResult } from '../../src-shared/contract.js';
 import { DisposableStore, Emitter, toDisposable, type Disposable } from '../../src-shared/lifecycle.js';
 import { err, type Result } from '../../src-shared/result.js';
-import type { TransportFactory } from './transports.js';
+import { TransportError, type TransportFactory } from './transports.js';
 
-/** Where the connection stands, for the banner. */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
+/** Where the connection stands, for the banner (`unauthorized`: the login is no longer accepted). */
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'unauthorized';
 
 /** First retry delay after a failed or lost connection. */
 export const RECONNECT_INITIAL_DELAY_MS = 250;
@@ -109,8 +109,9 @@ export class Connection implements Disposable {
     let client: ProtocolClient;
     try {
       client = new ProtocolClient(await this.openTransport());
-    } catch {
-      this.scheduleRetry();
+    } catch (error) {
+      const refused = error instanceof TransportError && error.kind === 'unauthorized';
+      this.scheduleRetry(refused ? 'unauthorized' : 'reconnecting');
       return;
     }
     if (this.disposed) {
@@ -128,9 +129,9 @@ export class Connection implements Disposable {
     this.onDidConnectEmitter.fire(client);
   }
 
-  private scheduleRetry(): void {
+  private scheduleRetry(status: ConnectionStatus = 'reconnecting'): void {
     if (this.disposed) return;
-    this.setStatus('reconnecting');
+    this.setStatus(status);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), this.delayMs);
     this.delayMs = Math.min(this.delayMs * RECONNECT_BACKOFF_FACTOR, RECONNECT_MAX_DELAY_MS);

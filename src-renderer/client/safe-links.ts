@@ -38,7 +38,8 @@ export function openLinkSafely(text: string, deps: LinkOpenerDeps): boolean {
   const shown = url.href.length > MAX_CONFIRM_URL_CHARS ? `${url.href.slice(0, MAX_CONFIRM_URL_CHARS)}…` : url.href;
   if (!deps.confirm(`Open this link from the terminal?\n\n${shown}\n\nHost: ${url.host}`)) return false;
   if (deps.desktop) {
-    void deps.desktop.openExternal(url.href);
+    // The desktop shell re-checks the scheme and rejects anything else; nothing more to do then.
+    void Promise.resolve(deps.desktop.openExternal(url.href)).catch(() => undefined);
   } else {
     deps.openWindow(url.href);
   }

@@ -5,7 +5,7 @@
  * rest of the renderer only ever sees well-formed frames.
  */
 import type { FrameTransport } from '../../src-shared/client.js';
-import { ServerFrame, WS_PATH, type ClientFrame } from '../../src-shared/contract.js';
+import { API_PREFIX, ServerFrame, WS_PATH, type ClientFrame } from '../../src-shared/contract.js';
 import { Emitter } from '../../src-shared/lifecycle.js';
 import { PORT_MESSAGE_TYPE, type DesktopBridge } from './desktop-bridge.js';
 
@@ -14,6 +14,40 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Opens one transport; rejects when the attempt fails (the caller retries with backoff). */
 export type TransportFactory = () => Promise<FrameTransport>;
+
+/** Why a connect attempt failed: the orchestrator is unreachable, or it refused our credentials. */
+export class TransportError extends Error {
+  constructor(
+    readonly kind: 'unreachable' | 'unauthorized',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Tells a refused login apart from an unreachable server after a WebSocket failed to open (the
+ * WebSocket API hides the HTTP status): a same-origin API call answers 401 when the cookie is stale,
+ * e.g. after the orchestrator restarted.
+ */
+async function probeFailure(url: string): Promise<TransportError> {
+  const probe = new URL(`${API_PREFIX}system.info`, url.replace(/^ws/, 'http'));
+  try {
+    const response = await fetch(probe, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    if (response.status === UNAUTHORIZED_STATUS) return new TransportError('unauthorized', 'the orchestrator refused this login');
+  } catch {
+    // Unreachable: fall through.
+  }
+  return new TransportError('unreachable', `cannot connect to ${url}`);
+}
+
+/** HTTP status of a refused login. */
+const UNAUTHORIZED_STATUS = 401;
 
 function parseFrame(raw: unknown): ServerFrame | null {
   const parsed = ServerFrame.safeParse(raw);
@@ -39,7 +73,7 @@ export function webSocketTransportFactory(url: string): TransportFactory {
       const timer = setTimeout(() => {
         if (!opened) {
           socket.close();
-          reject(new Error(`timed out connecting to ${url}`));
+          reject(new TransportError('unreachable', `timed out connecting to ${url}`));
         }
       }, CONNECT_TIMEOUT_MS);
       socket.addEventListener('open', () => {
@@ -68,7 +102,7 @@ export function webSocketTransportFactory(url: string): TransportFactory {
       socket.addEventListener('close', () => {
         clearTimeout(timer);
         if (!opened) {
-          reject(new Error(`cannot connect to ${url}`));
+          void probeFailure(url).then(reject);
           return;
         }
         onClose.fire();
@@ -122,7 +156,7 @@ export function messagePortTransportFactory(bridge: DesktopBridge, win: Window =
       }
       const timer = setTimeout(() => {
         waiter = null;
-        reject(new Error('the desktop shell did not hand over a connection to the orchestrator'));
+        reject(new TransportError('unreachable', 'the desktop shell did not hand over a connection to the orchestrator'));
       }, CONNECT_TIMEOUT_MS);
       waiter = (port) => {
         clearTimeout(timer);

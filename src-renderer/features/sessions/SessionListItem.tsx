@@ -12,6 +12,16 @@ interface SessionListItemProps {
   onOpenBeside(id: string): void;
 }
 
+/** Two panes side by side. */
+function SplitIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.4">
+      <rect x="1.5" y="2.5" width="13" height="11" rx="1.5" />
+      <line x1="8" y1="2.5" x2="8" y2="13.5" />
+    </svg>
+  );
+}
+
 export function SessionListItem({ session, selected, onOpen, onOpenBeside }: SessionListItemProps) {
   return (
     <li
@@ -35,6 +45,7 @@ export function SessionListItem({ session, selected, onOpen, onOpenBeside }: Ses
         </span>
         <span className="session-item-meta">
           {agentLabel(session.agent)} · {backendLabel(session.backend)}
+          {session.exitCode !== null ? ` · exit ${session.exitCode}` : ''}
         </span>
       </button>
       <button
@@ -45,7 +56,7 @@ export function SessionListItem({ session, selected, onOpen, onOpenBeside }: Ses
         aria-label={`Open ${session.name} beside`}
         onClick={() => onOpenBeside(session.id)}
       >
-        ⧉
+        <SplitIcon />
       </button>
     </li>
   );

@@ -32,6 +32,8 @@ export interface TerminalControllerOptions {
   container: HTMLElement;
   connection: Connection;
   sessionId: string;
+  /** Whether the session has a live terminal to attach to (running, idle or waiting). */
+  attachable: boolean;
   renderer: TerminalRendererPref;
   links: LinkOpenerDeps;
   onStatus(status: TerminalStatus): void;
@@ -47,9 +49,12 @@ export class TerminalController implements Disposable {
   /** The size the orchestrator was last told (or reported in a snapshot). */
   private remoteSize: { cols: number; rows: number } | null = null;
   private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  private attachable: boolean;
+  private attached = false;
 
   constructor(private readonly options: TerminalControllerOptions) {
     const { container, links } = options;
+    this.attachable = options.attachable;
     this.term = new Terminal({
       scrollback: TERMINAL_SCROLLBACK_LINES,
       fontFamily: TERMINAL_FONT_FAMILY,
@@ -81,12 +86,23 @@ export class TerminalController implements Disposable {
     this.term.focus();
   }
 
-  /** Detaches and attaches again on the live client (e.g. after a restart) to get a fresh snapshot. */
-  reattach(): void {
-    const client = this.options.connection.client;
+  /**
+   * Attaches once the session has a live terminal (it started or restarted: a fresh snapshot follows)
+   * and detaches when it ends, keeping the last screen on display.
+   */
+  setAttachable(attachable: boolean): void {
+    if (attachable === this.attachable) return;
+    this.attachable = attachable;
+    const client = this.client;
     if (!client) return;
-    client.detach(this.options.sessionId);
-    this.beginAttach(client);
+    if (attachable) {
+      this.beginAttach(client);
+    } else if (this.attached) {
+      this.attached = false;
+      this.ack?.dispose();
+      this.ack = null;
+      client.detach(this.options.sessionId);
+    }
   }
 
   dispose(): void {
@@ -101,13 +117,14 @@ export class TerminalController implements Disposable {
         if (frame.sessionId === this.options.sessionId) this.handleFrame(frame);
       }),
     );
-    this.beginAttach(client);
+    if (this.attachable) this.beginAttach(client);
     perClient.add(
       toDisposable(() => {
         this.ack?.dispose();
         this.ack = null;
         if (this.client === client) this.client = null;
-        if (!client.isClosed) client.detach(this.options.sessionId);
+        if (this.attached && !client.isClosed) client.detach(this.options.sessionId);
+        this.attached = false;
       }),
     );
     return perClient;
@@ -119,6 +136,7 @@ export class TerminalController implements Disposable {
     this.safeFit();
     const size = { cols: this.term.cols, rows: this.term.rows };
     this.remoteSize = size;
+    this.attached = true;
     this.options.onStatus({ kind: 'attaching' });
     client.attach(this.options.sessionId, size);
   }
@@ -130,7 +148,8 @@ export class TerminalController implements Disposable {
         // Draw the snapshot at the size it was taken at, then fit back to the pane.
         if (frame.cols !== this.term.cols || frame.rows !== this.term.rows) this.term.resize(frame.cols, frame.rows);
         this.remoteSize = { cols: frame.cols, rows: frame.rows };
-        this.write(frame.data, () => this.fitAndReport());
+        // The orchestrator does not count the snapshot as unacknowledged output: no ack for it.
+        this.term.write(frame.data, () => this.fitAndReport());
         this.options.onStatus({ kind: 'live' });
         return;
       }
@@ -148,13 +167,10 @@ export class TerminalController implements Disposable {
     }
   }
 
-  private write(data: string, then?: () => void): void {
+  private write(data: string): void {
     const ack = this.ack;
     ack?.willWrite();
-    this.term.write(data, () => {
-      ack?.didWrite(data.length);
-      then?.();
-    });
+    this.term.write(data, () => ack?.didWrite(data.length));
   }
 
   private enableWebgl(): void {

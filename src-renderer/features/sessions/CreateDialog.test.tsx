@@ -1,0 +1,77 @@
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CreateSessionParams } from '../../../src-shared/contract.js';
+import { err } from '../../../src-shared/result.js';
+import { renderWithServer } from '../../app/test-render.js';
+import { FakeServer, makeSession } from '../../client/fake-server.js';
+import { CreateDialog } from './CreateDialog.js';
+
+const capabilities = { isolation: 'none', persistsAcrossRestart: false, resourceLimits: false, egressContainment: false } as const;
+
+function fakeServer(createResults: Array<'fail' | 'ok'>) {
+  const created: CreateSessionParams[] = [];
+  const server = new FakeServer()
+    .on('agents.list', () => [
+      { id: 'shell', name: 'Shell', description: 'a shell', executable: 'bash', available: true, reason: null, supportsModel: false },
+      {
+        id: 'claude-code',
+        name: 'Claude Code',
+        description: 'agent',
+        executable: 'claude',
+        available: false,
+        reason: 'claude is not on PATH',
+        supportsModel: true,
+      },
+    ])
+    .on('backends.list', () => [
+      { id: 'local', name: 'Local', description: 'pty', available: true, reason: null, capabilities },
+      { id: 'docker', name: 'Docker', description: 'containers', available: false, reason: 'engine down', capabilities },
+    ])
+    .on('repos.recent', () => [{ path: '/repo', name: 'repo', lastUsedAt: 1 }])
+    .on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local' }))
+    .on('repos.inspect', ({ path }) =>
+      path === '/repo'
+        ? { path, name: 'repo', currentBranch: 'main', branches: ['main', 'dev'] }
+        : err('not_a_repo', `${path} is not a git repository`),
+    )
+    .on('sessions.create', (params) => {
+      created.push(params);
+      return createResults.shift() === 'fail' ? err('spawn_failed', 'could not start bash') : makeSession({ id: 'new1', name: 'new1' });
+    });
+  return { server, created };
+}
+
+describe('CreateDialog', () => {
+  afterEach(cleanup);
+
+  it('validates the repository live and keeps input after a failed create', async () => {
+    const { server, created } = fakeServer(['fail', 'ok']);
+    const { store, connection } = await renderWithServer(<CreateDialog />, server, { createDialogOpen: true });
+
+    await waitFor(() => expect(screen.getByLabelText('Command to run')).toBeTruthy());
+    const docker = screen.getByRole('option', { name: /Docker — engine down/ }) as HTMLOptionElement;
+    expect(docker.disabled).toBe(true);
+
+    fireEvent.change(screen.getByTestId('create-repo'), { target: { value: '/tmp/nope' } });
+    await waitFor(() => expect(screen.getByTestId('repo-status').textContent).toContain('is not a git repository'));
+    expect((screen.getByTestId('create-submit') as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.click(screen.getByRole('button', { name: 'repo' })); // a recent repository
+    await waitFor(() => expect(screen.getByTestId('repo-status').textContent).toContain('repo on main'));
+    fireEvent.change(screen.getByTestId('create-prompt'), { target: { value: 'echo berth-ready' } });
+    expect((screen.getByTestId('create-name') as HTMLInputElement).placeholder).toBe('echo-berth-ready');
+    fireEvent.change(screen.getByTestId('create-base-branch'), { target: { value: 'dev' } });
+
+    await act(async () => fireEvent.click(screen.getByTestId('create-submit')));
+    await waitFor(() => expect(screen.getByTestId('create-error').textContent).toBe('could not start bash'));
+    expect((screen.getByTestId('create-repo') as HTMLInputElement).value).toBe('/repo');
+    expect((screen.getByTestId('create-prompt') as HTMLTextAreaElement).value).toBe('echo berth-ready');
+    expect(created[0]).toEqual({ repoPath: '/repo', agent: 'shell', backend: 'local', prompt: 'echo berth-ready', baseBranch: 'dev' });
+
+    await act(async () => fireEvent.click(screen.getByTestId('create-submit')));
+    await waitFor(() => expect(store.getState().createDialogOpen).toBe(false));
+    expect(store.getState().panes).toEqual(['new1']);
+    expect(store.getState().sessions.new1?.name).toBe('new1');
+    connection.dispose();
+  });
+});

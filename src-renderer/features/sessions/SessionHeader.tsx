@@ -1,0 +1,136 @@
+/**
+ * Header of a session pane: name, state, branch, worktree, how it ended, creation timings, actions.
+ */
+import { useState } from 'react';
+import { LIVE_STATES, type SessionDto } from '../../../src-shared/dto.js';
+import { useAppState } from '../../app/services.js';
+import { CreateSteps } from './CreateSteps.js';
+import { agentLabel, backendLabel, describeEnd } from './format.js';
+import { StateBadge } from './StateBadge.js';
+import { useSessionActions, type SessionAction } from './use-session-actions.js';
+
+interface SessionHeaderProps {
+  session: SessionDto;
+  /** Shown when two panes are open. */
+  onClose?: () => void;
+}
+
+export function SessionHeader({ session, onClose }: SessionHeaderProps) {
+  const progress = useAppState((s) => s.progress[session.id]);
+  const { run, pending, error, clearError } = useSessionActions(session);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const live = LIVE_STATES.includes(session.state);
+  const ended = describeEnd(session);
+  const dirty = error?.code === 'worktree_dirty';
+
+  const action = (name: SessionAction, label: string, enabled = true, title?: string) => (
+    <button
+      type="button"
+      className="button small"
+      data-testid={`action-${name}`}
+      title={title}
+      disabled={!enabled || pending !== null}
+      onClick={() => void run(name)}
+    >
+      {pending === name ? `${label}…` : label}
+    </button>
+  );
+
+  const cancelDelete = () => {
+    setConfirmingDelete(false);
+    clearError();
+  };
+
+  return (
+    <header className="session-header" data-testid="session-header" data-session-id={session.id}>
+      <div className="session-header-row">
+        <div className="session-title">
+          <h1 className="session-title-name" data-testid="header-name">
+            {session.name}
+          </h1>
+          <StateBadge state={session.state} />
+          <span className="session-branch" data-testid="header-branch" title={`from ${session.baseBranch}`}>
+            ⎇ {session.branch}
+          </span>
+        </div>
+        <div className="session-actions">
+          {action('stop', 'Stop', live)}
+          {action('restart', 'Restart', session.state !== 'creating')}
+          {session.archived ? action('unarchive', 'Unarchive') : action('archive', 'Archive', true, live ? 'Stops the session and moves it to Archived' : undefined)}
+          <button
+            type="button"
+            className="button small danger"
+            data-testid="action-delete"
+            disabled={pending !== null}
+            onClick={() => setConfirmingDelete(true)}
+          >
+            Delete
+          </button>
+          {onClose ? (
+            <button type="button" className="icon-button" data-testid="pane-close" title="Close pane" onClick={onClose}>
+              ✕
+            </button>
+          ) : null}
+        </div>
+      </div>
+      <div className="session-meta">
+        <span>
+          {agentLabel(session.agent)} · {backendLabel(session.backend)}
+          {session.model ? ` · ${session.model}` : ''}
+        </span>
+        <span className="session-worktree" data-testid="header-worktree" title="Worktree">
+          {session.worktreePath}
+        </span>
+        {ended ? (
+          <span className={`session-ended state-text-${session.state}`} data-testid="header-exit">
+            {ended}
+          </span>
+        ) : null}
+        <CreateSteps progress={progress} timings={session.phases} creating={session.state === 'creating'} />
+      </div>
+      {confirmingDelete ? (
+        <div className="confirm-bar" role="alertdialog" data-testid="delete-confirm">
+          {dirty ? (
+            <>
+              <span className="confirm-text error-text" data-testid="delete-dirty">
+                {error.message}
+              </span>
+              <button
+                type="button"
+                className="button small danger"
+                data-testid="delete-force"
+                disabled={pending !== null}
+                onClick={() => void run('force-delete')}
+              >
+                Delete anyway
+              </button>
+            </>
+          ) : (
+            <>
+              <span className="confirm-text">
+                Delete <strong>{session.name}</strong> and its worktree?
+              </span>
+              <button
+                type="button"
+                className="button small danger"
+                data-testid="delete-confirm-button"
+                disabled={pending !== null}
+                onClick={() => void run('delete')}
+              >
+                {pending === 'delete' ? 'Deleting…' : 'Delete'}
+              </button>
+            </>
+          )}
+          <button type="button" className="button small" data-testid="delete-cancel" onClick={cancelDelete}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
+      {error && !dirty ? (
+        <p className="error-text" role="alert" data-testid="action-error">
+          {error.message}
+        </p>
+      ) : null}
+    </header>
+  );
+}
