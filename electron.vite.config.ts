@@ -10,11 +10,28 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 
 const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { version: string };
 
-/** Runtime dependencies bundled into out/main instead of loaded from node_modules. */
-const BUNDLED_DEPS = ['zod', 'env-paths', 'fastify', '@fastify/websocket', 'ws', 'commander'];
+/**
+ * Runtime dependencies bundled into out/main instead of loaded from node_modules.
+ * Not `ws` (nor @fastify/websocket, which imports it): bundling turns its optional
+ * `require('bufferutil')` into an empty object, and the first masked frame then crashes the server.
+ */
+const BUNDLED_DEPS = ['zod', 'env-paths', 'fastify', 'commander'];
+
+/**
+ * In `electron-vite dev` only: drop the CSP meta tag, whose script-src 'self' blocks the inline
+ * Fast Refresh preamble of @vitejs/plugin-react. Production builds keep it.
+ */
+function devCspRelaxation(): Plugin {
+  return {
+    name: 'berth-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/i, ''),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -48,8 +65,9 @@ export default defineConfig({
   },
   renderer: {
     root: 'src-renderer',
-    plugins: [react()],
+    plugins: [react(), devCspRelaxation()],
     build: {
+      minify: true,
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rollupOptions: { input: resolve(import.meta.dirname, 'src-renderer/index.html') },
     },

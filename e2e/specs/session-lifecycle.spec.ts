@@ -65,6 +65,13 @@ test('create, use, share, resize, stop, restart, archive and delete a shell sess
   await pane.action('restart').click();
   await pane.expectState(/running|idle|waiting/);
   await expect(pane.overlay).toHaveCount(0);
+  // The restarted shell gets its command typed again; wait for it (on the new terminal) before typing.
+  await expect
+    .poll(async () => {
+      const text = await berth.call('terminal.text', { ref: id });
+      return text.ok ? text.value.text.split('\n').map((l) => l.trim()) : [];
+    })
+    .toContain('berth-ready');
   await pane.run('echo after-restart');
   await pane.expectLine('after-restart');
 

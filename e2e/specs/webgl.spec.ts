@@ -21,11 +21,12 @@ test('a pane renders with WebGL and round-trips input', async ({ app, berth }) =
   // The WebGL renderer draws into a canvas instead of DOM rows.
   await expect(pane.terminal.locator('.xterm-screen canvas').first()).toBeAttached();
 
+  const screenLines = async () => {
+    const text = await berth.call('terminal.text', { ref: 'gpu' });
+    return text.ok ? text.value.text.split('\n').map((l) => l.trim()) : [];
+  };
+  // Let the session's own command run first, so typing does not interleave with it.
+  await expect.poll(screenLines).toContain('gpu-ready');
   await pane.run('echo typed-through-webgl');
-  await expect
-    .poll(async () => {
-      const text = await berth.call('terminal.text', { ref: 'gpu' });
-      return text.ok ? text.value.text.split('\n').map((l) => l.trim()) : [];
-    })
-    .toContain('typed-through-webgl');
+  await expect.poll(screenLines).toContain('typed-through-webgl');
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection, RECONNECT_INITIAL_DELAY_MS } from './connection.js';
 import { FakeServer } from './fake-server.js';
+import { TransportError } from './transports.js';
 
 async function flush(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
@@ -63,6 +64,24 @@ describe('Connection', () => {
     expect(runs).toEqual([0, 1]);
     subscription.dispose();
     expect(cleanups).toEqual([0, 1]);
+    connection.dispose();
+  });
+
+  it('reports a refused login as unauthorized and keeps retrying', async () => {
+    vi.useFakeTimers();
+    let refuse = true;
+    const server = new FakeServer();
+    const connection = new Connection(async () => {
+      if (refuse) throw new TransportError('unauthorized', 'refused');
+      return server.factory();
+    });
+    connection.start();
+    await flush();
+    expect(connection.status).toBe('unauthorized');
+    refuse = false; // e.g. the user opened a fresh login link in another tab
+    await vi.advanceTimersByTimeAsync(RECONNECT_INITIAL_DELAY_MS);
+    await flush();
+    expect(connection.status).toBe('connected');
     connection.dispose();
   });
 });

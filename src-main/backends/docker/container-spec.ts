@@ -1,0 +1,118 @@
+/**
+ * The container a Docker session runs in, as Docker's create options: hardened by default.
+ *
+ * Non-root user, no new privileges, all capabilities dropped but a few, no Docker socket, no host
+ * namespaces, tmpfs /tmp, resource limits, and the main repository's `.git` mounted read-only except
+ * the parts a commit in the worktree writes (objects, refs, logs, this worktree's own metadata), so
+ * nothing in the container can plant a hook or change config that the host's git would run.
+ */
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { CacheType, NetworkMode, ResourceLimits, VolumeMode } from '../../../src-shared/docker.js';
+import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION } from './labels.js';
+
+/** Where the worktree appears in the container. */
+export const WORKSPACE = '/workspace';
+
+/** Capabilities kept: enough to own files and switch the container's own processes' ids. */
+export const KEPT_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETUID', 'SETGID', 'KILL'];
+
+/** The uid sessions run as when the host user is root (a container user should never be root). */
+export const FALLBACK_UID = 1000;
+
+/** Size of the container's /tmp (tmpfs). */
+const TMP_SIZE = '512m';
+
+/** Where each cache type lives inside the container, for the tools that use it. */
+export const CACHE_MOUNTS: Record<CacheType, string[]> = {
+  npm: ['/home/agent/.npm'],
+  bun: ['/home/agent/.bun/install/cache'],
+  pnpm: ['/home/agent/.local/share/pnpm/store'],
+  cargo: ['/home/agent/.cargo/registry', '/home/agent/.cargo/git'],
+  sccache: ['/home/agent/.cache/sccache'],
+  pip: ['/home/agent/.cache/pip'],
+  go: ['/home/agent/.cache/go-build', '/home/agent/go/pkg/mod'],
+};
+
+export interface ContainerSpecInput {
+  name: string;
+  sessionId: string;
+  instanceId: string;
+  image: string;
+  command: string[];
+  env: Record<string, string>;
+  /** Host worktree (bind mode) or the workspace volume's name (volume mode). */
+  workspaceSource: string;
+  volumeMode: VolumeMode;
+  /** The main repository's .git directory and this worktree's admin dir name under .git/worktrees. */
+  repoGitDir: string | null;
+  worktreeAdminName: string | null;
+  uid: number;
+  gid: number;
+  limits: ResourceLimits;
+  runtime: string;
+  networkMode: NetworkMode;
+  /** Cache volumes by type: volume name per mount path. */
+  caches: { volume: string; target: string }[];
+  cols: number;
+  rows: number;
+}
+
+/** Docker's create options for a session container. */
+export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreateOptions {
+  const mounts: Docker.MountConfig = [];
+  mounts.push(
+    i.volumeMode === 'bind'
+      ? { Type: 'bind', Source: i.workspaceSource, Target: WORKSPACE, ReadOnly: false }
+      : { Type: 'volume', Source: i.workspaceSource, Target: WORKSPACE, ReadOnly: false },
+  );
+  if (i.repoGitDir && i.volumeMode === 'bind') {
+    // The worktree's `.git` file names this absolute path; keep it, read-only, with writable islands.
+    mounts.push({ Type: 'bind', Source: i.repoGitDir, Target: i.repoGitDir, ReadOnly: true });
+    const writable = ['objects', 'refs', 'logs'];
+    if (i.worktreeAdminName) writable.push(path.join('worktrees', i.worktreeAdminName));
+    for (const sub of writable) {
+      const p = path.join(i.repoGitDir, sub);
+      mounts.push({ Type: 'bind', Source: p, Target: p, ReadOnly: false });
+    }
+  }
+  for (const c of i.caches) mounts.push({ Type: 'volume', Source: c.volume, Target: c.target, ReadOnly: false });
+
+  const env = Object.entries({ HOME: '/home/agent', TERM: 'xterm-256color', COLORTERM: 'truecolor', ...i.env }).map(([k, v]) => `${k}=${v}`);
+  const { cpus, memoryMb, pids } = i.limits;
+  return {
+    name: i.name,
+    Image: i.image,
+    Cmd: i.command,
+    Env: env,
+    WorkingDir: WORKSPACE,
+    User: `${i.uid}:${i.gid}`,
+    Tty: true,
+    OpenStdin: true,
+    StdinOnce: false,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Labels: { [LABEL_SESSION]: i.sessionId, [LABEL_INSTANCE]: i.instanceId, [LABEL_KIND]: 'session' },
+    HostConfig: {
+      Mounts: mounts,
+      Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${TMP_SIZE}`, '/home/agent': `rw,nosuid,nodev,uid=${i.uid},gid=${i.gid}` },
+      SecurityOpt: ['no-new-privileges:true'],
+      CapDrop: ['ALL'],
+      CapAdd: KEPT_CAPABILITIES,
+      NetworkMode: i.networkMode,
+      PidMode: '',
+      IpcMode: 'private',
+      Privileged: false,
+      ReadonlyRootfs: false,
+      Runtime: i.runtime,
+      NanoCpus: cpus === null ? undefined : Math.round(cpus * 1e9),
+      Memory: memoryMb === null ? undefined : memoryMb * 1024 * 1024,
+      // No swap beyond the memory limit, so the limit means what it says.
+      MemorySwap: memoryMb === null ? undefined : memoryMb * 1024 * 1024,
+      PidsLimit: pids ?? undefined,
+      Init: true,
+      ConsoleSize: [i.rows, i.cols],
+    },
+  } as Docker.ContainerCreateOptions;
+}

@@ -1,0 +1,152 @@
+/**
+ * Docker backend shapes: per-session options, settings, engine info, caches, warm pool.
+ */
+import { z } from 'zod';
+
+/** When to pull the session's image: always, only when it isn't present, or never (fail fast). */
+export const PullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
+export type PullPolicy = z.infer<typeof PullPolicy>;
+
+/**
+ * How the worktree reaches the container.
+ * `bind`: bind-mounted at /workspace (live, the default on Linux).
+ * `volume`: copied into a named volume, synced back on stop (faster file I/O where bind mounts are slow).
+ */
+export const VolumeMode = z.enum(['bind', 'volume']);
+export type VolumeMode = z.infer<typeof VolumeMode>;
+
+/** Persistent package caches, one named volume per type shared by all sessions. */
+export const CacheType = z.enum(['npm', 'bun', 'pnpm', 'cargo', 'sccache', 'pip', 'go']);
+export type CacheType = z.infer<typeof CacheType>;
+
+export const NetworkMode = z.enum(['bridge', 'none']);
+export type NetworkMode = z.infer<typeof NetworkMode>;
+
+/** Image references as Docker accepts them (name[:tag][@digest]), no whitespace. */
+export const ImageRef = z
+  .string()
+  .min(1)
+  .max(500)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$/, 'an image reference like node:22 or registry.example/team/agent:1.2');
+
+/** Resource limits; absent means unlimited. */
+export const ResourceLimits = z.object({
+  /** CPUs (fractional), applied as NanoCpus. */
+  cpus: z.number().positive().max(1024).nullable(),
+  memoryMb: z.number().int().min(6).max(4 * 1024 * 1024).nullable(),
+  pids: z.number().int().min(8).max(4_194_304).nullable(),
+});
+export type ResourceLimits = z.infer<typeof ResourceLimits>;
+
+/** Options a Docker session may set at create; unset ones come from Settings → Docker. */
+export const DockerCreateOptions = z
+  .object({
+    image: ImageRef.optional(),
+    pullPolicy: PullPolicy.optional(),
+    volumeMode: VolumeMode.optional(),
+    cpus: z.number().positive().max(1024).optional(),
+    memoryMb: z.number().int().min(6).max(4 * 1024 * 1024).optional(),
+    pids: z.number().int().min(8).max(4_194_304).optional(),
+    runtime: z.string().min(1).max(100).regex(/^[a-zA-Z0-9._-]+$/).optional(),
+    caches: z.array(CacheType).max(CacheType.options.length).optional(),
+  })
+  .strict();
+export type DockerCreateOptions = z.infer<typeof DockerCreateOptions>;
+
+/** What a Docker session runs with (after defaults), shown on the session. */
+export const DockerSessionInfo = z.object({
+  image: z.string(),
+  containerId: z.string().nullable(),
+  volumeMode: VolumeMode,
+  runtime: z.string(),
+  caches: z.array(CacheType),
+  limits: ResourceLimits,
+  /** Whether the container came from the warm pool. */
+  warm: z.boolean(),
+});
+export type DockerSessionInfo = z.infer<typeof DockerSessionInfo>;
+
+/** Settings → Docker. */
+export const DockerSettings = z.object({
+  /** `unix:///path`, `tcp://host:port` or null for DOCKER_HOST / the default socket. */
+  endpoint: z.string().max(500).nullable(),
+  /** For tcp endpoints with TLS: a folder with ca.pem, cert.pem, key.pem (like DOCKER_CERT_PATH). */
+  tlsCertPath: z.string().max(1000).nullable(),
+  defaultImage: ImageRef,
+  pullPolicy: PullPolicy,
+  /** Images pulled in the background at start-up and kept ready. */
+  warmImages: z.array(ImageRef).max(20),
+  /** Started containers kept ready per warm image; 0 disables the pool. */
+  warmPoolSize: z.number().int().min(0).max(16),
+  limits: ResourceLimits,
+  volumeMode: VolumeMode,
+  runtime: z.string().min(1).max(100),
+  networkMode: NetworkMode,
+  caches: z.array(CacheType),
+});
+export type DockerSettings = z.infer<typeof DockerSettings>;
+
+export const DEFAULT_DOCKER_SETTINGS: DockerSettings = {
+  endpoint: null,
+  tlsCertPath: null,
+  defaultImage: 'berth-agent:latest',
+  pullPolicy: 'IfNotPresent',
+  warmImages: [],
+  warmPoolSize: 0,
+  limits: { cpus: null, memoryMb: null, pids: 4096 },
+  volumeMode: 'bind',
+  runtime: 'runc',
+  networkMode: 'bridge',
+  caches: ['npm', 'pip'],
+};
+
+export const DockerImageDto = z.object({
+  ref: z.string(),
+  id: z.string(),
+  sizeBytes: z.number(),
+  createdAt: z.number(),
+  /** When a Berth session last used it (null: never). */
+  lastUsedAt: z.number().nullable(),
+});
+export type DockerImageDto = z.infer<typeof DockerImageDto>;
+
+export const WarmPoolDto = z.object({
+  image: z.string(),
+  ready: z.number().int(),
+  starting: z.number().int(),
+  target: z.number().int(),
+  lastError: z.string().nullable(),
+});
+export type WarmPoolDto = z.infer<typeof WarmPoolDto>;
+
+export const DockerInfoDto = z.object({
+  available: z.boolean(),
+  /** Why the engine is unreachable and how to fix it. */
+  reason: z.string().nullable(),
+  endpoint: z.string(),
+  version: z.string().nullable(),
+  runtimes: z.array(z.string()),
+  defaultRuntime: z.string().nullable(),
+  images: z.array(DockerImageDto),
+  pool: z.array(WarmPoolDto),
+});
+export type DockerInfoDto = z.infer<typeof DockerInfoDto>;
+
+export const CacheDto = z.object({
+  type: CacheType,
+  volume: z.string(),
+  /** Where the cache is mounted in session containers. */
+  mountPath: z.string(),
+  sizeBytes: z.number().nullable(),
+  exists: z.boolean(),
+});
+export type CacheDto = z.infer<typeof CacheDto>;
+
+/** Image pull/build progress, as a create phase's detail. */
+export const ImageProgressDto = z.object({
+  layersDone: z.number().int(),
+  layersTotal: z.number().int(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+});
+export type ImageProgressDto = z.infer<typeof ImageProgressDto>;
