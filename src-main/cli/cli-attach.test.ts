@@ -72,10 +72,12 @@ describe('berth attach and logs --follow', () => {
     expect(attach.output.stderr).toMatch(/^\[piped exited with code 7/);
   });
 
-  it('refuses to attach to a session that has ended', async () => {
+  it('attaching to a session that has ended shows its last screen and how it ended', async () => {
     const res = await berth('attach', 'piped', '--no-tty');
-    expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/^berth: .*piped.*exited/);
+    // Earlier tests flooded this session, so its last screen is the end of that flood.
+    expect(res.stdout).toMatch(/\d+\r?\n/);
+    expect(res.stderr).toMatch(/piped.*exited with code 7/);
+    expect(res.code).toBe(0);
   });
 
   it('attaches in a real terminal: raw keys, resize on attach and SIGWINCH, Ctrl-] detaches', async () => {

@@ -20,8 +20,8 @@ describe('berth serve', () => {
     fs.rmSync(home, { recursive: true, force: true });
   });
 
-  function serve(args: string[]) {
-    const child = spawn(process.execPath, cliArgs(['serve', ...args]), { cwd: PACKAGE_ROOT, env: { ...process.env, BERTH_HOME: home } });
+  function serve(args: string[], dataDir = home) {
+    const child = spawn(process.execPath, cliArgs(['serve', ...args]), { cwd: PACKAGE_ROOT, env: { ...process.env, BERTH_HOME: dataDir } });
     children.push(child);
     const output = { stdout: '', stderr: '' };
     child.stdout.setEncoding('utf8').on('data', (d: string) => (output.stdout += d));
@@ -32,7 +32,8 @@ describe('berth serve', () => {
 
   it('serves, answers the CLI, refuses a second orchestrator, and stops on SIGINT with exit 0', async () => {
     const first = serve(['--port', '0']);
-    const match = await waitFor('the serve line', () => SERVE_LINE.exec(first.output.stdout) ?? undefined);
+    // Both lines may arrive in separate chunks.
+    const match = await waitFor('the serve line', () => (first.output.stdout.includes('Data dir:') ? SERVE_LINE.exec(first.output.stdout) ?? undefined : undefined));
     expect(first.output.stdout).toContain(`Data dir: ${home}`);
     const [, url] = match;
 
@@ -56,7 +57,8 @@ describe('berth serve', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const busy = serve(['--port', String(port)]);
+      // Its own data dir: this test must not depend on the previous one having released the lock.
+      const busy = serve(['--port', String(port)], tempDir('berth-cli-serve-busy-'));
       expect(await busy.exited).toBe(1);
       expect(busy.output.stderr).toMatch(new RegExp(`^berth: .*${port}.*in use`));
     } finally {

@@ -164,4 +164,29 @@ describe('sessions on the local backend (real git, real pty)', () => {
     first.input(s.id, 'echo after-join\r');
     await waitFor(() => r2.text.includes('after-join'), 'live output to the late joiner');
   });
+
+  it('shows the last screen of an ended session to a client that opens it later', async () => {
+    const s = await t.must('sessions.create', { repoPath: repo, agent: 'custom', command: 'sh -c "echo last-words-$((3*3)); exit 4"' });
+    await waitFor(async () => (await state(s.id)) === 'exited', 'exited');
+    const client = await t.connect();
+    const reader = new TerminalReader(client, s.id);
+    client.attach(s.id);
+    await waitFor(() => reader.snapshot !== null && reader.exit !== null, 'snapshot and exit');
+    expect(reader.snapshot).toContain('last-words-9');
+    expect(reader.exit?.exitCode).toBe(4);
+    expect((await t.must('terminal.text', { ref: s.id })).text).toContain('last-words-9');
+  });
+
+  it('queues what a client types until the initial command has been typed', async () => {
+    const client = await t.connect();
+    const s = await t.must('sessions.create', { repoPath: repo, agent: 'shell', prompt: 'echo first-$((10+1))' });
+    await waitFor(async () => (await t.must('sessions.get', { ref: s.id })).pid !== null, 'started');
+    const reader = new TerminalReader(client, s.id);
+    client.attach(s.id);
+    client.input(s.id, 'echo second-$((20+2))\r');
+    await waitFor(() => `${reader.snapshot ?? ''}${reader.text}`.includes('second-22'), 'both commands ran');
+    const all = `${reader.snapshot ?? ''}${reader.text}`;
+    expect(all.indexOf('first-11')).toBeGreaterThanOrEqual(0);
+    expect(all.indexOf('first-11')).toBeLessThan(all.indexOf('second-22'));
+  });
 });

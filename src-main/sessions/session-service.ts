@@ -27,6 +27,8 @@ const IDLE_AFTER_MS = 5_000;
 const PROMPT_SETTLE_MS = 30;
 /** Type the initial input after this long even if the agent has printed nothing. */
 const INITIAL_INPUT_FALLBACK_MS = 1_000;
+/** Ended sessions whose last screen is kept in memory (each holds a headless terminal). */
+const MAX_ENDED_TERMINALS = 32;
 /** How often activity is checked for running → idle. */
 const ACTIVITY_CHECK_MS = 1_000;
 
@@ -46,6 +48,8 @@ const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6
 export class SessionService implements Disposable {
   private readonly byId = new Map<string, SessionDto>();
   private readonly hosts = new Map<string, TerminalHost>();
+  /** Terminals of ended sessions, newest last, so reopening one shows its last screen. */
+  private readonly endedHosts = new Map<string, TerminalHost>();
   private readonly reservedNames = new Set<string>();
   private readonly repos = new RepoInspector();
   private readonly activityTimer: NodeJS.Timeout;
@@ -95,8 +99,9 @@ export class SessionService implements Disposable {
     return err('not_found', `no session named "${ref}"`);
   }
 
+  /** The session's terminal: live, or the last screen of one that ended (kept for late viewers). */
   host(id: string): TerminalHost | undefined {
-    return this.hosts.get(id);
+    return this.hosts.get(id) ?? this.endedHosts.get(id);
   }
 
   events(ref: string): Result<MethodResult<'sessions.events'>> {
@@ -181,6 +186,7 @@ export class SessionService implements Disposable {
     if (s.value.archived) return err('invalid_state', `session "${s.value.name}" is archived; unarchive it first`);
     if (s.value.state === 'creating') return err('invalid_state', `session "${s.value.name}" is still being created`);
     await this.hosts.get(s.value.id)?.stop();
+    this.dropEndedHost(s.value.id);
     const current = this.byId.get(s.value.id)!;
     this.transition(current, { state: 'creating', exitCode: null, reason: null, pid: null }, 'restart');
     const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null });
@@ -192,6 +198,7 @@ export class SessionService implements Disposable {
     const s = this.find(ref);
     if (!s.ok) return s;
     await this.hosts.get(s.value.id)?.stop();
+    this.dropEndedHost(s.value.id);
     const current = this.byId.get(s.value.id)!;
     if (!current.archived) this.transition(current, { archived: true }, 'archived');
     return ok(this.byId.get(current.id)!);
@@ -223,6 +230,7 @@ export class SessionService implements Disposable {
     if (host) await host.stop();
     const removed = await gitOps.removeWorktree(session.repoPath, session.worktreePath, session.branch, force);
     if (!removed.ok) return removed;
+    this.dropEndedHost(session.id);
     this.deps.sessions.delete(session.id);
     this.byId.delete(session.id);
     this.listCache.clear();
@@ -265,8 +273,9 @@ export class SessionService implements Disposable {
   dispose(): void {
     clearInterval(this.activityTimer);
     this.repos.dispose();
-    for (const host of this.hosts.values()) host.dispose();
+    for (const host of [...this.hosts.values(), ...this.endedHosts.values()]) host.dispose();
     this.hosts.clear();
+    this.endedHosts.clear();
     this.onDidUpdateEmitter.dispose();
     this.onDidRemoveEmitter.dispose();
     this.onDidProgressEmitter.dispose();
@@ -342,12 +351,13 @@ export class SessionService implements Disposable {
    */
   private typeWhenReady(host: TerminalHost, input: string): void {
     let done = false;
+    host.holdInput();
     const type = () => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       sub.dispose();
-      host.write(input);
+      host.releaseInput(input);
     };
     const sub = host.onDidOutput(() => setTimeout(type, PROMPT_SETTLE_MS));
     const timer = setTimeout(type, INITIAL_INPUT_FALLBACK_MS);
@@ -364,12 +374,28 @@ export class SessionService implements Disposable {
 
   private handleExit(id: string, host: TerminalHost, info: ExitInfo): void {
     if (this.hosts.get(id) === host) this.hosts.delete(id);
-    // Give clients the final frames, then free the headless terminal.
-    setTimeout(() => host.dispose(), 0);
+    this.keepEndedHost(id, host);
     const s = this.byId.get(id);
     if (!s) return;
     const reason = info.reason ?? (info.exitCode === 0 ? null : `exited with code ${info.exitCode}`);
     this.transition(s, { state: 'exited', exitCode: info.exitCode, reason, pid: null }, reason ?? 'exited');
+  }
+
+  private keepEndedHost(id: string, host: TerminalHost): void {
+    this.dropEndedHost(id);
+    this.endedHosts.set(id, host);
+    while (this.endedHosts.size > MAX_ENDED_TERMINALS) {
+      const [oldestId] = this.endedHosts.keys();
+      this.dropEndedHost(oldestId!);
+    }
+  }
+
+  private dropEndedHost(id: string): void {
+    const host = this.endedHosts.get(id);
+    if (!host) return;
+    this.endedHosts.delete(id);
+    // After the current turn, so frames already queued for clients go out first.
+    setTimeout(() => host.dispose(), 0);
   }
 
   private checkActivity(): void {

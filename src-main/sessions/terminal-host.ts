@@ -74,6 +74,7 @@ export class TerminalHost implements Disposable {
   private paused = false;
   private exitInfo: ExitInfo | null = null;
   private lastOutputAt = 0;
+  private heldInput: string[] | null = null;
 
   private readonly onDidFirstOutputEmitter = this.store.add(new Emitter<void>());
   private readonly onDidOutputEmitter = this.store.add(new Emitter<void>());
@@ -194,11 +195,28 @@ export class TerminalHost implements Disposable {
   }
 
   write(data: string): void {
-    this.process.write(data);
+    if (this.exitInfo) return;
+    if (this.heldInput) this.heldInput.push(data);
+    else this.process.write(data);
+  }
+
+  /** Queues clients' keystrokes (while Berth types the agent's initial command). */
+  holdInput(): void {
+    this.heldInput ??= [];
+  }
+
+  /** Writes `first`, then whatever clients typed meanwhile, and stops holding. */
+  releaseInput(first: string): void {
+    const held = this.heldInput ?? [];
+    this.heldInput = null;
+    if (this.exitInfo) return;
+    this.process.write(first);
+    for (const data of held) this.process.write(data);
   }
 
   resize(cols: number, rows: number): void {
     if (cols === this.cols && rows === this.rows) return;
+    if (this.exitInfo) return;
     this.cols = cols;
     this.rows = rows;
     this.terminal.resize(cols, rows);
