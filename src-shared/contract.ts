@@ -20,6 +20,7 @@ import {
   SystemInfoDto,
 } from './dto.js';
 import { ErrorDto } from './result.js';
+import { CacheDto, CacheType, DockerCreateOptions, DockerInfoDto, DockerSettings } from './docker.js';
 
 /** A session is named by its id or its name. */
 export const SessionRef = z.object({ ref: z.string().min(1) });
@@ -50,6 +51,8 @@ export const CreateSessionParams = z
     command: z.string().min(1).max(4000).optional(),
     cols: Cols.optional(),
     rows: Rows.optional(),
+    /** Docker backend options; defaults from Settings → Docker. */
+    docker: DockerCreateOptions.optional(),
   })
   .strict();
 export type CreateSessionParams = z.input<typeof CreateSessionParams>;
@@ -87,7 +90,16 @@ export const methods = {
   /** The terminal's text (scrollback + screen) as plain lines, for `berth logs`. */
   'terminal.text': method(SessionRef.strict(), z.object({ text: z.string() })),
   'settings.get': method(Empty, SettingsDto),
-  'settings.update': method(SettingsDto.partial().strict(), SettingsDto),
+  'settings.update': method(
+    SettingsDto.extend({ docker: DockerSettings.partial().strict() }).partial().strict(),
+    SettingsDto,
+  ),
+  /** Engine reachability, runtimes, images and warm pool state. */
+  'docker.info': method(Empty, DockerInfoDto),
+  /** Persistent caches with their size on disk. */
+  'caches.list': method(z.object({ type: CacheType.optional() }).strict(), z.array(CacheDto)),
+  /** Removes cache volumes (one type, or all); returns the volumes removed. */
+  'caches.clean': method(z.object({ type: CacheType.optional() }).strict(), z.object({ removed: z.array(z.string()) })),
   /** Mints a one-time browser login URL (for `berth open` and `npm start`). */
   'auth.loginUrl': method(Empty, z.object({ url: z.string() })),
 } as const;

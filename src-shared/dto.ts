@@ -4,6 +4,7 @@
  * Types are inferred from these schemas; never write them twice.
  */
 import { z } from 'zod';
+import { DockerSessionInfo, DockerSettings, DEFAULT_DOCKER_SETTINGS, ImageProgressDto } from './docker.js';
 
 /** Agent profile ids. `custom` runs a user-supplied command template. */
 export const AgentId = z.enum(['shell', 'claude-code', 'codex', 'gemini', 'aider', 'custom']);
@@ -17,16 +18,17 @@ export type BackendId = z.infer<typeof BackendId>;
  * Session state.
  *
  * `creating → running ⇄ idle/waiting → exited | failed`; archiving is a separate flag so an archived
- * session keeps the state it ended in.
+ * session keeps the state it ended in. `unknown`: its backend's engine is unreachable, so whether it
+ * still runs can't be told; it is checked again when the engine is back.
  */
-export const SessionState = z.enum(['creating', 'running', 'idle', 'waiting', 'exited', 'failed']);
+export const SessionState = z.enum(['creating', 'running', 'idle', 'waiting', 'exited', 'failed', 'unknown']);
 export type SessionState = z.infer<typeof SessionState>;
 
 /** States in which the session's process is (believed to be) alive. */
-export const LIVE_STATES: readonly SessionState[] = ['creating', 'running', 'idle', 'waiting'];
+export const LIVE_STATES: readonly SessionState[] = ['creating', 'running', 'idle', 'waiting', 'unknown'];
 
 /** Creation phases, timed and reported as progress. */
-export const CreatePhase = z.enum(['worktree', 'start', 'first-output']);
+export const CreatePhase = z.enum(['worktree', 'image', 'start', 'first-output']);
 export type CreatePhase = z.infer<typeof CreatePhase>;
 
 /** Session names: a slug, used for the branch `berth/<name>` and the worktree folder. */
@@ -66,6 +68,10 @@ export const SessionDto = z.object({
   rows: z.number().int(),
   pid: z.number().int().nullable(),
   phases: PhaseTimings,
+  /** Docker sessions: image, container, limits; null for other backends. */
+  docker: DockerSessionInfo.nullable(),
+  /** Last sampled resource use (null until sampled). */
+  stats: z.object({ cpuPercent: z.number(), memoryBytes: z.number(), at: z.number() }).nullable(),
 });
 export type SessionDto = z.infer<typeof SessionDto>;
 
@@ -127,6 +133,7 @@ export type RecentRepoDto = z.infer<typeof RecentRepoDto>;
 export const SettingsDto = z.object({
   defaultAgent: AgentId,
   defaultBackend: BackendId,
+  docker: DockerSettings,
 });
 export type SettingsDto = z.infer<typeof SettingsDto>;
 
@@ -146,5 +153,9 @@ export const ProgressDto = z.object({
   status: z.enum(['started', 'done', 'failed']),
   elapsedMs: z.number().nullable(),
   message: z.string().nullable(),
+  /** Image pull progress (phase `image`). */
+  image: ImageProgressDto.nullable().optional(),
 });
 export type ProgressDto = z.infer<typeof ProgressDto>;
+
+export { DEFAULT_DOCKER_SETTINGS };

@@ -46,6 +46,8 @@ async function seed(home: string): Promise<void> {
         rows: 32,
         pid: null,
         phases: { worktreeMs: 21.5, startMs: 3.2, firstOutputMs: 40.1 },
+        docker: null,
+        stats: null,
       };
       repo.insert(s, 'seeded');
     }

@@ -3,6 +3,7 @@
  * Kubernetes) provides. Narrow on purpose; capabilities say what a backend can and can't do.
  */
 import type { BackendCapabilities, BackendId } from '../../src-shared/dto.js';
+import type { DockerSessionInfo, DockerSettings, ImageProgressDto } from '../../src-shared/docker.js';
 import type { Disposable, Event } from '../../src-shared/lifecycle.js';
 import type { Result } from '../../src-shared/result.js';
 
@@ -20,6 +21,8 @@ export interface StartSpec {
   env: Record<string, string>;
   cols: number;
   rows: number;
+  /** Docker sessions: the resolved options (defaults applied). */
+  docker?: { info: DockerSessionInfo; pullPolicy: DockerSettings['pullPolicy']; networkMode: DockerSettings['networkMode'] };
 }
 
 export interface ExitInfo {
@@ -27,6 +30,8 @@ export interface ExitInfo {
   signal: number | null;
   /** Why it ended, in words, when not a plain exit. */
   reason: string | null;
+  /** The engine stopped answering: the agent may still run (the session becomes `unknown`). */
+  lost?: boolean;
 }
 
 /**
@@ -52,6 +57,8 @@ export interface ITerminalProcess extends Disposable {
 export interface InstanceInfo {
   sessionId: string;
   alive: boolean;
+  /** Set when the backend's engine can't be reached: whether the session lives is unknown. */
+  unreachable?: string;
 }
 
 export interface IBackend {
@@ -61,7 +68,15 @@ export interface IBackend {
   readonly capabilities: BackendCapabilities;
   /** Whether the backend can start sessions now; the error says why not and how to fix it. */
   probe(): Promise<Result<void>>;
+  /** Checks a create request's backend options before anything is made (bad input creates nothing). */
+  validate?(options: { docker?: StartSpec['docker'] }): Promise<Result<void>>;
+  /** Work before start that is its own create phase (`image`: pulling the image), with progress. */
+  prepare?(spec: StartSpec, onProgress: (p: ImageProgressDto) => void, signal?: AbortSignal): Promise<Result<void>>;
   start(spec: StartSpec): Promise<Result<ITerminalProcess>>;
+  /** Resource use of the session's instance, when the backend can tell. */
+  stats?(sessionId: string): Promise<{ cpuPercent: number; memoryBytes: number } | null>;
+  /** Removes what the backend made for the session (on delete). */
+  cleanup?(sessionId: string): Promise<void>;
   /**
    * Finds what is left of sessions the store believes are live (after a restart).
    * `known` carries what was recorded at start (e.g. a pid).

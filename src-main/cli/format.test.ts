@@ -27,6 +27,8 @@ function session(overrides: Partial<SessionDto> = {}): SessionDto {
     rows: 32,
     pid: 4242,
     phases: { worktreeMs: 12.4, startMs: 5, firstOutputMs: null },
+    docker: null,
+    stats: null,
     ...overrides,
   };
 }

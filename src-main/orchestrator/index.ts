@@ -2,11 +2,13 @@
  * The orchestrator's composition root: store, services, backends and transports wired by hand.
  * Runs embedded (Electron utilityProcess) or headless (`berth serve`); never imports electron.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { API_FILE, LOGIN_PATH } from '../../src-shared/contract.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { AgentCatalog } from '../agents/profiles.js';
+import { DockerBackend } from '../backends/docker/docker-backend.js';
 import { LocalPtyBackend } from '../backends/local-pty/local-pty-backend.js';
 import { BackendRegistry } from '../backends/registry.js';
 import { createApi, type Api } from '../server/api.js';
@@ -19,6 +21,23 @@ import { SessionsRepo } from '../store/sessions-repo.js';
 import { acquireLock } from './lock.js';
 import { reconcile } from './reconciler.js';
 import { VERSION } from './version.js';
+
+/** A stable id for this data directory's orchestrator, labelled on everything it makes. */
+function instanceId(dataDir: string): string {
+  const file = path.join(dataDir, 'instance-id');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    const id = crypto.randomUUID();
+    fs.writeFileSync(file, id, { mode: 0o600 });
+    return id;
+  }
+}
+
+/** How often sessions in state `unknown` (engine unreachable) are checked again. */
+const RECONCILE_UNKNOWN_MS = 5_000;
+/** How often per-session resource use is sampled from backends that report it. */
+const STATS_SAMPLE_MS = 5_000;
 
 /** Default port of `berth serve`. */
 export const DEFAULT_PORT = 7717;
@@ -70,15 +89,24 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   const settings = new SettingsRepo(db);
   const backends = new BackendRegistry();
   backends.register(new LocalPtyBackend(options.env ?? process.env));
+  const docker = new DockerBackend(() => settings.get().docker, instanceId(dataDir), options.env ?? process.env);
+  backends.register(docker);
   const agents = new AgentCatalog(options.env ?? process.env);
-  const sessions = new SessionService({ dataDir, sessions: sessionsRepo, recentRepos, backends, agents });
+  const sessions = new SessionService({ dataDir, sessions: sessionsRepo, recentRepos, backends, agents, settings: () => settings.get() });
   await reconcile(sessions, backends);
+  // Sessions whose engine was unreachable are looked at again until it answers; resource use is sampled.
+  const timers = [
+    setInterval(() => void reconcile(sessions, backends, ['unknown']), RECONCILE_UNKNOWN_MS),
+    setInterval(() => void sessions.sampleStats(), STATS_SAMPLE_MS),
+  ];
+  for (const t of timers) t.unref();
 
   const guard = new AccessGuard();
   let port = options.port ?? DEFAULT_PORT;
   const host = options.host ?? '127.0.0.1';
   const loginUrl = () => `http://${host}:${port}${LOGIN_PATH}?token=${guard.mintLoginToken()}`;
   const api = createApi({
+    docker,
     sessions,
     agents,
     backends,
@@ -116,6 +144,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      for (const t of timers) clearInterval(t);
       await server.close();
       await sessions.stopAll();
       sessions.dispose();

@@ -8,11 +8,15 @@ import type { AgentCatalog } from '../agents/profiles.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { inspectRepo } from '../git/git.js';
 import type { SessionService } from '../sessions/session-service.js';
-import type { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
+import type { RecentReposRepo, SettingsPatch, SettingsRepo } from '../store/misc-repos.js';
+import { cleanCaches, dockerInfo, listCaches } from '../backends/docker/docker-admin.js';
+import type { DockerBackend } from '../backends/docker/docker-backend.js';
+import type { CacheType } from '../../src-shared/docker.js';
 import type { SessionDto, SystemInfoDto } from '../../src-shared/dto.js';
 import { RawJson } from './raw-json.js';
 
 export interface ApiDeps {
+  docker: DockerBackend;
   sessions: SessionService;
   agents: AgentCatalog;
   backends: BackendRegistry;
@@ -55,7 +59,10 @@ export function createApi(deps: ApiDeps): Api {
       return ok({ text: await host.text() });
     },
     'settings.get': () => ok(deps.settings.get()),
-    'settings.update': (p: object) => ok(deps.settings.update(p)),
+    'settings.update': (p: SettingsPatch) => ok(deps.settings.update(p)),
+    'docker.info': async () => ok(await dockerInfo(deps.docker, () => [], (image) => sessions.lastUsedImage(image))),
+    'caches.list': (p: { type?: CacheType }) => listCaches(deps.docker, p.type),
+    'caches.clean': (p: { type?: CacheType }) => cleanCaches(deps.docker, p.type),
     'auth.loginUrl': () => ok({ url: deps.loginUrl() }),
   };
 

@@ -7,12 +7,13 @@
  */
 import path from 'node:path';
 import { CreateSessionParams, DEFAULT_LIST_LIMIT, type MethodResult } from '../../src-shared/contract.js';
-import { LIVE_STATES, type CreatePhase, type ProgressDto, type SessionDto, type SessionState } from '../../src-shared/dto.js';
+import { LIVE_STATES, type CreatePhase, type ProgressDto, type SessionDto, type SessionState, type SettingsDto } from '../../src-shared/dto.js';
 import { DEFAULT_COLS, DEFAULT_ROWS } from '../../src-shared/flow-control.js';
 import { Emitter, type Disposable } from '../../src-shared/lifecycle.js';
 import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
 import type { AgentCatalog } from '../agents/profiles.js';
-import type { ExitInfo, ITerminalProcess } from '../backends/backend.js';
+import type { ExitInfo, ITerminalProcess, StartSpec } from '../backends/backend.js';
+import { resolveDocker } from './backend-options.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import * as gitOps from '../git/git.js';
 import { RepoInspector } from '../git/repo-inspector.js';
@@ -38,6 +39,8 @@ export interface SessionServiceDeps {
   recentRepos: RecentReposRepo;
   backends: BackendRegistry;
   agents: AgentCatalog;
+  /** Current settings (defaults for backend options). */
+  settings: () => SettingsDto;
   /** Phase timings, for metrics. */
   onPhase?: (backend: string, phase: CreatePhase, ms: number) => void;
 }
@@ -78,6 +81,13 @@ export class SessionService implements Disposable {
       .filter((s) => s.archived === archived)
       .sort((a, b) => b.createdAt - a.createdAt)
       .slice(offset, offset + limit);
+  }
+
+  /** When a session last started with `image` (null: never). */
+  lastUsedImage(image: string): number | null {
+    let last: number | null = null;
+    for (const s of this.byId.values()) if (s.docker?.image === image) last = Math.max(last ?? 0, s.createdAt);
+    return last;
   }
 
   /** The same page as JSON text, cached until something changes. */
@@ -122,6 +132,12 @@ export class SessionService implements Disposable {
     if (!backend.ok) return backend;
     const probe = await backend.value.probe();
     if (!probe.ok) return err('backend_unavailable', `the ${p.backend} backend is unavailable: ${probe.error.message}`);
+    if (p.docker && p.backend !== 'docker') return err('bad_request', `Docker options were given for the ${p.backend} backend`);
+    const docker = p.backend === 'docker' ? resolveDocker(p.docker, this.deps.settings().docker) : undefined;
+    if (backend.value.validate) {
+      const valid = await backend.value.validate({ docker });
+      if (!valid.ok) return valid;
+    }
     const launch = this.deps.agents.launch(p.agent, { prompt: p.prompt, model: p.model ?? null, template: p.command ?? null });
     if (!launch.ok) return launch;
     const repo = await this.repos.forCreate(p.repoPath, p.baseBranch);
@@ -162,6 +178,8 @@ export class SessionService implements Disposable {
         rows: p.rows ?? DEFAULT_ROWS,
         pid: null,
         phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
+        docker: docker?.info ?? null,
+        stats: null,
       };
       this.deps.sessions.insert(session, 'created', () => this.deps.recentRepos.touch(root, repo.value.name, t));
       this.remember(session);
@@ -228,6 +246,8 @@ export class SessionService implements Disposable {
     }
     const host = this.hosts.get(session.id);
     if (host) await host.stop();
+    const backend = this.deps.backends.get(session.backend);
+    if (backend.ok) await backend.value.cleanup?.(session.id);
     const removed = await gitOps.removeWorktree(session.repoPath, session.worktreePath, session.branch, force);
     if (!removed.ok) return removed;
     this.dropEndedHost(session.id);
@@ -258,7 +278,26 @@ export class SessionService implements Disposable {
   /** Marks sessions the store believes live but that have no process here (used by the reconciler). */
   markEnded(id: string, state: SessionState, reason: string, exitCode: number | null = null): void {
     const s = this.byId.get(id);
-    if (s) this.transition(s, { state, reason, exitCode, pid: null }, reason);
+    if (s) this.transition(s, { state, reason, exitCode, pid: state === 'unknown' ? s.pid : null }, reason);
+  }
+
+  /** Samples resource use of live sessions whose backend can tell (in memory; not a state change). */
+  async sampleStats(): Promise<void> {
+    await Promise.all(
+      [...this.hosts.keys()].map(async (id) => {
+        const s = this.byId.get(id);
+        const backend = s ? this.deps.backends.get(s.backend) : null;
+        if (!s || !backend?.ok || !backend.value.stats) return;
+        const stats = await backend.value.stats(id);
+        const current = this.byId.get(id);
+        if (!stats || !current || !this.hosts.has(id)) return;
+        this.remember({ ...current, stats: { ...stats, at: Date.now() } });
+      }),
+    );
+  }
+
+  hasLiveTerminal(id: string): boolean {
+    return this.hosts.has(id);
   }
 
   liveSessions(): SessionDto[] {
@@ -299,7 +338,36 @@ export class SessionService implements Disposable {
     const current = this.byId.get(id)!;
     this.byId.set(id, { ...current, phases: { ...current.phases, worktreeMs } });
     this.listCache.clear();
+    const backend = this.deps.backends.get(session.backend);
+    if (backend.ok && backend.value.prepare) {
+      this.progress(id, 'image', 'started', null, null);
+      const t1 = process.hrtime.bigint();
+      const prepared = await backend.value.prepare(this.startSpec(id), (image) =>
+        this.onDidProgressEmitter.fire({ sessionId: id, phase: 'image', status: 'started', elapsedMs: elapsed(t1), message: null, image }),
+      );
+      if (!prepared.ok) {
+        this.progress(id, 'image', 'failed', elapsed(t1), prepared.error.message);
+        this.transition(this.byId.get(id)!, { state: 'failed', reason: prepared.error.message }, 'image failed');
+        return;
+      }
+      this.progress(id, 'image', 'done', elapsed(t1), null);
+    }
     await this.startProcess(id, initialInput);
+  }
+
+  /** What the backend needs to start (or prepare) the session as it is now. */
+  private startSpec(id: string): StartSpec {
+    const s = this.byId.get(id)!;
+    return {
+      sessionId: id,
+      sessionName: s.name,
+      cwd: s.worktreePath,
+      command: s.command,
+      env: {},
+      cols: s.cols,
+      rows: s.rows,
+      docker: s.docker ? { ...resolveDocker(undefined, this.deps.settings().docker), info: s.docker } : undefined,
+    };
   }
 
   private async startProcess(id: string, initialInput: string | null): Promise<void> {
@@ -309,17 +377,7 @@ export class SessionService implements Disposable {
     // Loaded before the process starts, so no output can arrive before the host listens.
     await loadHeadless();
     const t0 = process.hrtime.bigint();
-    const started = backend.ok
-      ? await backend.value.start({
-          sessionId: id,
-          sessionName: session.name,
-          cwd: session.worktreePath,
-          command: session.command,
-          env: {},
-          cols: this.byId.get(id)!.cols,
-          rows: this.byId.get(id)!.rows,
-        })
-      : backend;
+    const started = backend.ok ? await backend.value.start(this.startSpec(id)) : backend;
     const startMs = elapsed(t0);
     if (!started.ok) {
       this.progress(id, 'start', 'failed', startMs, started.error.message);
@@ -377,6 +435,11 @@ export class SessionService implements Disposable {
     this.keepEndedHost(id, host);
     const s = this.byId.get(id);
     if (!s) return;
+    if (info.lost) {
+      // The engine went away: whether the agent still runs is unknown until the reconciler looks again.
+      this.transition(s, { state: 'unknown', reason: info.reason }, info.reason);
+      return;
+    }
     const reason = info.reason ?? (info.exitCode === 0 ? null : `exited with code ${info.exitCode}`);
     this.transition(s, { state: 'exited', exitCode: info.exitCode, reason, pid: null }, reason ?? 'exited');
   }

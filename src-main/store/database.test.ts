@@ -33,10 +33,17 @@ describe('store', () => {
   it('settings fall back to defaults for missing or corrupt values and validate updates', async () => {
     const db = await openDatabase(path.join(tempDir(), 'berth.db'));
     const settings = new SettingsRepo(db);
-    expect(settings.get()).toEqual({ defaultAgent: 'shell', defaultBackend: 'local' });
+    expect(settings.get()).toMatchObject({ defaultAgent: 'shell', defaultBackend: 'local' });
+    expect(settings.get().docker.pullPolicy).toBe('IfNotPresent');
     db.prepare("INSERT INTO settings (key, value) VALUES ('defaultAgent', '\"robot\"')").run();
     expect(settings.get().defaultAgent).toBe('shell');
     expect(settings.update({ defaultAgent: 'codex' }).defaultAgent).toBe('codex');
+    // Docker settings merge field by field.
+    const updated = settings.update({ docker: { warmPoolSize: 2 } });
+    expect(updated.docker.warmPoolSize).toBe(2);
+    expect(updated.docker.defaultImage).toBe('berth-agent:latest');
+    settings.update({ docker: { pullPolicy: 'Never' } });
+    expect(settings.get().docker).toMatchObject({ warmPoolSize: 2, pullPolicy: 'Never' });
     db.close();
   });
 });

@@ -50,4 +50,8 @@ export const migrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: a Docker session's image, container and limits (JSON), null for other backends.
+  `
+  ALTER TABLE sessions ADD COLUMN docker TEXT;
+  `,
 ];

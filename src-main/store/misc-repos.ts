@@ -1,7 +1,8 @@
 /**
  * Recent repositories and settings.
  */
-import { SettingsDto, type RecentRepoDto } from '../../src-shared/dto.js';
+import { DEFAULT_DOCKER_SETTINGS, SettingsDto, type RecentRepoDto } from '../../src-shared/dto.js';
+import { DockerSettings } from '../../src-shared/docker.js';
 import type { Db } from './database.js';
 
 /** How many recent repositories are kept. */
@@ -36,7 +37,10 @@ export class RecentReposRepo {
   }
 }
 
-export const DEFAULT_SETTINGS: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local' };
+export const DEFAULT_SETTINGS: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS };
+
+/** The update `settings.update` accepts: top-level fields, and Docker's field by field. */
+export type SettingsPatch = Partial<Omit<SettingsDto, 'docker'>> & { docker?: Partial<DockerSettings> };
 
 /** Settings as one JSON value per key; unknown or invalid stored values fall back to defaults. */
 export class SettingsRepo {
@@ -59,18 +63,27 @@ export class SettingsRepo {
         // A corrupt value is ignored; the default applies.
       }
     }
-    const merged = { ...DEFAULT_SETTINGS };
-    for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof SettingsDto)[]) {
+    const merged: SettingsDto = { ...DEFAULT_SETTINGS, docker: { ...DEFAULT_DOCKER_SETTINGS } };
+    for (const key of ['defaultAgent', 'defaultBackend'] as const) {
       const parsed = SettingsDto.shape[key].safeParse(raw[key]);
       if (parsed.success) (merged as Record<string, unknown>)[key] = parsed.data;
+    }
+    // Docker settings field by field, so one bad value doesn't reset the rest.
+    const docker = typeof raw.docker === 'object' && raw.docker !== null ? (raw.docker as Record<string, unknown>) : {};
+    for (const key of Object.keys(DEFAULT_DOCKER_SETTINGS) as (keyof DockerSettings)[]) {
+      const parsed = DockerSettings.shape[key].safeParse(docker[key]);
+      if (parsed.success) (merged.docker as Record<string, unknown>)[key] = parsed.data;
     }
     return merged;
   }
 
-  update(patch: Partial<SettingsDto>): SettingsDto {
+  update(patch: SettingsPatch): SettingsDto {
+    const current = this.get();
     this.db.transaction(() => {
       for (const [key, value] of Object.entries(patch)) {
-        if (value !== undefined) this.setStmt.run(key, JSON.stringify(value));
+        if (value === undefined) continue;
+        const next = key === 'docker' ? { ...current.docker, ...(value as Partial<DockerSettings>) } : value;
+        this.setStmt.run(key, JSON.stringify(next));
       }
     })();
     return this.get();

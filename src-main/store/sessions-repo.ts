@@ -28,6 +28,7 @@ interface SessionRow {
   worktree_ms: number | null;
   start_ms: number | null;
   first_output_ms: number | null;
+  docker: string | null;
 }
 
 function toDto(row: SessionRow): SessionDto {
@@ -53,6 +54,9 @@ function toDto(row: SessionRow): SessionDto {
     rows: row.rows,
     pid: row.pid,
     phases: { worktreeMs: row.worktree_ms, startMs: row.start_ms, firstOutputMs: row.first_output_ms },
+    docker: row.docker ? (JSON.parse(row.docker) as SessionDto['docker']) : null,
+    // Resource samples live in memory only.
+    stats: null,
   };
 }
 
@@ -81,13 +85,14 @@ function toRow(s: SessionDto): SessionRow {
     worktree_ms: s.phases.worktreeMs,
     start_ms: s.phases.startMs,
     first_output_ms: s.phases.firstOutputMs,
+    docker: s.docker ? JSON.stringify(s.docker) : null,
   };
 }
 
 const COLUMNS = [
   'id', 'name', 'repo_path', 'worktree_path', 'branch', 'base_branch', 'agent', 'backend', 'prompt', 'model',
   'command', 'state', 'exit_code', 'reason', 'archived', 'created_at', 'updated_at', 'cols', 'rows', 'pid',
-  'worktree_ms', 'start_ms', 'first_output_ms',
+  'worktree_ms', 'start_ms', 'first_output_ms', 'docker',
 ] as const;
 
 /** Session persistence. Every state change is written with its event row in one transaction. */

@@ -1,3 +1,4 @@
+import { DEFAULT_DOCKER_SETTINGS } from '../../src-shared/docker.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection, RECONNECT_INITIAL_DELAY_MS } from './connection.js';
 import { FakeServer } from './fake-server.js';
@@ -11,7 +12,7 @@ describe('Connection', () => {
   afterEach(() => vi.useRealTimers());
 
   it('connects, answers requests and reports status', async () => {
-    const server = new FakeServer().on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local' }));
+    const server = new FakeServer().on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS }));
     const connection = new Connection(server.factory);
     const statuses: string[] = [];
     connection.onDidChangeStatus((s) => statuses.push(s));
@@ -19,7 +20,7 @@ describe('Connection', () => {
     await flush();
     expect(connection.status).toBe('connected');
     const result = await connection.request('settings.get', {});
-    expect(result).toEqual({ ok: true, value: { defaultAgent: 'shell', defaultBackend: 'local' } });
+    expect(result).toEqual({ ok: true, value: { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS } });
     expect(statuses).toEqual(['connected']);
     connection.dispose();
   });

@@ -107,6 +107,8 @@ export function makeSession(overrides: Partial<SessionDto> = {}): SessionDto {
     rows: 32,
     pid: 42,
     phases: { worktreeMs: 120, startMs: 30, firstOutputMs: 200 },
+    docker: null,
+    stats: null,
     ...overrides,
   };
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
-import type { CacheType, DockerSessionInfo, DockerSettings } from '../../../src-shared/docker.js';
+import type { CacheType, DockerSettings } from '../../../src-shared/docker.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import type { ImageProgressDto } from '../../../src-shared/docker.js';
 import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProcess, type StartSpec } from '../backend.js';
@@ -28,11 +28,7 @@ const MAX_CONCURRENT_CREATES = 4;
 /** The volume holding one cache type. */
 export const cacheVolumeName = (type: CacheType) => `berth-cache-${type}`;
 
-export interface DockerStartOptions {
-  info: DockerSessionInfo;
-  pullPolicy: DockerSettings['pullPolicy'];
-  networkMode: DockerSettings['networkMode'];
-}
+export type DockerStartOptions = NonNullable<StartSpec['docker']>;
 
 export class DockerBackend implements IBackend {
   readonly id = 'docker' as const;
@@ -55,6 +51,26 @@ export class DockerBackend implements IBackend {
   async probe(): Promise<Result<void>> {
     const r = await this.engine.probe();
     return r.ok ? ok() : r;
+  }
+
+  async validate(options: { docker?: DockerStartOptions }): Promise<Result<void>> {
+    const o = options.docker;
+    if (!o) return ok();
+    const probe = await this.engine.probe();
+    if (!probe.ok) return probe;
+    if (!probe.value.runtimes.includes(o.info.runtime)) {
+      return err('bad_request', `the engine has no runtime "${o.info.runtime}" (it has: ${probe.value.runtimes.join(', ')})`);
+    }
+    if (o.pullPolicy === 'Never') {
+      const docker = await this.engine.docker();
+      if (!docker.ok) return docker;
+      const present = await docker.value
+        .getImage(o.info.image)
+        .inspect()
+        .then(() => true, () => false);
+      if (!present) return err('backend_unavailable', `image ${o.info.image} is not present locally (pull policy: Never)`);
+    }
+    return ok();
   }
 
   /** Pulls the image per policy (the create phase `image`). */
@@ -104,7 +120,11 @@ export class DockerBackend implements IBackend {
     await this.removeSessionContainers(known.sessionId);
   }
 
-  /** Removes every container of the session (on delete). */
+  async cleanup(sessionId: string): Promise<void> {
+    await this.removeSessionContainers(sessionId);
+  }
+
+  /** Removes every container of the session. */
   async removeSessionContainers(sessionId: string): Promise<void> {
     const docker = await this.engine.docker();
     const containers = await this.listSessionContainers(sessionId);

@@ -75,6 +75,7 @@ export class DockerProcess implements ITerminalProcess {
   private async waitForExit(): Promise<void> {
     let exitCode: number | null = null;
     let reason: string | null = null;
+    let lost = false;
     try {
       const result = (await this.container.wait()) as { StatusCode?: number };
       exitCode = result.StatusCode ?? null;
@@ -85,11 +86,12 @@ export class DockerProcess implements ITerminalProcess {
         reason = 'stopped';
       }
     } catch (e) {
-      reason = `lost the container: ${(e as Error).message}`;
+      lost = !this.stopRequested;
+      reason = `lost contact with the container: ${(e as Error).message}`;
     }
     const rest = this.decoder.end();
     if (rest) this.onDidOutputEmitter.fire(rest);
-    this.exited = { exitCode, signal: null, reason };
+    this.exited = { exitCode, signal: null, reason, lost };
     this.onDidExitEmitter.fire(this.exited);
     for (const w of this.exitWaiters.splice(0)) w();
   }
