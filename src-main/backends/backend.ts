@@ -41,6 +41,8 @@ export interface ExitInfo {
  */
 export interface ITerminalProcess extends Disposable {
   readonly pid: number | null;
+  /** The backend's own id for the instance (a container id), when it has one. */
+  readonly instanceId?: string;
   readonly onDidOutput: Event<string>;
   readonly onDidExit: Event<ExitInfo>;
   write(data: string): void;

@@ -263,7 +263,8 @@ export class SessionService implements Disposable {
     const s = this.byId.get(id);
     if (!s) return;
     this.attachHost(id, await TerminalHost.create(id, proc, s.cols, s.rows));
-    this.transition(s, { state: 'running', pid: proc.pid }, 'adopted after restart');
+    const docker = s.docker ? { ...s.docker, containerId: proc.instanceId ?? s.docker.containerId } : null;
+    this.transition(this.byId.get(id)!, { state: 'running', pid: proc.pid, docker, reason: null }, 'adopted after restart');
   }
 
   /** Resizes the live terminal and remembers the size for restarts. */
@@ -398,7 +399,9 @@ export class SessionService implements Disposable {
       const current = this.byId.get(id);
       if (current) this.patch(id, { phases: { ...current.phases, firstOutputMs } });
     });
-    this.transition(this.byId.get(id)!, { state: 'running', pid: host.pid, phases: { ...this.byId.get(id)!.phases, startMs } }, 'started');
+    const before = this.byId.get(id)!;
+    const docker = before.docker ? { ...before.docker, containerId: started.value.instanceId ?? null } : null;
+    this.transition(before, { state: 'running', pid: host.pid, docker, phases: { ...before.phases, startMs } }, 'started');
     this.onDidStartTerminalEmitter.fire(id);
     if (initialInput) this.typeWhenReady(host, initialInput);
   }

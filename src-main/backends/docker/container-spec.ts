@@ -6,10 +6,9 @@
  * the parts a commit in the worktree writes (objects, refs, logs, this worktree's own metadata), so
  * nothing in the container can plant a hook or change config that the host's git would run.
  */
-import path from 'node:path';
 import type Docker from 'dockerode';
 import type { CacheType, NetworkMode, ResourceLimits, VolumeMode } from '../../../src-shared/docker.js';
-import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION } from './labels.js';
+import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
 
 /** Where the worktree appears in the container. */
 export const WORKSPACE = '/workspace';
@@ -43,10 +42,13 @@ export interface ContainerSpecInput {
   env: Record<string, string>;
   /** Host worktree (bind mode) or the workspace volume's name (volume mode). */
   workspaceSource: string;
+  /** The host worktree (a label, for syncing back after an adoption). */
+  worktree: string;
   volumeMode: VolumeMode;
-  /** The main repository's .git directory and this worktree's admin dir name under .git/worktrees. */
+  /** The main repository's .git directory (mounted read-only at the same path)… */
   repoGitDir: string | null;
-  worktreeAdminName: string | null;
+  /** …and the parts of it a commit in this worktree writes (existing paths only), mounted writable. */
+  gitWritable: string[];
   uid: number;
   gid: number;
   limits: ResourceLimits;
@@ -69,12 +71,7 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
   if (i.repoGitDir && i.volumeMode === 'bind') {
     // The worktree's `.git` file names this absolute path; keep it, read-only, with writable islands.
     mounts.push({ Type: 'bind', Source: i.repoGitDir, Target: i.repoGitDir, ReadOnly: true });
-    const writable = ['objects', 'refs', 'logs'];
-    if (i.worktreeAdminName) writable.push(path.join('worktrees', i.worktreeAdminName));
-    for (const sub of writable) {
-      const p = path.join(i.repoGitDir, sub);
-      mounts.push({ Type: 'bind', Source: p, Target: p, ReadOnly: false });
-    }
+    for (const p of i.gitWritable) mounts.push({ Type: 'bind', Source: p, Target: p, ReadOnly: false });
   }
   for (const c of i.caches) mounts.push({ Type: 'volume', Source: c.volume, Target: c.target, ReadOnly: false });
 
@@ -93,7 +90,7 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
-    Labels: { [LABEL_SESSION]: i.sessionId, [LABEL_INSTANCE]: i.instanceId, [LABEL_KIND]: 'session' },
+    Labels: { [LABEL_SESSION]: i.sessionId, [LABEL_INSTANCE]: i.instanceId, [LABEL_KIND]: 'session', [LABEL_WORKTREE]: i.worktree },
     HostConfig: {
       Mounts: mounts,
       Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${TMP_SIZE}`, '/home/agent': `rw,nosuid,nodev,uid=${i.uid},gid=${i.gid}` },
@@ -115,4 +112,9 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
       ConsoleSize: [i.rows, i.cols],
     },
   } as Docker.ContainerCreateOptions;
+}
+
+/** The parts of the main .git a commit in worktree `adminName` writes: objects, refs, logs, its admin dir. */
+export function gitWritablePaths(repoGitDir: string, adminName: string): string[] {
+  return ['objects', 'refs', 'logs', `worktrees/${adminName}`].map((sub) => `${repoGitDir}/${sub}`);
 }

@@ -13,11 +13,12 @@ import type { CacheType, DockerSettings } from '../../../src-shared/docker.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import type { ImageProgressDto } from '../../../src-shared/docker.js';
 import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProcess, type StartSpec } from '../backend.js';
-import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID } from './container-spec.js';
+import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID, gitWritablePaths, WORKSPACE } from './container-spec.js';
 import { DockerProcess } from './docker-process.js';
 import { DockerEngine } from './engine.js';
 import { ensureImage } from './images.js';
-import { LABEL_CACHE, LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION } from './labels.js';
+import { LABEL_CACHE, LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
+import { copyIn, copyOut, createWorkspaceVolume, workspaceVolumeName } from './workspace-volume.js';
 import { Semaphore } from './semaphore.js';
 
 const execFileAsync = promisify(execFile);
@@ -110,7 +111,9 @@ export class DockerBackend implements IBackend {
     try {
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
       const state = (await container.inspect()).State;
-      return ok(new DockerProcess(container, stream, state.Pid || null));
+      const volumeMode = running.Mounts?.some((m) => m.Destination === WORKSPACE && m.Type === 'volume') ? 'volume' : 'bind';
+      const worktree = running.Labels?.[LABEL_WORKTREE] ?? null;
+      return ok(new DockerProcess(container, stream, state.Pid || null, worktree ? this.afterExit(container, worktree, volumeMode) : undefined));
     } catch (e) {
       return err('backend_unavailable', `cannot attach to container ${running.Id.slice(0, 12)}: ${(e as Error).message}`);
     }
@@ -122,6 +125,21 @@ export class DockerBackend implements IBackend {
 
   async cleanup(sessionId: string): Promise<void> {
     await this.removeSessionContainers(sessionId);
+    const docker = await this.engine.docker();
+    if (docker.ok) await docker.value.getVolume(workspaceVolumeName(sessionId)).remove().catch(() => undefined);
+  }
+
+  /** Volume mode: after the agent exits, its changes are copied back to the worktree. */
+  private afterExit(container: Docker.Container, worktree: string, volumeMode: string): (() => Promise<string | null>) | undefined {
+    if (volumeMode !== 'volume') return undefined;
+    return async () => {
+      try {
+        await copyOut(container, worktree);
+        return null;
+      } catch (e) {
+        return `changes could not be copied back from the workspace volume: ${(e as Error).message}`;
+      }
+    };
   }
 
   /** Removes every container of the session. */
@@ -178,6 +196,9 @@ export class DockerBackend implements IBackend {
         .catch(() => undefined);
       for (const target of CACHE_MOUNTS[type]) caches.push({ volume, target });
     }
+    // A restart gets a fresh container; the previous one (exited) goes.
+    await this.removeSessionContainers(spec.sessionId);
+    const workspaceSource = info.volumeMode === 'volume' ? await createWorkspaceVolume(docker, spec.sessionId, this.instanceId) : spec.cwd;
     const name = `berth-${spec.sessionName}-${crypto.randomBytes(3).toString('hex')}`;
     let container: Docker.Container;
     try {
@@ -189,10 +210,11 @@ export class DockerBackend implements IBackend {
           image: info.image,
           command: spec.command,
           env: { ...spec.env, [SESSION_LABEL_ENV]: spec.sessionId },
-          workspaceSource: spec.cwd,
+          workspaceSource,
+          worktree: spec.cwd,
           volumeMode: info.volumeMode,
           repoGitDir: git?.repoGitDir ?? null,
-          worktreeAdminName: git?.adminName ?? null,
+          gitWritable: git ? gitWritablePaths(git.repoGitDir, git.adminName).filter((p) => fs.existsSync(p)) : [],
           uid,
           gid,
           limits: info.limits,
@@ -207,10 +229,11 @@ export class DockerBackend implements IBackend {
       return err('spawn_failed', `cannot create the container: ${(e as Error).message}`);
     }
     try {
+      if (info.volumeMode === 'volume') await copyIn(container, spec.cwd, uid, gid);
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
       await container.start();
       const state = (await container.inspect()).State;
-      return ok(new DockerProcess(container, stream, state.Pid || null));
+      return ok(new DockerProcess(container, stream, state.Pid || null, this.afterExit(container, spec.cwd, info.volumeMode)));
     } catch (e) {
       await container.remove({ force: true }).catch(() => undefined);
       return err('spawn_failed', `cannot start the container: ${(e as Error).message}`);

@@ -27,6 +27,8 @@ export class DockerProcess implements ITerminalProcess {
     private readonly container: Docker.Container,
     private readonly stream: NodeJS.ReadWriteStream,
     readonly pid: number | null,
+    /** Runs after the agent exits, before the exit is reported (volume mode's sync back); an error text is appended to the reason. */
+    private readonly afterExit?: () => Promise<string | null>,
   ) {
     stream.on('data', (chunk: Buffer) => {
       const text = this.decoder.write(chunk);
@@ -34,6 +36,10 @@ export class DockerProcess implements ITerminalProcess {
     });
     stream.on('error', () => undefined);
     void this.waitForExit();
+  }
+
+  get instanceId(): string {
+    return this.container.id;
   }
 
   write(data: string): void {
@@ -88,6 +94,10 @@ export class DockerProcess implements ITerminalProcess {
     } catch (e) {
       lost = !this.stopRequested;
       reason = `lost contact with the container: ${(e as Error).message}`;
+    }
+    if (!lost && this.afterExit) {
+      const problem = await this.afterExit();
+      if (problem) reason = reason ? `${reason}; ${problem}` : problem;
     }
     const rest = this.decoder.end();
     if (rest) this.onDidOutputEmitter.fire(rest);

@@ -7,6 +7,8 @@ export const LABEL_INSTANCE = 'berth.instance';
 export const LABEL_KIND = 'berth.kind';
 export const LABEL_CACHE = 'berth.cache';
 export const LABEL_POOL = 'berth.pool';
+/** The host worktree a session container works on (volume mode syncs back to it after a restart). */
+export const LABEL_WORKTREE = 'berth.worktree';
 
 /** What a labelled object is. */
 export type BerthKind = 'session' | 'pool' | 'cache' | 'workspace';

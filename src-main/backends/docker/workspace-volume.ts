@@ -1,0 +1,76 @@
+/**
+ * Volume mode: the worktree is copied into a named volume before the agent starts, and the agent's
+ * changes are copied back when it stops. File I/O then stays inside the engine's VM (fast where bind
+ * mounts cross a VM boundary, as on macOS and Windows); the host sees changes only after a sync.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type Docker from 'dockerode';
+import tar from 'tar-fs';
+import { WORKSPACE } from './container-spec.js';
+import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION } from './labels.js';
+
+/** The session's workspace volume. */
+export const workspaceVolumeName = (sessionId: string) => `berth-ws-${sessionId}`;
+
+/** The worktree's `.git` file points at host paths; it stays on the host and is never copied. */
+const HOST_ONLY = new Set(['.git']);
+
+export async function createWorkspaceVolume(docker: Docker, sessionId: string, instanceId: string): Promise<string> {
+  const name = workspaceVolumeName(sessionId);
+  await docker.createVolume({ Name: name, Labels: { [LABEL_KIND]: 'workspace', [LABEL_SESSION]: sessionId, [LABEL_INSTANCE]: instanceId } });
+  return name;
+}
+
+/** Copies the worktree into the (created, not started) container's workspace, owned by uid:gid. */
+export async function copyIn(container: Docker.Container, worktree: string, uid: number, gid: number): Promise<void> {
+  // Entries are rooted at the workspace folder itself (extracted at `/`), so the volume's root is owned
+  // by the agent's uid too, not by root as Docker creates it.
+  const top = WORKSPACE.replace(/^\//, '');
+  const pack = tar.pack(worktree, {
+    ignore: (name) => HOST_ONLY.has(path.relative(worktree, name)),
+    map: (header) => ({ ...header, name: path.posix.join(top, header.name), uid, gid }),
+  });
+  await container.putArchive(pack, { path: '/' });
+}
+
+/**
+ * Copies the container's workspace back over the worktree: new and changed files are written, files
+ * the agent deleted are deleted. `.git` is left alone.
+ */
+export async function copyOut(container: Docker.Container, worktree: string): Promise<void> {
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-sync-'));
+  try {
+    const archive = await container.getArchive({ path: `${WORKSPACE}/.` });
+    await pipeline(archive, tar.extract(staging, { map: (header) => ({ ...header, name: stripDot(header.name) }) }));
+    const incoming = new Set(listFiles(staging));
+    for (const rel of listFiles(worktree)) {
+      if (!incoming.has(rel)) fs.rmSync(path.join(worktree, rel), { force: true });
+    }
+    for (const rel of incoming) {
+      const dest = path.join(worktree, rel);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.copyFileSync(path.join(staging, rel), dest);
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function stripDot(name: string): string {
+  return name.replace(/^\.\/?/, '');
+}
+
+/** Regular files under `root`, relative, skipping host-only entries. */
+function listFiles(root: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+    const r = path.join(rel, entry.name);
+    if (rel === '' && HOST_ONLY.has(entry.name)) continue;
+    if (entry.isDirectory()) out.push(...listFiles(root, r));
+    else if (entry.isFile()) out.push(r);
+  }
+  return out;
+}
