@@ -68,7 +68,7 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
       ? { Type: 'bind', Source: i.workspaceSource, Target: WORKSPACE, ReadOnly: false }
       : { Type: 'volume', Source: i.workspaceSource, Target: WORKSPACE, ReadOnly: false },
   );
-  if (i.repoGitDir && i.volumeMode === 'bind') {
+  if (i.repoGitDir) {
     // The worktree's `.git` file names this absolute path; keep it, read-only, with writable islands.
     mounts.push({ Type: 'bind', Source: i.repoGitDir, Target: i.repoGitDir, ReadOnly: true });
     for (const p of i.gitWritable) mounts.push({ Type: 'bind', Source: p, Target: p, ReadOnly: false });

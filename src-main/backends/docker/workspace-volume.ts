@@ -15,7 +15,10 @@ import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION } from './labels.js';
 /** The session's workspace volume. */
 export const workspaceVolumeName = (sessionId: string) => `berth-ws-${sessionId}`;
 
-/** The worktree's `.git` file points at host paths; it stays on the host and is never copied. */
+/**
+ * The worktree's `.git` file points at the main repository's .git by its host path, which the
+ * container mounts at the same path: it is copied in (so git works) but never copied back.
+ */
 const HOST_ONLY = new Set(['.git']);
 
 export async function createWorkspaceVolume(docker: Docker, sessionId: string, instanceId: string): Promise<string> {
@@ -30,7 +33,6 @@ export async function copyIn(container: Docker.Container, worktree: string, uid:
   // by the agent's uid too, not by root as Docker creates it.
   const top = WORKSPACE.replace(/^\//, '');
   const pack = tar.pack(worktree, {
-    ignore: (name) => HOST_ONLY.has(path.relative(worktree, name)),
     map: (header) => ({ ...header, name: path.posix.join(top, header.name), uid, gid }),
   });
   await container.putArchive(pack, { path: '/' });
