@@ -18,7 +18,7 @@ import { DockerProcess } from './docker-process.js';
 import { DockerEngine } from './engine.js';
 import { ensureImage } from './images.js';
 import { LABEL_CACHE, LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
-import { copyIn, copyOut, createWorkspaceVolume, workspaceVolumeName } from './workspace-volume.js';
+import { chownMountPoints, copyIn, copyOut, createWorkspaceVolume, workspaceVolumeName } from './workspace-volume.js';
 import { Semaphore } from './semaphore.js';
 
 const execFileAsync = promisify(execFile);
@@ -230,6 +230,7 @@ export class DockerBackend implements IBackend {
     }
     try {
       if (info.volumeMode === 'volume') await copyIn(container, spec.cwd, uid, gid);
+      await chownMountPoints(container, caches.map((c) => c.target), uid, gid);
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
       await container.start();
       const state = (await container.inspect()).State;

@@ -6,9 +6,15 @@ import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import { Emitter } from '../../../src-shared/lifecycle.js';
 import type { ExitInfo, ITerminalProcess } from '../backend.js';
+import { withTimeout } from './engine.js';
 
 /** Seconds Docker waits after SIGTERM before SIGKILL on stop. */
 const STOP_GRACE_SECONDS = 3;
+
+/** After the attach stream ends, how long `wait` gets to report the exit before we look ourselves. */
+const STREAM_END_GRACE_MS = 1_000;
+/** Bound on a container inspect when the engine may be gone. */
+const INSPECT_TIMEOUT_MS = 3_000;
 
 /** Exit code Docker reports for a container killed by the kernel's OOM killer (128 + SIGKILL). */
 const OOM_EXIT_CODE = 137;
@@ -22,6 +28,7 @@ export class DockerProcess implements ITerminalProcess {
   private exited: ExitInfo | null = null;
   private readonly exitWaiters: (() => void)[] = [];
   private stopRequested = false;
+  private finishing = false;
 
   constructor(
     private readonly container: Docker.Container,
@@ -35,6 +42,8 @@ export class DockerProcess implements ITerminalProcess {
       if (text) this.onDidOutputEmitter.fire(text);
     });
     stream.on('error', () => undefined);
+    stream.on('end', () => this.onStreamEnded());
+    stream.on('close', () => this.onStreamEnded());
     void this.waitForExit();
   }
 
@@ -79,29 +88,51 @@ export class DockerProcess implements ITerminalProcess {
   }
 
   private async waitForExit(): Promise<void> {
-    let exitCode: number | null = null;
-    let reason: string | null = null;
-    let lost = false;
     try {
       const result = (await this.container.wait()) as { StatusCode?: number };
-      exitCode = result.StatusCode ?? null;
-      const state = ((await this.container.inspect().catch(() => null)) as { State?: { OOMKilled?: boolean } } | null)?.State;
-      if (state?.OOMKilled || (exitCode === OOM_EXIT_CODE && !this.stopRequested)) {
-        reason = state?.OOMKilled ? 'killed: out of memory (the container hit its memory limit)' : 'killed (exit 137)';
-      } else if (this.stopRequested) {
-        reason = 'stopped';
-      }
+      await this.finishWithState(result.StatusCode ?? null);
     } catch (e) {
-      lost = !this.stopRequested;
-      reason = `lost contact with the container: ${(e as Error).message}`;
+      await this.finish({ exitCode: null, signal: null, reason: `lost contact with the container: ${(e as Error).message}`, lost: !this.stopRequested });
     }
-    if (!lost && this.afterExit) {
+  }
+
+  /**
+   * The attach stream ended. Usually the agent exited and `wait` answers at once; but when the engine
+   * goes away, `wait` never answers (its socket just stops), so look at the container ourselves.
+   */
+  private onStreamEnded(): void {
+    setTimeout(() => {
+      if (this.exited || this.finishing) return;
+      void withTimeout(this.container.inspect(), INSPECT_TIMEOUT_MS).then(
+        (info) => {
+          if (info.State.Running) void this.finish({ exitCode: null, signal: null, reason: 'the terminal stream closed while the container still runs', lost: true });
+          else void this.finishWithState(info.State.ExitCode);
+        },
+        (e: Error) => void this.finish({ exitCode: null, signal: null, reason: `lost contact with the Docker engine: ${e.message}`, lost: true }),
+      );
+    }, STREAM_END_GRACE_MS);
+  }
+
+  private async finishWithState(exitCode: number | null): Promise<void> {
+    const state = ((await this.container.inspect().catch(() => null)) as { State?: { OOMKilled?: boolean } } | null)?.State;
+    let reason: string | null = null;
+    if (state?.OOMKilled) reason = 'killed: out of memory (the container hit its memory limit)';
+    else if (exitCode === OOM_EXIT_CODE && !this.stopRequested) reason = 'killed (exit 137)';
+    else if (this.stopRequested) reason = 'stopped';
+    await this.finish({ exitCode, signal: null, reason, lost: false });
+  }
+
+  private async finish(info: ExitInfo): Promise<void> {
+    if (this.exited || this.finishing) return;
+    this.finishing = true;
+    let reason = info.reason;
+    if (!info.lost && this.afterExit) {
       const problem = await this.afterExit();
       if (problem) reason = reason ? `${reason}; ${problem}` : problem;
     }
     const rest = this.decoder.end();
     if (rest) this.onDidOutputEmitter.fire(rest);
-    this.exited = { exitCode, signal: null, reason, lost };
+    this.exited = { ...info, reason };
     this.onDidExitEmitter.fire(this.exited);
     for (const w of this.exitWaiters.splice(0)) w();
   }

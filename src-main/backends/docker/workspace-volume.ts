@@ -9,8 +9,25 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import tar from 'tar-fs';
+import tarStream from 'tar-stream';
 import { WORKSPACE } from './container-spec.js';
 import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION } from './labels.js';
+
+/**
+ * Makes `dirs` (absolute paths in the container, e.g. cache mount points) owned by uid:gid before the
+ * container starts: Docker creates a new volume's root as root, which a non-root agent can't write.
+ * Extracting directory entries over the mount points sets their owner, as `docker cp` would.
+ */
+export async function chownMountPoints(container: Docker.Container, dirs: string[], uid: number, gid: number): Promise<void> {
+  if (dirs.length === 0) return;
+  const pack = tarStream.pack();
+  for (const dir of dirs) pack.entry({ name: dir.replace(/^\//, ''), type: 'directory', uid, gid, mode: DIR_MODE });
+  pack.finalize();
+  await container.putArchive(pack, { path: '/' });
+}
+
+/** Mode of directories Berth prepares in containers. */
+const DIR_MODE = 0o755;
 
 /** The session's workspace volume. */
 export const workspaceVolumeName = (sessionId: string) => `berth-ws-${sessionId}`;
