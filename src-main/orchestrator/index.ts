@@ -100,6 +100,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     setInterval(() => void sessions.sampleStats(), STATS_SAMPLE_MS),
   ];
   for (const t of timers) t.unref();
+  // Images kept warm are pulled in the background; failures show when a session needs them.
+  void docker.prepull(settings.get().docker.warmImages);
 
   const guard = new AccessGuard();
   let port = options.port ?? DEFAULT_PORT;

@@ -86,6 +86,22 @@ export class DockerBackend implements IBackend {
     });
   }
 
+  /**
+   * Pulls the images the user keeps warm, when missing (at start-up, in the background, never on a
+   * create's critical path). Returns what could not be pulled.
+   */
+  async prepull(images: readonly string[]): Promise<{ image: string; error: string }[]> {
+    const docker = await this.engine.docker();
+    if (!docker.ok || images.length === 0) return [];
+    if (!(await this.engine.probe()).ok) return [];
+    const failures: { image: string; error: string }[] = [];
+    for (const image of images) {
+      const r = await this.creates.run(() => ensureImage(docker.value, image, 'IfNotPresent', () => undefined));
+      if (!r.ok) failures.push({ image, error: r.error.message });
+    }
+    return failures;
+  }
+
   async start(spec: StartSpec): Promise<Result<ITerminalProcess>> {
     const options = spec.docker;
     if (!options) return err('bad_request', 'a Docker session needs Docker options');
