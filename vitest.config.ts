@@ -15,6 +15,8 @@ export default defineConfig({
           hookTimeout: 30_000,
           pool: 'forks',
           setupFiles: ['src-main/testing/setup.ts'],
+          // One private dockerd + busybox test image for the run (tests: inject('berthDocker')).
+          globalSetup: ['src-main/testing/docker-global-setup.ts'],
         },
       },
       {
