@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchApiList } from './cases/api-list.js';
+import { benchCreateDocker } from './cases/create-docker.js';
 import { benchCreateLocal } from './cases/create-local.js';
 import { benchOrchestrator } from './cases/orchestrator.js';
 import { ensureBuilt } from './harness.js';
@@ -23,6 +24,7 @@ const runs = values.runs ? Number.parseInt(values.runs, 10) : DEFAULT_RUNS;
 
 const cases: { prefix: string; run: () => Promise<Figure[]> }[] = [
   { prefix: 'create.local', run: () => benchCreateLocal(runs) },
+  { prefix: 'create.docker', run: () => benchCreateDocker(Math.max(5, Math.round(runs / 2))) },
   { prefix: 'api.list', run: () => benchApiList() },
   { prefix: 'orchestrator', run: () => benchOrchestrator(Math.max(5, Math.round(runs / 2))) },
 ];
@@ -30,7 +32,7 @@ const cases: { prefix: string; run: () => Promise<Figure[]> }[] = [
 ensureBuilt();
 const figures: Figure[] = [];
 for (const c of cases) {
-  if (values.only && !c.prefix.startsWith(values.only) && !values.only.startsWith(c.prefix)) continue;
+  if (values.only && !c.prefix.startsWith(values.only)) continue;
   const out = await c.run();
   figures.push(...out);
   if (!values.json) for (const f of out) console.log(formatLine(f));

@@ -212,8 +212,8 @@ export class DockerBackend implements IBackend {
         .catch(() => undefined);
       for (const target of CACHE_MOUNTS[type]) caches.push({ volume, target });
     }
-    // A restart gets a fresh container; the previous one (exited) goes.
-    await this.removeSessionContainers(spec.sessionId);
+    // A restart gets a fresh container; the previous one (exited) goes. A first start has none.
+    if (info.containerId) await this.removeSessionContainers(spec.sessionId);
     const workspaceSource = info.volumeMode === 'volume' ? await createWorkspaceVolume(docker, spec.sessionId, this.instanceId) : spec.cwd;
     const name = `berth-${spec.sessionName}-${crypto.randomBytes(3).toString('hex')}`;
     let container: Docker.Container;

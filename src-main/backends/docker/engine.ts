@@ -61,8 +61,22 @@ async function loadDockerode(): Promise<typeof Docker> {
 }
 
 /** A connected client, rebuilt when the endpoint setting changes. */
+/** What a successful probe learns about the engine. */
+export interface EngineFacts {
+  version: string;
+  runtimes: string[];
+  defaultRuntime: string | null;
+}
+
+/**
+ * How long a successful probe is trusted: one create asks several times (probe, validate) and each
+ * `docker info` costs 10-20 ms; a failure is never cached, so a returning engine is seen at once.
+ */
+const PROBE_CACHE_MS = 2_000;
+
 export class DockerEngine {
   private client: { key: string; docker: Docker } | null = null;
+  private lastProbe: { at: number; key: string; facts: EngineFacts } | null = null;
 
   constructor(private readonly config: () => EndpointConfig, private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -82,8 +96,16 @@ export class DockerEngine {
     return ok(docker);
   }
 
-  /** Pings the engine; the error says what is wrong and how to fix it. */
-  async probe(): Promise<Result<{ version: string; runtimes: string[]; defaultRuntime: string | null }>> {
+  /** Pings the engine; the error says what is wrong and how to fix it. A success is reused briefly. */
+  async probe(): Promise<Result<EngineFacts>> {
+    const cached = this.lastProbe;
+    if (cached && Date.now() - cached.at < PROBE_CACHE_MS && cached.key === JSON.stringify(this.config())) return ok(cached.facts);
+    const r = await this.probeNow();
+    this.lastProbe = r.ok ? { at: Date.now(), key: JSON.stringify(this.config()), facts: r.value } : null;
+    return r;
+  }
+
+  private async probeNow(): Promise<Result<EngineFacts>> {
     const docker = await this.docker();
     if (!docker.ok) return err('backend_unavailable', docker.error.message);
     try {
