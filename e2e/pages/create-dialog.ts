@@ -25,6 +25,8 @@ export class CreateDialog {
   readonly submit: Locator;
   readonly cancel: Locator;
   readonly error: Locator;
+  /** "Advanced (Docker)", shown when the Docker backend is chosen. */
+  readonly dockerAdvanced: Locator;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId('create-dialog');
@@ -38,6 +40,19 @@ export class CreateDialog {
     this.submit = this.root.getByTestId('create-submit');
     this.cancel = this.root.getByTestId('create-cancel');
     this.error = this.root.getByTestId('create-error');
+    this.dockerAdvanced = this.root.getByTestId('docker-advanced');
+  }
+
+  /** A field of "Advanced (Docker)" by its test id suffix: image, pull-policy, volume-mode, cpus, memoryMb, pids, runtime. */
+  dockerField(name: string): Locator {
+    return this.dockerAdvanced.getByTestId(`docker-${name}`);
+  }
+
+  /** Opens "Advanced (Docker)" (the Docker backend must be selected). */
+  async openDockerAdvanced(): Promise<void> {
+    await expect(this.dockerAdvanced).toBeVisible();
+    if ((await this.dockerAdvanced.getAttribute('open')) === null) await this.dockerAdvanced.locator('summary').click();
+    await expect(this.dockerField('image')).toBeVisible();
   }
 
   async expectOpen(): Promise<void> {

@@ -2,6 +2,7 @@
  * Page object of the Settings view.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
+import { CachesSection, DockerSettingsSection } from './docker-settings.js';
 
 export class SettingsPage {
   readonly root: Locator;
@@ -10,6 +11,8 @@ export class SettingsPage {
   readonly defaultBackend: Locator;
   readonly saveStatus: Locator;
   readonly renderer: Locator;
+  readonly docker: DockerSettingsSection;
+  readonly caches: CachesSection;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId('settings-page');
@@ -18,6 +21,8 @@ export class SettingsPage {
     this.defaultBackend = this.root.getByTestId('settings-default-backend');
     this.saveStatus = this.root.getByTestId('settings-save-status');
     this.renderer = this.root.getByTestId('settings-renderer');
+    this.docker = new DockerSettingsSection(page);
+    this.caches = new CachesSection(page);
   }
 
   async setDefaultAgent(agent: string): Promise<void> {

@@ -128,6 +128,10 @@ export function defaultShell(env: NodeJS.ProcessEnv = process.env): string {
   return '/bin/sh';
 }
 
+/** In a container: the image's shell. */
+const CONTAINER_SHELL = 'sh';
+const CONTAINER_SHELL_COMMAND = ['sh', '-c', 'command -v bash >/dev/null 2>&1 && exec bash -i || exec sh -i'];
+
 /** Agent profiles with availability checked against PATH. */
 export class AgentCatalog {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
@@ -137,15 +141,21 @@ export class AgentCatalog {
   }
 
   /** Builds the launch for `id`, or says why the agent can't run here. */
-  launch(id: AgentId, req: Omit<LaunchRequest, 'shell'>): Result<AgentLaunch> {
+  /**
+   * Builds the launch for `id`, or says why the agent can't run here. `onHost: false` (containers):
+   * the agent runs in an image, so this machine's PATH says nothing about it and the shell is the
+   * image's (bash when it has one, else sh).
+   */
+  launch(id: AgentId, req: Omit<LaunchRequest, 'shell'>, onHost = true): Result<AgentLaunch> {
     const profile = PROFILES.find((p) => p.id === id);
     if (!profile) return err('bad_request', `unknown agent "${id}"`);
     const dto = this.describe(profile);
-    if (!dto.available) return err('agent_unavailable', `${dto.name} is unavailable: ${dto.reason}`);
-    const built = profile.build({ ...req, shell: defaultShell(this.env) });
+    if (onHost && !dto.available) return err('agent_unavailable', `${dto.name} is unavailable: ${dto.reason}`);
+    const built = profile.build({ ...req, shell: onHost ? defaultShell(this.env) : CONTAINER_SHELL });
     if (!built.ok) return built;
+    if (!onHost && id === 'shell') built.value.command = CONTAINER_SHELL_COMMAND;
     const exe = built.value.command[0]!;
-    if (id === 'custom' && !findExecutable(exe, this.env.PATH)) {
+    if (onHost && id === 'custom' && !findExecutable(exe, this.env.PATH)) {
       return err('agent_unavailable', `the custom command "${exe}" was not found on PATH`);
     }
     return built;

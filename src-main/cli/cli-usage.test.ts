@@ -19,8 +19,9 @@ describe('berth without an orchestrator', () => {
   it('lists every command with a description in --help', async () => {
     const res = await runBerth(['--help'], { home });
     expect(res.code).toBe(0);
-    for (const command of ['serve', 'open', 'create', 'list', 'status', 'logs', 'attach', 'stop', 'restart', 'archive', 'unarchive', 'delete']) {
-      expect(res.stdout).toMatch(new RegExp(`^  ${command}\\b.*\\S+\\s{2,}\\w`, 'm'));
+    for (const command of ['serve', 'open', 'create', 'list', 'status', 'logs', 'attach', 'stop', 'restart', 'archive', 'unarchive', 'delete', 'cache', 'docker']) {
+      // The command's term (name, aliases, arguments), then its description.
+      expect(res.stdout).toMatch(new RegExp(`^  ${command}\\b\\S*(?: \\S+)*\\s{2,}\\w`, 'm'));
     }
     expect(res.stdout).toContain('--home <dir>');
   });
@@ -54,6 +55,23 @@ describe('berth without an orchestrator', () => {
     [['serve', '--port', '70000'], /port number/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['list', '--bogus'], /unknown option '--bogus'/],
+    // Docker options: only with --backend docker, and checked against the contract before anything is sent.
+    [['create', '--repo', '.', '--agent', 'shell', '--image', 'node:22'], /^berth: --image is only for --backend docker\n$/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'local', '--cpus', '1', '--memory', '1g'], /--cpus, --memory are only for --backend docker/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--memory', '12q'], /--memory: '12q' is not a size/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--memory', '1.3g'], /--memory: '1.3g' is not a whole number of MB/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--memory', '4'], /--memory: must be at least 6/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--cpus', 'two'], /--cpus: 'two' is not a number/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--cpus', '0', '--pids', '3'], /--cpus: must be more than 0; --pids: must be at least 8/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--pids', '9.5'], /--pids: must be a whole number/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--caches', 'npm,maven'], /--caches: 'maven' is not a cache type/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--image', 'bad image'], /--image: use an image reference/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--runtime', '../runc'], /--runtime: use letters, digits/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--pull-policy', 'Sometimes'], /'Sometimes' is invalid.*Always, IfNotPresent, Never/],
+    [['create', '--repo', '.', '--agent', 'shell', '--backend', 'docker', '--volume-mode', 'nfs'], /'nfs' is invalid.*bind, volume/],
+    [['cache', 'size', '--type', 'maven'], /'maven' is invalid.*npm, bun/],
+    [['cache', 'clean', '--type'], /argument missing/],
+    [['cache', 'purge'], /unknown command 'purge'/],
   ])('berth %j is a usage error', async (args, message) => {
     const res = await runBerth(args, { home });
     expect(res.code).toBe(2);

@@ -1,38 +1,15 @@
 /**
- * Human-readable output of the CLI: the session table, ages, and the `status` report.
+ * Human-readable output of the CLI: the session table and the `status` report (ages and tables come
+ * from text-table.ts and are re-exported here).
  */
 import type { SessionDto, SessionEventDto } from '../../src-shared/dto.js';
+import { dockerStatusFields } from './docker-format.js';
+import { formatAge, formatTable } from './text-table.js';
 
-const MS_PER_SECOND = 1000;
-const SECONDS_PER_MINUTE = 60;
-const MINUTES_PER_HOUR = 60;
-const HOURS_PER_DAY = 24;
-/** Spaces between table columns. */
-const COLUMN_GAP = '  ';
 /** Placeholder for an absent value. */
 const NONE = '-';
 
-/** A compact age: `42s`, `5m`, `3h`, `2d`. */
-export function formatAge(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / MS_PER_SECOND));
-  if (seconds < SECONDS_PER_MINUTE) return `${seconds}s`;
-  const minutes = Math.floor(seconds / SECONDS_PER_MINUTE);
-  if (minutes < MINUTES_PER_HOUR) return `${minutes}m`;
-  const hours = Math.floor(minutes / MINUTES_PER_HOUR);
-  if (hours < HOURS_PER_DAY) return `${hours}h`;
-  return `${Math.floor(hours / HOURS_PER_DAY)}d`;
-}
-
-/** Left-aligned columns separated by two spaces; trailing spaces trimmed. */
-export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join(COLUMN_GAP)
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
-}
+export { formatAge, formatTable };
 
 /** The `berth list` table. */
 export function formatSessionTable(sessions: readonly SessionDto[], now = Date.now()): string {
@@ -75,7 +52,7 @@ export function formatCommand(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
 
-/** The `berth status` report: fields, phase timings, then the state transitions. */
+/** The `berth status` report: fields (with Docker details and resource use), phase timings, then the state transitions. */
 export function formatStatus(s: SessionDto, events: readonly SessionEventDto[], now = Date.now()): string {
   const fields: [string, string][] = [
     ['name', s.name],
@@ -86,6 +63,7 @@ export function formatStatus(s: SessionDto, events: readonly SessionEventDto[], 
     ['reason', s.reason ?? NONE],
     ['agent', s.model ? `${s.agent} (model ${s.model})` : s.agent],
     ['backend', s.backend],
+    ...dockerStatusFields(s, now),
     ['repo', s.repoPath],
     ['branch', `${s.branch} (from ${s.baseBranch})`],
     ['worktree', s.worktreePath],

@@ -6,6 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import type { RunState } from './command-kit.js';
 import { registerAttachCommand } from './commands/attach.js';
+import { registerCacheCommands } from './commands/cache.js';
+import { registerDockerCommands } from './commands/docker.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSessionCommands } from './commands/sessions.js';
@@ -36,6 +38,8 @@ export function buildProgram(state: RunState): Command {
   registerSessionCommands(program, state);
   registerLogsCommand(program, state);
   registerAttachCommand(program, state);
+  registerCacheCommands(program, state);
+  registerDockerCommands(program, state);
   return program;
 }
 

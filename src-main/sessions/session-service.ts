@@ -138,7 +138,7 @@ export class SessionService implements Disposable {
       const valid = await backend.value.validate({ docker });
       if (!valid.ok) return valid;
     }
-    const launch = this.deps.agents.launch(p.agent, { prompt: p.prompt, model: p.model ?? null, template: p.command ?? null });
+    const launch = this.deps.agents.launch(p.agent, { prompt: p.prompt, model: p.model ?? null, template: p.command ?? null }, p.backend === 'local');
     if (!launch.ok) return launch;
     const repo = await this.repos.forCreate(p.repoPath, p.baseBranch);
     if (!repo.ok) return repo;
@@ -207,7 +207,7 @@ export class SessionService implements Disposable {
     this.dropEndedHost(s.value.id);
     const current = this.byId.get(s.value.id)!;
     this.transition(current, { state: 'creating', exitCode: null, reason: null, pid: null }, 'restart');
-    const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null });
+    const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null }, current.backend === 'local');
     void this.startProcess(current.id, current.agent === 'custom' ? null : launch.ok ? launch.value.initialInput : null);
     return ok(this.byId.get(current.id)!);
   }

@@ -1,7 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FLOW_HIGH_WATERMARK_CHARS, OUTPUT_MAX_FRAME_CHARS } from '../../src-shared/flow-control.js';
 import { makeRepo, startTestOrchestrator, TerminalReader, waitFor, type TestOrchestrator } from '../testing/fixtures.js';
-import { splitFrames } from './terminal-host.js';
+import { Emitter } from '../../src-shared/lifecycle.js';
+import type { ServerFrame } from '../../src-shared/contract.js';
+import type { ExitInfo, ITerminalProcess } from '../backends/backend.js';
+import { splitFrames, TerminalHost } from './terminal-host.js';
+
+/** A process the test drives by hand: ordering inside the host, not any engine, is under test here. */
+function scriptedProcess() {
+  const output = new Emitter<string>();
+  const exit = new Emitter<ExitInfo>();
+  const proc: ITerminalProcess = {
+    pid: 1,
+    onDidOutput: output.event,
+    onDidExit: exit.event,
+    write: () => undefined,
+    resize: () => undefined,
+    pause: () => undefined,
+    resume: () => undefined,
+    signal: () => undefined,
+    stop: async () => undefined,
+    dispose: () => undefined,
+  };
+  return { proc, output };
+}
 
 describe('splitFrames', () => {
   it('never splits a surrogate pair and keeps every character', () => {
@@ -17,6 +39,27 @@ describe('splitFrames', () => {
       }
     }
     expect(splitFrames('short')).toEqual(['short']);
+  });
+});
+
+describe('TerminalHost attach ordering', () => {
+  it('output batched but not yet sent is in the snapshot and is not replayed as live data', async () => {
+    const { proc, output } = scriptedProcess();
+    const host = await TerminalHost.create('s1', proc, 40, 5);
+    try {
+      output.fire('before-attach ');
+      const frames: ServerFrame[] = [];
+      host.attach({}, { send: (f) => frames.push(f) });
+      output.fire('after-attach');
+      await waitFor(() => frames.some((f) => f.type === 'term.data'), 'live frame');
+      const snapshot = frames.find((f) => f.type === 'term.snapshot');
+      const live = frames.filter((f) => f.type === 'term.data').map((f) => (f as { data: string }).data).join('');
+      expect(frames[0]?.type).toBe('term.snapshot');
+      expect(snapshot && 'data' in snapshot ? snapshot.data : '').toContain('before-attach');
+      expect(live).toBe('after-attach');
+    } finally {
+      host.dispose();
+    }
   });
 });
 

@@ -156,10 +156,12 @@ export class TerminalHost implements Disposable {
    */
   attach(key: object, sink: TerminalSink): Disposable {
     this.detach(key);
+    // Output already batched goes to the terminal (and the other clients) first: it is part of the
+    // snapshot, so it must not also be replayed to this client.
+    this.flush();
     const client: Client = { sink, unacked: 0, pending: [] };
     this.clients.set(key, client);
     // Everything written so far is parsed once this callback runs; output after it is held in `pending`.
-    this.flush();
     this.terminal.write('', () => {
       if (this.clients.get(key) !== client) return;
       sink.send({

@@ -1,15 +1,16 @@
 /**
- * The renderer's zustand store: the sessions, UI and settings slices combined.
+ * The renderer's zustand store: the sessions, UI, settings and Docker slices combined.
  *
  * Created per app instance (tests make their own) and handed down through React context.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createDockerSlice, type DockerSlice } from './docker-slice.js';
 import { createSessionsSlice, type SessionsSlice } from './sessions-slice.js';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice.js';
 import { createUiSlice, type TerminalRendererPref, type UiSlice } from './ui-slice.js';
 
 /** The whole renderer state. */
-export type AppState = SessionsSlice & UiSlice & SettingsSlice;
+export type AppState = SessionsSlice & UiSlice & SettingsSlice & DockerSlice;
 
 /** A store instance. */
 export type AppStore = StoreApi<AppState>;
@@ -19,6 +20,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     ...createSessionsSlice(...args),
     ...createUiSlice(...args),
     ...createSettingsSlice(...args),
+    ...createDockerSlice(...args),
     ...initial,
   }));
 }

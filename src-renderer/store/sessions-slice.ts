@@ -46,12 +46,17 @@ export const createSessionsSlice: StateCreator<SessionsSlice, [], [], SessionsSl
       return { sessions, progress };
     }),
   applyProgress: (progress) =>
-    set((state) => ({
-      progress: {
-        ...state.progress,
-        [progress.sessionId]: { ...state.progress[progress.sessionId], [progress.phase]: progress },
-      },
-    })),
+    set((state) => {
+      const previous = state.progress[progress.sessionId]?.[progress.phase];
+      // The image phase's closing event carries no layer counts: keep the last ones seen.
+      const merged = progress.image == null && previous?.image ? { ...progress, image: previous.image } : progress;
+      return {
+        progress: {
+          ...state.progress,
+          [progress.sessionId]: { ...state.progress[progress.sessionId], [progress.phase]: merged },
+        },
+      };
+    }),
 });
 
 /** Sessions in display order: newest first. */

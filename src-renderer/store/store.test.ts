@@ -28,6 +28,14 @@ describe('sessions slice', () => {
     store.getState().removeSession('s1');
     expect(store.getState().progress.s1).toBeUndefined();
   });
+
+  it('keeps the last image pull counts when the image phase ends', () => {
+    const store = createAppStore();
+    const image = { layersDone: 7, layersTotal: 7, bytesDone: 120, bytesTotal: 120 };
+    store.getState().applyProgress({ sessionId: 's1', phase: 'image', status: 'started', elapsedMs: 5, message: null, image });
+    store.getState().applyProgress({ sessionId: 's1', phase: 'image', status: 'done', elapsedMs: 9, message: null });
+    expect(store.getState().progress.s1?.image).toMatchObject({ status: 'done', elapsedMs: 9, image });
+  });
 });
 
 describe('ui slice panes', () => {

@@ -1,5 +1,6 @@
 /**
- * Session commands: create, list, status, stop, restart, archive, unarchive, delete, and `open`.
+ * Session commands: create (with Docker options), list, status, stop, restart, archive, unarchive, delete,
+ * and `open`.
  */
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -9,13 +10,14 @@ import { describeZodError } from '../../../src-shared/result.js';
 import { defineAction, firstArg, type RunState } from '../command-kit.js';
 import { CliError, EXIT_ERROR, UsageError, type CliContext } from '../context.js';
 import { describeState, formatSessionTable, formatStatus } from '../format.js';
+import { addDockerCreateOptions, parseDockerCreateOptions, type DockerCliOptions } from './docker-options.js';
 
 /** How often `create --wait` polls the session. */
 const WAIT_POLL_MS = 100;
 /** How long `create --wait` waits for first output before giving up (image pulls can be slow). */
 const WAIT_TIMEOUT_MS = 120_000;
 
-interface CreateOptions {
+interface CreateOptions extends DockerCliOptions {
   repo: string;
   agent: string;
   backend: string;
@@ -35,19 +37,21 @@ interface JsonOption {
 /** Registers the session commands on `program`. */
 export function registerSessionCommands(program: Command, state: RunState): void {
   defineAction<CreateOptions>(
-    program
-      .command('create')
-      .description('create a session: an agent running in its own git worktree')
-      .requiredOption('--repo <path>', 'git repository to work on (relative to the current directory)')
-      .addOption(new Option('--agent <id>', 'agent to run').choices(AgentId.options).makeOptionMandatory())
-      .addOption(new Option('--backend <id>', 'where the agent runs').choices(BackendId.options).default('local'))
-      .option('--prompt <text>', "the task for the agent (for the shell agent: a command line it runs)", '')
-      .option('--model <model>', 'model for agents that take one')
-      .option('--name <name>', 'session name: lowercase letters, digits and dashes (default: derived from the prompt)')
-      .option('--base <branch>', "branch to start from (default: the repository's current branch)")
-      .option('--command <template>', 'command for --agent custom; {prompt} and {model} are replaced, one argument each')
-      .option('--wait', 'wait until the agent prints its first output (or the session fails)')
-      .option('--json', 'print the session as JSON'),
+    addDockerCreateOptions(
+      program
+        .command('create')
+        .description('create a session: an agent running in its own git worktree')
+        .requiredOption('--repo <path>', 'git repository to work on (relative to the current directory)')
+        .addOption(new Option('--agent <id>', 'agent to run').choices(AgentId.options).makeOptionMandatory())
+        .addOption(new Option('--backend <id>', 'where the agent runs').choices(BackendId.options).default('local'))
+        .option('--prompt <text>', "the task for the agent (for the shell agent: a command line it runs)", '')
+        .option('--model <model>', 'model for agents that take one')
+        .option('--name <name>', 'session name: lowercase letters, digits and dashes (default: derived from the prompt)')
+        .option('--base <branch>', "branch to start from (default: the repository's current branch)")
+        .option('--command <template>', 'command for --agent custom; {prompt} and {model} are replaced, one argument each')
+        .option('--wait', 'wait until the agent prints its first output (or the session fails)')
+        .option('--json', 'print the session as JSON'),
+    ),
     state,
     createSession,
   );
@@ -157,6 +161,7 @@ async function createSession(ctx: CliContext, _args: string[], opts: CreateOptio
   if (opts.agent !== 'custom' && opts.command !== undefined) {
     throw new UsageError('--command is only for --agent custom');
   }
+  const docker = parseDockerCreateOptions(opts, opts.backend);
   const parsed = CreateSessionParams.safeParse({
     repoPath: path.resolve(ctx.io.cwd, opts.repo),
     agent: opts.agent,
@@ -166,6 +171,7 @@ async function createSession(ctx: CliContext, _args: string[], opts: CreateOptio
     name: opts.name,
     baseBranch: opts.base,
     command: opts.command,
+    docker,
   });
   if (!parsed.success) throw new UsageError(describeZodError(parsed.error));
 

@@ -6,6 +6,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useAppState, useServices } from '../../app/services.js';
 import { buildCreateParams, EMPTY_FORM, namePlaceholder, pickDefault, validateForm, type CreateForm } from './create-form.js';
+import { useDockerInfo } from '../docker/use-docker-info.js';
+import { DockerOptionsSection } from './DockerOptionsSection.js';
 import { RepoField } from './RepoField.js';
 import { useCreateOptions } from './use-create-options.js';
 import { useRepoInspect } from './use-repo-inspect.js';
@@ -49,6 +51,8 @@ export function CreateDialog() {
   const repoInvalid = inspection.status === 'error';
   const canSubmit = !submitting && !repoInvalid && inspection.status !== 'checking' && Object.keys(problems).length === 0;
   const isShell = form.agent === 'shell';
+  const isDocker = form.backend === 'docker';
+  const docker = useDockerInfo(isDocker);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -213,6 +217,15 @@ export function CreateDialog() {
               onChange={(e) => update('model', e.target.value)}
             />
           </div>
+        ) : null}
+
+        {isDocker ? (
+          <DockerOptionsSection
+            form={form.docker}
+            onChange={(options) => update('docker', options)}
+            defaults={settings?.docker ?? null}
+            runtimes={docker.info?.available ? docker.info.runtimes : null}
+          />
         ) : null}
 
         {loadError ? <p className="error-text">{loadError}</p> : null}

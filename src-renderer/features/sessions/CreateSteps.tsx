@@ -1,12 +1,22 @@
 /**
- * Creation phases as steps (worktree → start → first output) with status and elapsed time.
+ * Creation phases as steps (worktree → image → start → first output) with status and elapsed time.
+ * The image step (Docker sessions) shows pull progress: layers and bytes.
  */
 import type { CreatePhase, PhaseTimings } from '../../../src-shared/dto.js';
 import type { CreateProgress } from '../../store/sessions-slice.js';
+import { formatImageProgress } from '../docker/docker-format.js';
 import { formatDuration } from './format.js';
 
-const PHASES: ReadonlyArray<{ phase: CreatePhase; label: string; timing: keyof PhaseTimings }> = [
+interface PhaseRow {
+  phase: CreatePhase;
+  label: string;
+  /** Where the session keeps this phase's measured time, if it does. */
+  timing: keyof PhaseTimings | null;
+}
+
+const PHASES: readonly PhaseRow[] = [
   { phase: 'worktree', label: 'Worktree', timing: 'worktreeMs' },
+  { phase: 'image', label: 'Image', timing: null },
   { phase: 'start', label: 'Start', timing: 'startMs' },
   { phase: 'first-output', label: 'First output', timing: 'firstOutputMs' },
 ];
@@ -17,16 +27,29 @@ interface CreateStepsProps {
   progress: CreateProgress | undefined;
   timings: PhaseTimings;
   creating: boolean;
+  /** Show the image step (backends that prepare an image: Docker). */
+  withImage?: boolean;
 }
 
-export function CreateSteps({ progress, timings, creating }: CreateStepsProps) {
+/** A step's status: from its progress event, else from the measured timings. */
+function stepStatus(row: PhaseRow, progress: CreateProgress | undefined, timings: PhaseTimings): StepStatus {
+  const event = progress?.[row.phase];
+  if (event) return event.status;
+  // The image phase has no stored timing; it is over once the container started.
+  const measured = row.timing ? timings[row.timing] : timings.startMs;
+  return measured !== null ? 'done' : 'pending';
+}
+
+export function CreateSteps({ progress, timings, creating, withImage = false }: CreateStepsProps) {
+  const rows = PHASES.filter((row) => withImage || row.phase !== 'image' || progress?.image);
   return (
     <ol className="create-steps" data-testid="create-steps">
-      {PHASES.map(({ phase, label, timing }) => {
+      {rows.map((row) => {
+        const { phase, label, timing } = row;
         const event = progress?.[phase];
-        const measured = timings[timing];
-        const status: StepStatus = event?.status ?? (measured !== null ? 'done' : 'pending');
-        const elapsed = event?.elapsedMs ?? measured;
+        const status = stepStatus(row, progress, timings);
+        const elapsed = event?.elapsedMs ?? (timing ? timings[timing] : null);
+        const pulling = phase === 'image' && status === 'started';
         return (
           <li
             key={phase}
@@ -40,6 +63,11 @@ export function CreateSteps({ progress, timings, creating }: CreateStepsProps) {
               {status === 'done' ? '✓' : status === 'failed' ? '✕' : status === 'started' ? '…' : '○'}
             </span>
             <span className="step-label">{label}</span>
+            {pulling ? (
+              <span className="step-detail" data-testid="image-progress">
+                {formatImageProgress(event?.image)}
+              </span>
+            ) : null}
             <span className="step-time">{status === 'pending' && creating ? '' : formatDuration(elapsed)}</span>
           </li>
         );

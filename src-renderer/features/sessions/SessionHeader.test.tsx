@@ -43,4 +43,73 @@ describe('SessionHeader', () => {
     expect(steps[0]?.textContent).toContain('42 ms');
     connection.dispose();
   });
+
+  it('shows Docker facts, live stats and the image pull progress; Cancel force-deletes while creating', async () => {
+    const deletes: Array<{ ref: string; force?: boolean }> = [];
+    const server = new FakeServer().on('sessions.delete', (p) => {
+      deletes.push(p);
+      return { id: p.ref };
+    });
+    const session = makeSession({
+      backend: 'docker',
+      state: 'creating',
+      phases: { worktreeMs: 30, startMs: null, firstOutputMs: null },
+      docker: {
+        image: 'node:22',
+        containerId: '0123456789abcdef0123456789abcdef',
+        volumeMode: 'volume',
+        runtime: 'runsc',
+        caches: ['npm'],
+        limits: { cpus: 2, memoryMb: 2048, pids: 4096 },
+        warm: false,
+      },
+      stats: { cpuPercent: 12.34, memoryBytes: 45_000_000, at: 1 },
+    });
+    const { store, connection } = await renderWithServer(<SessionHeader session={session} />, server, {
+      sessions: { s1: session },
+      panes: ['s1'],
+      progress: {
+        s1: {
+          image: {
+            sessionId: 's1',
+            phase: 'image',
+            status: 'started',
+            elapsedMs: 900,
+            message: null,
+            image: { layersDone: 3, layersTotal: 7, bytesDone: 45_000_000, bytesTotal: 120_000_000 },
+          },
+        },
+      },
+    });
+    expect(screen.getByTestId('docker-fact-image').textContent).toBe('node:22');
+    expect(screen.getByTestId('docker-fact-runtime').textContent).toBe('runsc');
+    expect(screen.getByTestId('docker-fact-volume').textContent).toBe('volume');
+    expect(screen.getByTestId('docker-fact-limits').textContent).toBe('2 CPUs · 2048 MB · 4096 pids');
+    expect(screen.getByTestId('docker-fact-container').textContent).toBe('0123456789ab');
+    expect(screen.getByTestId('session-stats').textContent).toBe('CPU 12.3% · mem 45 MB');
+
+    const steps = screen.getAllByTestId('create-step');
+    expect(steps.map((s) => s.dataset.phase)).toEqual(['worktree', 'image', 'start', 'first-output']);
+    expect(steps.map((s) => s.dataset.status)).toEqual(['done', 'started', 'pending', 'pending']);
+    expect(screen.getByTestId('image-progress').textContent).toBe('Pulling image: 3/7 layers, 45 MB / 120 MB');
+
+    await act(async () => fireEvent.click(screen.getByTestId('action-cancel')));
+    await waitFor(() => expect(store.getState().sessions.s1).toBeUndefined());
+    expect(deletes).toEqual([{ ref: 's1', force: true }]);
+    expect(store.getState().panes).toEqual([]);
+    connection.dispose();
+  });
+
+  it("marks the 'unknown' state and explains it; local sessions have no image step or Docker facts", async () => {
+    const session = makeSession({ state: 'unknown' });
+    const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } });
+    const badge = screen.getByTestId('state-badge');
+    expect(badge.dataset.state).toBe('unknown');
+    expect(badge.className).toContain('state-unknown');
+    expect(badge.title).toMatch(/engine unreachable; the session will be adopted when it returns/i);
+    expect(screen.getAllByTestId('create-step').map((s) => s.dataset.phase)).toEqual(['worktree', 'start', 'first-output']);
+    expect(screen.queryByTestId('session-resources')).toBeNull();
+    expect(screen.queryByTestId('action-cancel')).toBeNull();
+    connection.dispose();
+  });
 });

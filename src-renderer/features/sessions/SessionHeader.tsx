@@ -1,10 +1,12 @@
 /**
- * Header of a session pane: name, state, branch, worktree, how it ended, creation timings, actions.
+ * Header of a session pane: name, state, branch, worktree, how it ended, creation timings, Docker
+ * details and live resource use, actions.
  */
 import { useState } from 'react';
 import { LIVE_STATES, type SessionDto } from '../../../src-shared/dto.js';
 import { useAppState } from '../../app/services.js';
 import { CreateSteps } from './CreateSteps.js';
+import { SessionResources } from './SessionResources.js';
 import { agentLabel, backendLabel, describeEnd } from './format.js';
 import { StateBadge } from './StateBadge.js';
 import { useSessionActions, type SessionAction } from './use-session-actions.js';
@@ -54,6 +56,9 @@ export function SessionHeader({ session, onClose }: SessionHeaderProps) {
           </span>
         </div>
         <div className="session-actions">
+          {session.state === 'creating'
+            ? action('cancel', 'Cancel', true, 'Stop creating this session and delete it (worktree, container)')
+            : null}
           {action('stop', 'Stop', live)}
           {action('restart', 'Restart', session.state !== 'creating')}
           {session.archived ? action('unarchive', 'Unarchive') : action('archive', 'Archive', true, live ? 'Stops the session and moves it to Archived' : undefined)}
@@ -86,8 +91,14 @@ export function SessionHeader({ session, onClose }: SessionHeaderProps) {
             {ended}
           </span>
         ) : null}
-        <CreateSteps progress={progress} timings={session.phases} creating={session.state === 'creating'} />
+        <CreateSteps
+          progress={progress}
+          timings={session.phases}
+          creating={session.state === 'creating'}
+          withImage={session.backend === 'docker'}
+        />
       </div>
+      <SessionResources session={session} />
       {confirmingDelete ? (
         <div className="confirm-bar" role="alertdialog" data-testid="delete-confirm">
           {dirty ? (

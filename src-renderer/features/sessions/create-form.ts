@@ -3,6 +3,7 @@
  */
 import type { CreateSessionParams } from '../../../src-shared/contract.js';
 import { SessionName, type AgentId, type AgentProfileDto, type BackendDto, type BackendId } from '../../../src-shared/dto.js';
+import { buildDockerOptions, EMPTY_DOCKER_FORM, validateDockerForm, type DockerForm } from './docker-options.js';
 import { slugify } from './format.js';
 
 /** Everything typed into the form; kept as-is across failed submits. */
@@ -15,6 +16,8 @@ export interface CreateForm {
   name: string;
   model: string;
   command: string;
+  /** Advanced options, sent only with the Docker backend. */
+  docker: DockerForm;
 }
 
 export const EMPTY_FORM: CreateForm = {
@@ -26,6 +29,7 @@ export const EMPTY_FORM: CreateForm = {
   name: '',
   model: '',
   command: '',
+  docker: EMPTY_DOCKER_FORM,
 };
 
 /** Placeholder of the name field: the slug the prompt would give. */
@@ -46,6 +50,9 @@ export function validateForm(
   if (!backend) problems.backend = 'choose a backend';
   else if (!backend.available) problems.backend = backend.reason ?? `${backend.name} is unavailable`;
   if (form.agent === 'custom' && !form.command.trim()) problems.command = 'enter the command to run';
+  if (form.backend === 'docker' && Object.keys(validateDockerForm(form.docker)).length > 0) {
+    problems.docker = 'fix the Docker options';
+  }
   const name = form.name.trim();
   if (name) {
     const parsed = SessionName.safeParse(name);
@@ -73,6 +80,10 @@ export function buildCreateParams(
   const model = form.model.trim();
   if (supportsModel && model) params.model = model;
   if (agent === 'custom') params.command = form.command.trim();
+  if (params.backend === 'docker') {
+    const docker = buildDockerOptions(form.docker);
+    if (docker) params.docker = docker;
+  }
   if (size) {
     params.cols = size.cols;
     params.rows = size.rows;

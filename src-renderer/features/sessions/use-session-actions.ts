@@ -6,8 +6,8 @@ import type { SessionDto } from '../../../src-shared/dto.js';
 import type { ErrorDto, Result } from '../../../src-shared/result.js';
 import { useServices } from '../../app/services.js';
 
-/** Actions a session header offers. */
-export type SessionAction = 'stop' | 'restart' | 'archive' | 'unarchive' | 'delete' | 'force-delete';
+/** Actions a session header offers; `cancel` abandons a session still being created (a forced delete). */
+export type SessionAction = 'stop' | 'restart' | 'archive' | 'unarchive' | 'delete' | 'force-delete' | 'cancel';
 
 /** Result of the hook: run an action, what is running, the last error. */
 export interface SessionActions {
@@ -39,8 +39,9 @@ export function useSessionActions(session: SessionDto): SessionActions {
           break;
         }
         case 'delete':
-        case 'force-delete': {
-          const removed = await connection.request('sessions.delete', { ref, force: action === 'force-delete' });
+        case 'force-delete':
+        case 'cancel': {
+          const removed = await connection.request('sessions.delete', { ref, force: action !== 'delete' });
           if (removed.ok) {
             store.getState().removeSession(ref);
             store.getState().closePanesOf(ref);

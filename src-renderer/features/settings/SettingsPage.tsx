@@ -1,13 +1,14 @@
 /**
- * Settings: where Berth keeps its data, default agent and backend (saved on the orchestrator), and
- * this device's terminal renderer.
+ * Settings: where Berth keeps its data, default agent and backend, Docker and its caches (saved on the
+ * orchestrator), and this device's terminal renderer.
  */
 import { useEffect, useState } from 'react';
 import type { AgentProfileDto, BackendDto, SettingsDto } from '../../../src-shared/dto.js';
 import { useAppState, useServices } from '../../app/services.js';
 import type { TerminalRendererPref } from '../../store/ui-slice.js';
-
-type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; message: string };
+import { CachesSection } from './CachesSection.js';
+import { DockerSettingsSection } from './DockerSettingsSection.js';
+import { SaveStatus, type SaveState } from './SaveStatus.js';
 
 export function SettingsPage() {
   const { connection, store } = useServices();
@@ -33,7 +34,7 @@ export function SettingsPage() {
     };
   }, [connection, connected]);
 
-  const update = async (patch: Partial<SettingsDto>) => {
+  const update = async (patch: Partial<Omit<SettingsDto, 'docker'>>) => {
     setSave({ kind: 'saving' });
     const result = await connection.request('settings.update', patch);
     if (result.ok) {
@@ -102,12 +103,11 @@ export function SettingsPage() {
             </select>
           </div>
         </div>
-        <p className={`field-status save-${save.kind}`} data-testid="settings-save-status" role="status">
-          {save.kind === 'saving' ? 'Saving…' : null}
-          {save.kind === 'saved' ? 'Saved.' : null}
-          {save.kind === 'error' ? save.message : null}
-        </p>
+        <SaveStatus state={save} testId="settings-save-status" />
       </section>
+
+      <DockerSettingsSection />
+      <CachesSection />
 
       <section className="settings-section">
         <h2>This device</h2>

@@ -24,6 +24,9 @@ function overlayFor(session: SessionDto, status: TerminalStatus): { kind: string
   if (session.state === 'exited' || session.state === 'failed') {
     return { kind: session.state, text: exitLine(session.exitCode, session.reason) };
   }
+  if (session.state === 'unknown') {
+    return { kind: 'unknown', text: `[${session.reason ?? 'the engine is unreachable'} — the session will be adopted when it returns]` };
+  }
   if (status.kind === 'exited') return { kind: 'exited', text: exitLine(status.exitCode, status.reason) };
   if (status.kind === 'error' && session.state !== 'creating') return { kind: 'error', text: `[${status.message}]` };
   if (session.state === 'creating') return { kind: 'creating', text: 'Starting…' };

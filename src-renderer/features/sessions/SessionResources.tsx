@@ -1,0 +1,54 @@
+/**
+ * A session's container facts (Docker: image, runtime, volume mode, limits, container id) and its live
+ * resource use (CPU %, memory) as last sampled by the orchestrator.
+ */
+import type { SessionDto } from '../../../src-shared/dto.js';
+import { formatBytes, formatCpuPercent, formatLimits, shortId } from '../docker/docker-format.js';
+
+export function SessionResources({ session }: { session: SessionDto }) {
+  const { docker, stats } = session;
+  if (!docker && !stats) return null;
+  return (
+    <dl className="session-resources" data-testid="session-resources">
+      {docker ? (
+        <>
+          <div className="fact">
+            <dt>image</dt>
+            <dd className="mono" data-testid="docker-fact-image">
+              {docker.image}
+              {docker.warm ? <span className="fact-note"> (warm)</span> : null}
+            </dd>
+          </div>
+          <div className="fact">
+            <dt>runtime</dt>
+            <dd data-testid="docker-fact-runtime">{docker.runtime}</dd>
+          </div>
+          <div className="fact">
+            <dt>volume</dt>
+            <dd data-testid="docker-fact-volume">{docker.volumeMode}</dd>
+          </div>
+          <div className="fact">
+            <dt>limits</dt>
+            <dd data-testid="docker-fact-limits">{formatLimits(docker.limits)}</dd>
+          </div>
+          {docker.containerId ? (
+            <div className="fact">
+              <dt>container</dt>
+              <dd className="mono" data-testid="docker-fact-container" title={docker.containerId}>
+                {shortId(docker.containerId)}
+              </dd>
+            </div>
+          ) : null}
+        </>
+      ) : null}
+      {stats ? (
+        <div className="fact fact-stats" title={`sampled ${new Date(stats.at).toLocaleTimeString()}`}>
+          <dt>use</dt>
+          <dd data-testid="session-stats">
+            CPU {formatCpuPercent(stats.cpuPercent)} · mem {formatBytes(stats.memoryBytes)}
+          </dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * The editable Docker settings: engine endpoint and TLS, default image and pull policy, warm images,
+ * default limits, volume mode, runtime, network and caches. Saves only what changed.
+ */
+import { useState, type FormEvent } from 'react';
+import { NetworkMode, PullPolicy, VolumeMode, type DockerSettings } from '../../../src-shared/docker.js';
+import { CacheCheckboxes } from '../docker/CacheCheckboxes.js';
+import { RuntimeField } from '../docker/RuntimeField.js';
+import { VOLUME_MODE_HINT } from '../sessions/DockerOptionsSection.js';
+import { buildDockerPatch, dockerSettingsToForm, validateDockerSettingsForm, type DockerSettingsForm } from './docker-settings-form.js';
+import { WarmImagesField } from './WarmImagesField.js';
+
+interface DockerSettingsFieldsProps {
+  /** The saved settings; remount (key) the component when they change to start from them again. */
+  settings: DockerSettings;
+  /** The engine's runtimes; null when the engine can't be asked (free text then). */
+  runtimes: readonly string[] | null;
+  saving: boolean;
+  onSave(patch: Partial<DockerSettings>): void;
+}
+
+type TextKey = 'endpoint' | 'tlsCertPath' | 'defaultImage' | 'warmPoolSize' | 'cpus' | 'memoryMb' | 'pids';
+
+export function DockerSettingsFields({ settings, runtimes, saving, onSave }: DockerSettingsFieldsProps) {
+  const [form, setForm] = useState<DockerSettingsForm>(() => dockerSettingsToForm(settings));
+  const problems = validateDockerSettingsForm(form);
+  const valid = Object.keys(problems).length === 0;
+  const patch = valid ? buildDockerPatch(form, settings) : {};
+  const dirty = valid ? Object.keys(patch).length > 0 : true;
+  const set = <K extends keyof DockerSettingsForm>(key: K, value: DockerSettingsForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (valid && dirty && !saving) onSave(patch);
+  };
+
+  const text = (key: TextKey, label: string, options: { placeholder?: string; hint?: string; mono?: boolean; number?: boolean } = {}) => (
+    <div className="field">
+      <label htmlFor={`settings-docker-${key}`}>{label}</label>
+      <input
+        id={`settings-docker-${key}`}
+        className={`input${options.mono === false ? '' : ' mono'}`}
+        data-testid={`settings-docker-${key}`}
+        type={options.number ? 'number' : 'text'}
+        value={form[key]}
+        placeholder={options.placeholder}
+        spellCheck={false}
+        aria-invalid={problems[key] !== undefined}
+        onChange={(e) => set(key, e.target.value)}
+      />
+      {problems[key] ? <p className="field-error">{problems[key]}</p> : options.hint ? <p className="field-hint">{options.hint}</p> : null}
+    </div>
+  );
+
+  const select = <K extends 'pullPolicy' | 'volumeMode' | 'networkMode'>(key: K, label: string, values: readonly DockerSettingsForm[K][]) => (
+    <select
+      id={`settings-docker-${key}`}
+      aria-label={label}
+      className="input"
+      data-testid={`settings-docker-${key}`}
+      value={form[key]}
+      onChange={(e) => set(key, e.target.value as DockerSettingsForm[K])}
+    >
+      {values.map((v) => (
+        <option key={v} value={v}>
+          {v}
+        </option>
+      ))}
+    </select>
+  );
+
+  return (
+    <form className="docker-settings" data-testid="settings-docker-form" onSubmit={submit}>
+      <div className="field-grid">
+        {text('endpoint', 'Engine endpoint', {
+          placeholder: 'unix:///var/run/docker.sock',
+          hint: 'Empty: $DOCKER_HOST, else the default socket.',
+        })}
+        {text('tlsCertPath', 'TLS certificate folder', {
+          placeholder: 'folder with ca.pem, cert.pem, key.pem',
+          hint: 'For tcp:// endpoints with TLS (like DOCKER_CERT_PATH).',
+        })}
+      </div>
+
+      <h3>Image defaults</h3>
+      <div className="field-grid">
+        {text('defaultImage', 'Default image')}
+        <div className="field">
+          <label htmlFor="settings-docker-pullPolicy">Pull policy</label>
+          {select('pullPolicy', 'Pull policy', PullPolicy.options)}
+          <p className="field-hint">IfNotPresent pulls only missing images; Never fails fast.</p>
+        </div>
+      </div>
+      <div className="field-grid">
+        <WarmImagesField value={form.warmImages} onChange={(images) => set('warmImages', images)} />
+        {text('warmPoolSize', 'Warm-pool size', {
+          number: true,
+          hint: 'Started containers kept ready per warm image; 0 turns the pool off.',
+        })}
+      </div>
+
+      <h3>Default limits</h3>
+      <div className="field-grid cols-3">
+        {text('cpus', 'CPUs', { placeholder: 'unlimited', number: true })}
+        {text('memoryMb', 'Memory (MB)', { placeholder: 'unlimited', number: true })}
+        {text('pids', 'Processes (pids)', { placeholder: 'unlimited', number: true })}
+      </div>
+
+      <h3>Containers</h3>
+      <div className="field">
+        <label htmlFor="settings-docker-volumeMode">Volume mode</label>
+        {select('volumeMode', 'Volume mode', VolumeMode.options)}
+        <p className="field-hint">{VOLUME_MODE_HINT}</p>
+      </div>
+      <div className="field-grid">
+        <div className="field">
+          <label htmlFor="settings-docker-runtime">Runtime</label>
+          <RuntimeField
+            id="settings-docker-runtime"
+            testId="settings-docker-runtime"
+            value={form.runtime}
+            onChange={(runtime) => set('runtime', runtime)}
+            runtimes={runtimes}
+            invalid={problems.runtime !== undefined}
+          />
+          {problems.runtime ? (
+            <p className="field-error">{problems.runtime}</p>
+          ) : runtimes === null ? (
+            <p className="field-hint">The engine is unreachable: type the runtime's name.</p>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor="settings-docker-networkMode">Network</label>
+          {select('networkMode', 'Network', NetworkMode.options)}
+          <p className="field-hint">none: no network at all inside the container.</p>
+        </div>
+      </div>
+      <div className="field">
+        <span className="field-label">Default caches</span>
+        <CacheCheckboxes idPrefix="settings-docker-caches" selected={form.caches} onChange={(caches) => set('caches', caches)} />
+      </div>
+
+      <div className="form-actions">
+        <button
+          type="button"
+          className="button"
+          data-testid="settings-docker-revert"
+          disabled={!dirty || saving}
+          onClick={() => setForm(dockerSettingsToForm(settings))}
+        >
+          Revert
+        </button>
+        <button type="submit" className="button primary" data-testid="settings-docker-save" disabled={!valid || !dirty || saving}>
+          {saving ? 'Saving…' : 'Save Docker settings'}
+        </button>
+      </div>
+    </form>
+  );
+}
