@@ -54,8 +54,11 @@ test('two sessions side by side keep their own terminals', async ({ app, berth, 
   await expect(app.activeItem('quick-exit').getByTestId('state-badge')).toHaveAttribute('data-state', 'exited');
 
   const file = await screenshot(page, 'side-by-side');
-  mkdirSync(path.dirname(README_SCREENSHOT), { recursive: true });
-  copyFileSync(file, README_SCREENSHOT);
+  // Refreshing the README's picture is a deliberate act (BERTH_UPDATE_SCREENSHOT=1), not a test side effect.
+  if (process.env.BERTH_UPDATE_SCREENSHOT === '1') {
+    mkdirSync(path.dirname(README_SCREENSHOT), { recursive: true });
+    copyFileSync(file, README_SCREENSHOT);
+  }
 
   // Closing one pane leaves the other live; it widens to the whole area (wait for the pty to follow
   // before typing, or the shell's redraw on SIGWINCH races the command).
