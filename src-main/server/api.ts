@@ -59,7 +59,12 @@ export function createApi(deps: ApiDeps): Api {
       return ok({ text: await host.text() });
     },
     'settings.get': () => ok(deps.settings.get()),
-    'settings.update': (p: SettingsPatch) => ok(deps.settings.update(p)),
+    'settings.update': (p: SettingsPatch) => {
+      const updated = deps.settings.update(p);
+      // Newly listed warm images are pulled now, in the background, not at the next start.
+      if (p.docker?.warmImages) void deps.docker.prepull(updated.docker.warmImages);
+      return ok(updated);
+    },
     'docker.info': async () => ok(await dockerInfo(deps.docker, () => [], (image) => sessions.lastUsedImage(image))),
     'caches.list': (p: { type?: CacheType }) => listCaches(deps.docker, p.type),
     'caches.clean': (p: { type?: CacheType }) => cleanCaches(deps.docker, p.type),

@@ -17,6 +17,7 @@ import { resolveDocker } from './backend-options.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import * as gitOps from '../git/git.js';
 import { RepoInspector } from '../git/repo-inspector.js';
+import { normalizeImageRef } from '../backends/docker/docker-admin.js';
 import type { RecentReposRepo } from '../store/misc-repos.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { newSessionId, repoWorktreesDir, slugify, uniqueName } from './naming.js';
@@ -85,8 +86,9 @@ export class SessionService implements Disposable {
 
   /** When a session last started with `image` (null: never). */
   lastUsedImage(image: string): number | null {
+    const want = normalizeImageRef(image);
     let last: number | null = null;
-    for (const s of this.byId.values()) if (s.docker?.image === image) last = Math.max(last ?? 0, s.createdAt);
+    for (const s of this.byId.values()) if (s.docker && normalizeImageRef(s.docker.image) === want) last = Math.max(last ?? 0, s.createdAt);
     return last;
   }
 

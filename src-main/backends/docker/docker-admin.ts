@@ -29,6 +29,16 @@ export async function dockerInfo(backend: DockerBackend, pool: () => WarmPoolDto
   return { ...base, available: true, reason: null, version: probe.value.version, runtimes: probe.value.runtimes, defaultRuntime: probe.value.defaultRuntime, images };
 }
 
+/** HTTP status the engine uses for "volume in use". */
+const HTTP_CONFLICT = 409;
+
+/** `name` → `name:latest` when it names no tag or digest, so the same image compares equal. */
+export function normalizeImageRef(ref: string): string {
+  if (ref.includes('@')) return ref;
+  const lastSegment = ref.slice(ref.lastIndexOf('/') + 1);
+  return lastSegment.includes(':') ? ref : `${ref}:latest`;
+}
+
 interface VolumeUsage {
   Name: string;
   UsageData?: { Size?: number } | null;
@@ -64,18 +74,21 @@ export async function cleanCaches(backend: DockerBackend, type?: CacheType): Pro
   try {
     volumes = (await docker.value.listVolumes({ filters: { label: [type ? `${LABEL_CACHE}=${type}` : LABEL_CACHE] } })).Volumes ?? [];
   } catch (e) {
-    return err('backend_unavailable', (e as Error).message);
+    const probe = await backend.engine.probe();
+    return err('backend_unavailable', probe.ok ? `cannot list cache volumes: ${(e as Error).message}` : probe.error.message);
   }
   const removed: string[] = [];
-  const busy: string[] = [];
+  const problems: string[] = [];
   for (const v of volumes) {
     try {
       await docker.value.getVolume(v.Name).remove();
       removed.push(v.Name);
-    } catch {
-      busy.push(v.Name);
+    } catch (e) {
+      // The engine answers 409 for a volume a container still uses.
+      const inUse = (e as { statusCode?: number }).statusCode === HTTP_CONFLICT;
+      problems.push(inUse ? `${v.Name} is in use by a session` : `${v.Name}: ${(e as Error).message}`);
     }
   }
-  if (busy.length > 0) return err('conflict', `in use by running sessions, not removed: ${busy.join(', ')} (removed: ${removed.join(', ') || 'none'})`);
+  if (problems.length > 0) return err('conflict', `not removed: ${problems.join('; ')} (removed: ${removed.join(', ') || 'none'})`);
   return ok({ removed });
 }

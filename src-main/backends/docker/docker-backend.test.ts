@@ -192,6 +192,8 @@ describe.runIf(available)('docker backend (real engine)', () => {
     expect((await t.must('caches.list', { type: 'npm' }))[0]!.exists).toBe(false);
     const c = await run('cache-c', 'cat /home/agent/.npm/marker 2>/dev/null || echo no-marker; echo c-$((7+7)); sleep 60', { caches: ['npm'] });
     expect(await textOf(c.id, 'c-14')).toContain('no-marker');
+    const busy = await t.call('caches.clean', { type: 'npm' });
+    expect(!busy.ok && busy.error.message).toContain('berth-cache-npm is in use by a session');
     await t.must('sessions.delete', { ref: c.id, force: true });
   });
 
