@@ -15,11 +15,12 @@ import type { Plugin } from 'vite';
 const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { version: string };
 
 /**
- * Runtime dependencies bundled into out/main instead of loaded from node_modules.
- * Not `ws` (nor @fastify/websocket, which imports it): bundling turns its optional
- * `require('bufferutil')` into an empty object, and the first masked frame then crashes the server.
+ * Runtime dependencies bundled into out/main instead of loaded from node_modules (one file to parse:
+ * orchestrator start-up time). `ws` needs WS_NO_BUFFER_UTIL / WS_NO_UTF_8_VALIDATE defined below:
+ * bundling turns its optional `require('bufferutil')` into an empty object, which ws would take for
+ * the native helper, and the first masked frame would crash the server.
  */
-const BUNDLED_DEPS = ['zod', 'env-paths', 'fastify', 'commander'];
+const BUNDLED_DEPS = ['zod', 'env-paths', 'fastify', 'commander', 'ws', '@fastify/websocket'];
 
 /**
  * In `electron-vite dev` only: drop the CSP meta tag, whose script-src 'self' blocks the inline
@@ -35,7 +36,12 @@ function devCspRelaxation(): Plugin {
 
 export default defineConfig({
   main: {
-    define: { __BERTH_VERSION__: JSON.stringify(pkg.version) },
+    define: {
+      __BERTH_VERSION__: JSON.stringify(pkg.version),
+      // ws: use its pure-JS masking and UTF-8 validation (see BUNDLED_DEPS).
+      'process.env.WS_NO_BUFFER_UTIL': JSON.stringify('1'),
+      'process.env.WS_NO_UTF_8_VALIDATE': JSON.stringify('1'),
+    },
     build: {
       outDir: 'out/main',
       // Pure-JS dependencies are bundled (tree-shaken, one file to load: orchestrator start-up time);

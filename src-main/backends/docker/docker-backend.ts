@@ -91,8 +91,10 @@ export class DockerBackend implements IBackend {
    * create's critical path). Returns what could not be pulled.
    */
   async prepull(images: readonly string[]): Promise<{ image: string; error: string }[]> {
+    // Nothing to pull: don't even load the Docker client (it costs start-up time and memory).
+    if (images.length === 0) return [];
     const docker = await this.engine.docker();
-    if (!docker.ok || images.length === 0) return [];
+    if (!docker.ok) return [];
     if (!(await this.engine.probe()).ok) return [];
     const failures: { image: string; error: string }[] = [];
     for (const image of images) {

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
-import tar from 'tar-fs';
-import tarStream from 'tar-stream';
+import type TarFs from 'tar-fs';
+import type TarStream from 'tar-stream';
 import { WORKSPACE } from './container-spec.js';
 import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION } from './labels.js';
 
@@ -20,10 +20,21 @@ import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION } from './labels.js';
  */
 export async function chownMountPoints(container: Docker.Container, dirs: string[], uid: number, gid: number): Promise<void> {
   if (dirs.length === 0) return;
-  const pack = tarStream.pack();
+  const pack = (await tarStreamModule()).pack();
   for (const dir of dirs) pack.entry({ name: dir.replace(/^\//, ''), type: 'directory', uid, gid, mode: DIR_MODE });
   pack.finalize();
   await container.putArchive(pack, { path: '/' });
+}
+
+/** tar-fs and tar-stream load on first use: only Docker sessions need them (~20 ms at start-up). */
+async function tarFs(): Promise<typeof TarFs> {
+  const m = await import('tar-fs');
+  return (m.default ?? m) as typeof TarFs;
+}
+
+async function tarStreamModule(): Promise<typeof TarStream> {
+  const m = await import('tar-stream');
+  return (m.default ?? m) as typeof TarStream;
 }
 
 /** Mode of directories Berth prepares in containers. */
@@ -49,6 +60,7 @@ export async function copyIn(container: Docker.Container, worktree: string, uid:
   // Entries are rooted at the workspace folder itself (extracted at `/`), so the volume's root is owned
   // by the agent's uid too, not by root as Docker creates it.
   const top = WORKSPACE.replace(/^\//, '');
+  const tar = await tarFs();
   const pack = tar.pack(worktree, {
     map: (header) => ({ ...header, name: path.posix.join(top, header.name), uid, gid }),
   });
@@ -62,6 +74,7 @@ export async function copyIn(container: Docker.Container, worktree: string, uid:
 export async function copyOut(container: Docker.Container, worktree: string): Promise<void> {
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-sync-'));
   try {
+    const tar = await tarFs();
     const archive = await container.getArchive({ path: `${WORKSPACE}/.` });
     await pipeline(archive, tar.extract(staging, { map: (header) => ({ ...header, name: stripDot(header.name) }) }));
     const incoming = new Set(listFiles(staging));
