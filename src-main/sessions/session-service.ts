@@ -55,6 +55,8 @@ export class SessionService implements Disposable {
   /** Terminals of ended sessions, newest last, so reopening one shows its last screen. */
   private readonly endedHosts = new Map<string, TerminalHost>();
   private readonly reservedNames = new Set<string>();
+  /** Sessions still being created, so stop and delete can cancel them (an image pull, say). */
+  private readonly provisioning = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private readonly repos = new RepoInspector();
   private readonly activityTimer: NodeJS.Timeout;
   /** Serialized list pages, dropped on any change: the list is read far more often than it changes. */
@@ -185,7 +187,9 @@ export class SessionService implements Disposable {
       };
       this.deps.sessions.insert(session, 'created', () => this.deps.recentRepos.touch(root, repo.value.name, t));
       this.remember(session);
-      void this.provision(session.id, launch.value.initialInput);
+      const abort = new AbortController();
+      const done = this.provision(session.id, launch.value.initialInput, abort.signal, docker).finally(() => this.provisioning.delete(session.id));
+      this.provisioning.set(session.id, { abort, done });
       return ok(session);
     } finally {
       this.reservedNames.delete(name);
@@ -195,6 +199,7 @@ export class SessionService implements Disposable {
   async stop(ref: string): Promise<Result<SessionDto>> {
     const s = this.find(ref);
     if (!s.ok) return s;
+    await this.cancelProvisioning(s.value.id);
     const host = this.hosts.get(s.value.id);
     if (host) await host.stop();
     return ok(this.byId.get(s.value.id) ?? s.value);
@@ -236,6 +241,7 @@ export class SessionService implements Disposable {
     const s = this.find(ref);
     if (!s.ok) return s;
     const session = s.value;
+    await this.cancelProvisioning(session.id);
     if (!force) {
       const changes = await gitOps.worktreeChanges(session.worktreePath);
       if (changes.ok && changes.value.length > 0) {
@@ -309,6 +315,7 @@ export class SessionService implements Disposable {
 
   /** Stops every live process (graceful shutdown). */
   async stopAll(): Promise<void> {
+    await Promise.all([...this.provisioning.keys()].map((id) => this.cancelProvisioning(id)));
     await Promise.all([...this.hosts.values()].map((h) => h.stop()));
   }
 
@@ -324,12 +331,28 @@ export class SessionService implements Disposable {
     this.onDidStartTerminalEmitter.dispose();
   }
 
-  private async provision(id: string, initialInput: string | null): Promise<void> {
+  /** Cancels a create in progress and waits until it has let go (then nothing more is started). */
+  private async cancelProvisioning(id: string): Promise<void> {
+    const p = this.provisioning.get(id);
+    if (!p) return;
+    p.abort.abort();
+    await p.done;
+  }
+
+  /** After a cancelled step: record it, unless the session is already gone. */
+  private cancelled(id: string): void {
+    const s = this.byId.get(id);
+    if (s) this.transition(s, { state: 'failed', reason: 'cancelled while being created' }, 'cancelled');
+  }
+
+  /** `docker`: the options resolved at create (the request's pull policy, not only the settings'). */
+  private async provision(id: string, initialInput: string | null, signal: AbortSignal, docker?: StartSpec['docker']): Promise<void> {
     const session = this.byId.get(id)!;
     this.progress(id, 'worktree', 'started', null, null);
     const t0 = process.hrtime.bigint();
     const added = await gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
     const worktreeMs = elapsed(t0);
+    if (signal.aborted) return this.cancelled(id);
     if (!added.ok) {
       this.progress(id, 'worktree', 'failed', worktreeMs, added.error.message);
       this.transition(this.byId.get(id)!, { state: 'failed', reason: added.error.message }, 'worktree failed');
@@ -345,9 +368,12 @@ export class SessionService implements Disposable {
     if (backend.ok && backend.value.prepare) {
       this.progress(id, 'image', 'started', null, null);
       const t1 = process.hrtime.bigint();
-      const prepared = await backend.value.prepare(this.startSpec(id), (image) =>
-        this.onDidProgressEmitter.fire({ sessionId: id, phase: 'image', status: 'started', elapsedMs: elapsed(t1), message: null, image }),
+      const prepared = await backend.value.prepare(
+        { ...this.startSpec(id), docker: docker ?? this.startSpec(id).docker },
+        (image) => this.onDidProgressEmitter.fire({ sessionId: id, phase: 'image', status: 'started', elapsedMs: elapsed(t1), message: null, image }),
+        signal,
       );
+      if (signal.aborted) return this.cancelled(id);
       if (!prepared.ok) {
         this.progress(id, 'image', 'failed', elapsed(t1), prepared.error.message);
         this.transition(this.byId.get(id)!, { state: 'failed', reason: prepared.error.message }, 'image failed');
@@ -355,7 +381,7 @@ export class SessionService implements Disposable {
       }
       this.progress(id, 'image', 'done', elapsed(t1), null);
     }
-    await this.startProcess(id, initialInput);
+    await this.startProcess(id, initialInput, signal);
   }
 
   /** What the backend needs to start (or prepare) the session as it is now. */
@@ -373,7 +399,7 @@ export class SessionService implements Disposable {
     };
   }
 
-  private async startProcess(id: string, initialInput: string | null): Promise<void> {
+  private async startProcess(id: string, initialInput: string | null, signal?: AbortSignal): Promise<void> {
     const session = this.byId.get(id)!;
     const backend = this.deps.backends.get(session.backend);
     this.progress(id, 'start', 'started', null, null);
@@ -382,6 +408,13 @@ export class SessionService implements Disposable {
     const t0 = process.hrtime.bigint();
     const started = backend.ok ? await backend.value.start(this.startSpec(id)) : backend;
     const startMs = elapsed(t0);
+    if (signal?.aborted) {
+      if (started.ok) {
+        await started.value.stop();
+        started.value.dispose();
+      }
+      return this.cancelled(id);
+    }
     if (!started.ok) {
       this.progress(id, 'start', 'failed', startMs, started.error.message);
       this.transition(this.byId.get(id)!, { state: 'failed', reason: started.error.message }, 'start failed');

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dockerClient } from '../../testing/docker-engine.js';
@@ -164,6 +165,35 @@ describe.runIf(available)('docker backend (real engine)', () => {
     expect(ended.reason).toMatch(/out of memory|killed/);
     expect((await t.must('terminal.text', { ref: hog.id })).text).not.toContain('survived');
     await t.must('sessions.delete', { ref: hog.id, force: true });
+  });
+
+  it('cancels a create while its image is being pulled: nothing is left behind', async () => {
+    // A "registry" on loopback that accepts connections and never answers: the pull hangs.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    try {
+      const client = await t.connect();
+      const phases: string[] = [];
+      const reasons: (string | null)[] = [];
+      client.onDidEvent((e) => {
+        if (e.event === 'session.progress') phases.push(`${e.progress.phase}:${e.progress.status}`);
+        if (e.event === 'session.updated' && e.session.name === 'slow-pull') reasons.push(e.session.reason);
+      });
+      const s = await t.must('sessions.create', { repoPath: repo, agent: 'custom', backend: 'docker', name: 'slow-pull', command: 'sh', docker: { image: `127.0.0.1:${port}/slow:1`, pullPolicy: 'Always' } });
+      await waitFor(() => phases.includes('image:started'), 'pull started', 20_000);
+      const during = await get(s.id);
+      expect(during.state, during.reason ?? '').toBe('creating');
+      await t.must('sessions.delete', { ref: s.id, force: true });
+      // The pull was abandoned before the session went, not left running behind a deleted session.
+      await waitFor(() => reasons.includes('cancelled while being created'), 'cancellation recorded');
+      expect((await t.call('sessions.get', { ref: s.id })).ok).toBe(false);
+      expect(fs.existsSync(s.worktreePath)).toBe(false);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await containersOf(s.id)).toEqual([]);
+    } finally {
+      silent.close();
+    }
   });
 
   it('pull policy Never with a missing image fails at once and creates nothing', async () => {

@@ -46,23 +46,37 @@ export async function ensureImage(
 
 function pull(docker: Docker, ref: string, onProgress: (p: ImageProgressDto) => void, signal?: AbortSignal): Promise<Result<void>> {
   return new Promise((resolve) => {
-    docker.pull(ref, {}, (error: Error | null, stream?: NodeJS.ReadableStream) => {
-      if (error || !stream) {
-        resolve(err('backend_unavailable', `cannot pull image ${ref}: ${error?.message ?? 'no stream'}`));
+    let settled = false;
+    let stream: (NodeJS.ReadableStream & { destroy?: () => void }) | null = null;
+    const finish = (r: Result<void>) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      resolve(r);
+    };
+    // Cancelling works even before the engine has answered (a registry that never responds).
+    const onAbort = () => {
+      stream?.destroy?.();
+      finish(err('bad_request', `pull of ${ref} cancelled`));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    docker.pull(ref, {}, (error: Error | null, s?: NodeJS.ReadableStream) => {
+      if (settled) {
+        (s as typeof stream)?.destroy?.();
         return;
       }
+      if (error || !s) {
+        finish(err('backend_unavailable', `cannot pull image ${ref}: ${error?.message ?? 'no stream'}`));
+        return;
+      }
+      stream = s;
       const layers = new Map<string, { current: number; total: number; done: boolean }>();
-      const onAbort = () => {
-        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-        resolve(err('bad_request', `pull of ${ref} cancelled`));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
       docker.modem.followProgress(
-        stream,
+        s,
         (finalError: Error | null, events: PullEvent[]) => {
-          signal?.removeEventListener('abort', onAbort);
           const failed = finalError?.message ?? events.find((e) => e.error)?.error;
-          resolve(failed ? err('backend_unavailable', `cannot pull image ${ref}: ${failed}`) : ok());
+          finish(failed ? err('backend_unavailable', `cannot pull image ${ref}: ${failed}`) : ok());
         },
         (event: PullEvent) => {
           if (!event.id || !event.status) return;
