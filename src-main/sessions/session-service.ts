@@ -21,7 +21,7 @@ import { normalizeImageRef } from '../backends/docker/docker-admin.js';
 import type { RecentReposRepo } from '../store/misc-repos.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { newSessionId, repoWorktreesDir, slugify, uniqueName } from './naming.js';
-import { loadHeadless, TerminalHost } from './terminal-host.js';
+import { loadHeadless, prewarmHeadless, TerminalHost } from './terminal-host.js';
 
 /** A running session with no output for this long is shown as idle. */
 const IDLE_AFTER_MS = 5_000;
@@ -128,7 +128,7 @@ export class SessionService implements Disposable {
    * background with progress events. Bad input creates nothing.
    */
   async create(input: unknown): Promise<Result<SessionDto>> {
-    void loadHeadless(); // warm it while git works
+    void loadHeadless(); // the module loads while create validates
     const parsed = CreateSessionParams.safeParse(input);
     if (!parsed.success) return err('bad_request', describeZodError(parsed.error));
     const p = parsed.data;
@@ -350,7 +350,10 @@ export class SessionService implements Disposable {
     const session = this.byId.get(id)!;
     this.progress(id, 'worktree', 'started', null, null);
     const t0 = process.hrtime.bigint();
-    const added = await gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
+    const adding = gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
+    // git is running now (spawned above): build the session's headless terminal while the CPU waits.
+    void prewarmHeadless();
+    const added = await adding;
     const worktreeMs = elapsed(t0);
     if (signal.aborted) return this.cancelled(id);
     if (!added.ok) {

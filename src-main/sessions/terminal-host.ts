@@ -6,6 +6,8 @@ import type * as XtermHeadless from '@xterm/headless';
 import type * as XtermSerialize from '@xterm/addon-serialize';
 import type { ServerFrame } from '../../src-shared/contract.js';
 import {
+  DEFAULT_COLS,
+  DEFAULT_ROWS,
   FLOW_HIGH_WATERMARK_CHARS,
   FLOW_LOW_WATERMARK_CHARS,
   OUTPUT_BATCH_MS,
@@ -35,6 +37,36 @@ export function loadHeadless(): Promise<HeadlessModules> {
     SerializeAddon: (serialize.default ?? serialize).SerializeAddon,
   }));
   return headless;
+}
+
+interface HeadlessPair {
+  terminal: HeadlessTerminal;
+  serializer: Serializer;
+}
+
+function buildHeadless({ Terminal, SerializeAddon }: HeadlessModules): HeadlessPair {
+  const terminal = new Terminal({ cols: DEFAULT_COLS, rows: DEFAULT_ROWS, scrollback: SNAPSHOT_SCROLLBACK_LINES, allowProposedApi: true });
+  const serializer = new SerializeAddon();
+  terminal.loadAddon(serializer);
+  return { terminal, serializer };
+}
+
+/**
+ * One headless terminal built ahead of need. Building one costs 1-3 ms of CPU; a session create builds
+ * the spare while git makes the worktree (the CPU is idle then), so the new terminal doesn't sit
+ * between the agent's spawn and its first output.
+ */
+let spare: HeadlessPair | null = null;
+
+export async function prewarmHeadless(): Promise<void> {
+  const modules = await loadHeadless();
+  spare ??= buildHeadless(modules);
+}
+
+function takeSpare(): HeadlessPair | null {
+  const taken = spare;
+  spare = null;
+  return taken;
 }
 
 /** Where frames for one attached client go. */
@@ -97,9 +129,10 @@ export class TerminalHost implements Disposable {
     private cols: number,
     private rows: number,
   ) {
-    this.terminal = new Terminal({ cols, rows, scrollback: SNAPSHOT_SCROLLBACK_LINES, allowProposedApi: true });
-    this.serializer = new SerializeAddon();
-    this.terminal.loadAddon(this.serializer);
+    const built = takeSpare() ?? buildHeadless({ Terminal, SerializeAddon });
+    this.terminal = built.terminal;
+    this.serializer = built.serializer;
+    if (this.terminal.cols !== cols || this.terminal.rows !== rows) this.terminal.resize(cols, rows);
     this.store.add(toDisposable(() => this.terminal.dispose()));
     let first = true;
     this.store.add(
