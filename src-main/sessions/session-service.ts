@@ -6,8 +6,8 @@
  * explain.
  */
 import path from 'node:path';
-import { CreateSessionParams, DEFAULT_LIST_LIMIT, type MethodResult } from '../../src-shared/contract.js';
-import { LIVE_STATES, type CreatePhase, type ProgressDto, type SessionDto, type SessionState, type SettingsDto } from '../../src-shared/dto.js';
+import { CreateSessionParams, type MethodResult } from '../../src-shared/contract.js';
+import { type CreatePhase, type ProgressDto, type SessionDto, type SessionState, type SettingsDto } from '../../src-shared/dto.js';
 import { DEFAULT_COLS, DEFAULT_ROWS } from '../../src-shared/flow-control.js';
 import { Emitter, type Disposable } from '../../src-shared/lifecycle.js';
 import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
@@ -17,11 +17,12 @@ import { resolveDocker } from './backend-options.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import * as gitOps from '../git/git.js';
 import { RepoInspector } from '../git/repo-inspector.js';
-import { normalizeImageRef } from '../backends/docker/docker-admin.js';
 import type { RecentReposRepo } from '../store/misc-repos.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { newSessionId, repoWorktreesDir, slugify, uniqueName } from './naming.js';
 import { loadHeadless, prewarmHeadless, TerminalHost } from './terminal-host.js';
+import { SessionIndex } from './session-index.js';
+import { TerminalRegistry } from './terminal-registry.js';
 
 /** A running session with no output for this long is shown as idle. */
 const IDLE_AFTER_MS = 5_000;
@@ -29,8 +30,6 @@ const IDLE_AFTER_MS = 5_000;
 const PROMPT_SETTLE_MS = 30;
 /** Type the initial input after this long even if the agent has printed nothing. */
 const INITIAL_INPUT_FALLBACK_MS = 1_000;
-/** Ended sessions whose last screen is kept in memory (each holds a headless terminal). */
-const MAX_ENDED_TERMINALS = 32;
 /** How often activity is checked for running → idle. */
 const ACTIVITY_CHECK_MS = 1_000;
 
@@ -50,17 +49,13 @@ const now = () => Date.now();
 const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 export class SessionService implements Disposable {
-  private readonly byId = new Map<string, SessionDto>();
-  private readonly hosts = new Map<string, TerminalHost>();
-  /** Terminals of ended sessions, newest last, so reopening one shows its last screen. */
-  private readonly endedHosts = new Map<string, TerminalHost>();
+  private readonly index: SessionIndex;
+  private readonly terminals = new TerminalRegistry();
   private readonly reservedNames = new Set<string>();
   /** Sessions still being created, so stop and delete can cancel them (an image pull, say). */
   private readonly provisioning = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private readonly repos = new RepoInspector();
   private readonly activityTimer: NodeJS.Timeout;
-  /** Serialized list pages, dropped on any change: the list is read far more often than it changes. */
-  private readonly listCache = new Map<string, string>();
 
   private readonly onDidUpdateEmitter = new Emitter<SessionDto>();
   private readonly onDidRemoveEmitter = new Emitter<string>();
@@ -73,49 +68,34 @@ export class SessionService implements Disposable {
   readonly onDidStartTerminal = this.onDidStartTerminalEmitter.event;
 
   constructor(private readonly deps: SessionServiceDeps) {
-    for (const s of deps.sessions.all()) this.byId.set(s.id, s);
+    this.index = new SessionIndex(deps.sessions.all());
     this.activityTimer = setInterval(() => this.checkActivity(), ACTIVITY_CHECK_MS);
     this.activityTimer.unref();
   }
 
   /** A page of sessions, newest first. */
-  list(archived = false, limit = DEFAULT_LIST_LIMIT, offset = 0): SessionDto[] {
-    return [...this.byId.values()]
-      .filter((s) => s.archived === archived)
-      .sort((a, b) => b.createdAt - a.createdAt)
-      .slice(offset, offset + limit);
+  list(archived = false, limit?: number, offset?: number): SessionDto[] {
+    return this.index.list(archived, limit, offset);
+  }
+
+  /** The same page as JSON text, cached until something changes. */
+  listJson(archived = false, limit?: number, offset?: number): string {
+    return this.index.listJson(archived, limit, offset);
   }
 
   /** When a session last started with `image` (null: never). */
   lastUsedImage(image: string): number | null {
-    const want = normalizeImageRef(image);
-    let last: number | null = null;
-    for (const s of this.byId.values()) if (s.docker && normalizeImageRef(s.docker.image) === want) last = Math.max(last ?? 0, s.createdAt);
-    return last;
-  }
-
-  /** The same page as JSON text, cached until something changes. */
-  listJson(archived = false, limit = DEFAULT_LIST_LIMIT, offset = 0): string {
-    const key = `${archived}:${limit}:${offset}`;
-    let json = this.listCache.get(key);
-    if (json === undefined) {
-      json = JSON.stringify(this.list(archived, limit, offset));
-      this.listCache.set(key, json);
-    }
-    return json;
+    return this.index.lastUsedImage(image);
   }
 
   /** Finds a session by id or name. */
   find(ref: string): Result<SessionDto> {
-    const byId = this.byId.get(ref);
-    if (byId) return ok(byId);
-    for (const s of this.byId.values()) if (s.name === ref) return ok(s);
-    return err('not_found', `no session named "${ref}"`);
+    return this.index.find(ref);
   }
 
   /** The session's terminal: live, or the last screen of one that ended (kept for late viewers). */
   host(id: string): TerminalHost | undefined {
-    return this.hosts.get(id) ?? this.endedHosts.get(id);
+    return this.terminals.get(id);
   }
 
   events(ref: string): Result<MethodResult<'sessions.events'>> {
@@ -200,9 +180,9 @@ export class SessionService implements Disposable {
     const s = this.find(ref);
     if (!s.ok) return s;
     await this.cancelProvisioning(s.value.id);
-    const host = this.hosts.get(s.value.id);
+    const host = this.terminals.getLive(s.value.id);
     if (host) await host.stop();
-    return ok(this.byId.get(s.value.id) ?? s.value);
+    return ok(this.index.get(s.value.id) ?? s.value);
   }
 
   async restart(ref: string): Promise<Result<SessionDto>> {
@@ -210,30 +190,30 @@ export class SessionService implements Disposable {
     if (!s.ok) return s;
     if (s.value.archived) return err('invalid_state', `session "${s.value.name}" is archived; unarchive it first`);
     if (s.value.state === 'creating') return err('invalid_state', `session "${s.value.name}" is still being created`);
-    await this.hosts.get(s.value.id)?.stop();
-    this.dropEndedHost(s.value.id);
-    const current = this.byId.get(s.value.id)!;
+    await this.terminals.getLive(s.value.id)?.stop();
+    this.terminals.drop(s.value.id);
+    const current = this.index.get(s.value.id)!;
     this.transition(current, { state: 'creating', exitCode: null, reason: null, pid: null }, 'restart');
     const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null }, current.backend === 'local');
     void this.startProcess(current.id, current.agent === 'custom' ? null : launch.ok ? launch.value.initialInput : null);
-    return ok(this.byId.get(current.id)!);
+    return ok(this.index.get(current.id)!);
   }
 
   async archive(ref: string): Promise<Result<SessionDto>> {
     const s = this.find(ref);
     if (!s.ok) return s;
-    await this.hosts.get(s.value.id)?.stop();
-    this.dropEndedHost(s.value.id);
-    const current = this.byId.get(s.value.id)!;
+    await this.terminals.getLive(s.value.id)?.stop();
+    this.terminals.drop(s.value.id);
+    const current = this.index.get(s.value.id)!;
     if (!current.archived) this.transition(current, { archived: true }, 'archived');
-    return ok(this.byId.get(current.id)!);
+    return ok(this.index.get(current.id)!);
   }
 
   async unarchive(ref: string): Promise<Result<SessionDto>> {
     const s = this.find(ref);
     if (!s.ok) return s;
     if (s.value.archived) this.transition(s.value, { archived: false }, 'unarchived');
-    return ok(this.byId.get(s.value.id)!);
+    return ok(this.index.get(s.value.id)!);
   }
 
   /** Deletes the session, its worktree and (if merged) its branch. A dirty worktree needs `force`. */
@@ -252,79 +232,76 @@ export class SessionService implements Disposable {
         );
       }
     }
-    const host = this.hosts.get(session.id);
+    const host = this.terminals.getLive(session.id);
     if (host) await host.stop();
     const backend = this.deps.backends.get(session.backend);
     if (backend.ok) await backend.value.cleanup?.(session.id);
     const removed = await gitOps.removeWorktree(session.repoPath, session.worktreePath, session.branch, force);
     if (!removed.ok) return removed;
-    this.dropEndedHost(session.id);
+    this.terminals.drop(session.id);
     this.deps.sessions.delete(session.id);
-    this.byId.delete(session.id);
-    this.listCache.clear();
+    this.index.delete(session.id);
     this.onDidRemoveEmitter.fire(session.id);
     return ok({ id: session.id });
   }
 
   /** Takes over a process that survived an orchestrator restart (persistent backends). */
   async adoptTerminal(id: string, proc: ITerminalProcess): Promise<void> {
-    const s = this.byId.get(id);
+    const s = this.index.get(id);
     if (!s) return;
     this.attachHost(id, await TerminalHost.create(id, proc, s.cols, s.rows));
     const docker = s.docker ? { ...s.docker, containerId: proc.instanceId ?? s.docker.containerId } : null;
-    this.transition(this.byId.get(id)!, { state: 'running', pid: proc.pid, docker, reason: null }, 'adopted after restart');
+    this.transition(this.index.get(id)!, { state: 'running', pid: proc.pid, docker, reason: null }, 'adopted after restart');
   }
 
   /** Resizes the live terminal and remembers the size for restarts. */
   resize(id: string, cols: number, rows: number): void {
-    const host = this.hosts.get(id);
+    const host = this.terminals.getLive(id);
     if (!host) return;
     host.resize(cols, rows);
-    const s = this.byId.get(id);
+    const s = this.index.get(id);
     if (s && (s.cols !== cols || s.rows !== rows)) this.patch(id, { cols, rows });
   }
 
   /** Marks sessions the store believes live but that have no process here (used by the reconciler). */
   markEnded(id: string, state: SessionState, reason: string, exitCode: number | null = null): void {
-    const s = this.byId.get(id);
+    const s = this.index.get(id);
     if (s) this.transition(s, { state, reason, exitCode, pid: state === 'unknown' ? s.pid : null }, reason);
   }
 
   /** Samples resource use of live sessions whose backend can tell (in memory; not a state change). */
   async sampleStats(): Promise<void> {
     await Promise.all(
-      [...this.hosts.keys()].map(async (id) => {
-        const s = this.byId.get(id);
+      this.terminals.liveIds().map(async (id) => {
+        const s = this.index.get(id);
         const backend = s ? this.deps.backends.get(s.backend) : null;
         if (!s || !backend?.ok || !backend.value.stats) return;
         const stats = await backend.value.stats(id);
-        const current = this.byId.get(id);
-        if (!stats || !current || !this.hosts.has(id)) return;
+        const current = this.index.get(id);
+        if (!stats || !current || !this.terminals.getLive(id)) return;
         this.remember({ ...current, stats: { ...stats, at: Date.now() } });
       }),
     );
   }
 
   hasLiveTerminal(id: string): boolean {
-    return this.hosts.has(id);
+    return this.terminals.getLive(id) !== undefined;
   }
 
   liveSessions(): SessionDto[] {
-    return [...this.byId.values()].filter((s) => LIVE_STATES.includes(s.state));
+    return this.index.live();
   }
 
   /** Stops every live process (graceful shutdown). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.provisioning.keys()].map((id) => this.cancelProvisioning(id)));
-    await Promise.all([...this.hosts.values()].map((h) => h.stop()));
+    await Promise.all(this.terminals.liveHosts().map((h) => h.stop()));
   }
 
   dispose(): void {
     clearInterval(this.activityTimer);
     this.repos.dispose();
-    for (const host of [...this.hosts.values(), ...this.endedHosts.values()]) host.dispose();
-    this.hosts.clear();
-    this.endedHosts.clear();
+    this.terminals.dispose();
     this.onDidUpdateEmitter.dispose();
     this.onDidRemoveEmitter.dispose();
     this.onDidProgressEmitter.dispose();
@@ -341,13 +318,13 @@ export class SessionService implements Disposable {
 
   /** After a cancelled step: record it, unless the session is already gone. */
   private cancelled(id: string): void {
-    const s = this.byId.get(id);
+    const s = this.index.get(id);
     if (s) this.transition(s, { state: 'failed', reason: 'cancelled while being created' }, 'cancelled');
   }
 
   /** `docker`: the options resolved at create (the request's pull policy, not only the settings'). */
   private async provision(id: string, initialInput: string | null, signal: AbortSignal, docker?: StartSpec['docker']): Promise<void> {
-    const session = this.byId.get(id)!;
+    const session = this.index.get(id)!;
     this.progress(id, 'worktree', 'started', null, null);
     const t0 = process.hrtime.bigint();
     const adding = gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
@@ -358,15 +335,14 @@ export class SessionService implements Disposable {
     if (signal.aborted) return this.cancelled(id);
     if (!added.ok) {
       this.progress(id, 'worktree', 'failed', worktreeMs, added.error.message);
-      this.transition(this.byId.get(id)!, { state: 'failed', reason: added.error.message }, 'worktree failed');
+      this.transition(this.index.get(id)!, { state: 'failed', reason: added.error.message }, 'worktree failed');
       return;
     }
     this.progress(id, 'worktree', 'done', worktreeMs, null);
     this.deps.onPhase?.(session.backend, 'worktree', worktreeMs);
     // Not a transition: kept in memory and saved with the next one (off the create path).
-    const current = this.byId.get(id)!;
-    this.byId.set(id, { ...current, phases: { ...current.phases, worktreeMs } });
-    this.listCache.clear();
+    const current = this.index.get(id)!;
+    this.index.set({ ...current, phases: { ...current.phases, worktreeMs } });
     const backend = this.deps.backends.get(session.backend);
     if (backend.ok && backend.value.prepare) {
       this.progress(id, 'image', 'started', null, null);
@@ -379,7 +355,7 @@ export class SessionService implements Disposable {
       if (signal.aborted) return this.cancelled(id);
       if (!prepared.ok) {
         this.progress(id, 'image', 'failed', elapsed(t1), prepared.error.message);
-        this.transition(this.byId.get(id)!, { state: 'failed', reason: prepared.error.message }, 'image failed');
+        this.transition(this.index.get(id)!, { state: 'failed', reason: prepared.error.message }, 'image failed');
         return;
       }
       this.progress(id, 'image', 'done', elapsed(t1), null);
@@ -389,7 +365,7 @@ export class SessionService implements Disposable {
 
   /** What the backend needs to start (or prepare) the session as it is now. */
   private startSpec(id: string): StartSpec {
-    const s = this.byId.get(id)!;
+    const s = this.index.get(id)!;
     return {
       sessionId: id,
       sessionName: s.name,
@@ -403,7 +379,7 @@ export class SessionService implements Disposable {
   }
 
   private async startProcess(id: string, initialInput: string | null, signal?: AbortSignal): Promise<void> {
-    const session = this.byId.get(id)!;
+    const session = this.index.get(id)!;
     const backend = this.deps.backends.get(session.backend);
     this.progress(id, 'start', 'started', null, null);
     // Loaded before the process starts, so no output can arrive before the host listens.
@@ -420,10 +396,10 @@ export class SessionService implements Disposable {
     }
     if (!started.ok) {
       this.progress(id, 'start', 'failed', startMs, started.error.message);
-      this.transition(this.byId.get(id)!, { state: 'failed', reason: started.error.message }, 'start failed');
+      this.transition(this.index.get(id)!, { state: 'failed', reason: started.error.message }, 'start failed');
       return;
     }
-    const { cols, rows } = this.byId.get(id)!;
+    const { cols, rows } = this.index.get(id)!;
     const host = await TerminalHost.create(id, started.value, cols, rows);
     this.attachHost(id, host);
     this.progress(id, 'start', 'done', startMs, null);
@@ -434,47 +410,28 @@ export class SessionService implements Disposable {
       const firstOutputMs = elapsed(t0) - startMs;
       this.progress(id, 'first-output', 'done', firstOutputMs, null);
       this.deps.onPhase?.(session.backend, 'first-output', firstOutputMs);
-      const current = this.byId.get(id);
+      const current = this.index.get(id);
       if (current) this.patch(id, { phases: { ...current.phases, firstOutputMs } });
     });
-    const before = this.byId.get(id)!;
+    const before = this.index.get(id)!;
     const docker = before.docker ? { ...before.docker, containerId: started.value.instanceId ?? null } : null;
     this.transition(before, { state: 'running', pid: host.pid, docker, phases: { ...before.phases, startMs } }, 'started');
     this.onDidStartTerminalEmitter.fire(id);
-    if (initialInput) this.typeWhenReady(host, initialInput);
-  }
-
-  /**
-   * Types the initial input once the agent has printed something (its prompt), so the echo lands after
-   * the prompt as if typed by hand; a silent agent gets it after a short wait.
-   */
-  private typeWhenReady(host: TerminalHost, input: string): void {
-    let done = false;
-    host.holdInput();
-    const type = () => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      sub.dispose();
-      host.releaseInput(input);
-    };
-    const sub = host.onDidOutput(() => setTimeout(type, PROMPT_SETTLE_MS));
-    const timer = setTimeout(type, INITIAL_INPUT_FALLBACK_MS);
+    if (initialInput) typeWhenReady(host, initialInput);
   }
 
   private attachHost(id: string, host: TerminalHost): void {
-    this.hosts.set(id, host);
+    this.terminals.setLive(id, host);
     host.onDidOutput(() => {
-      const current = this.byId.get(id);
+      const current = this.index.get(id);
       if (current && current.state === 'idle') this.transition(current, { state: 'running' }, null);
     });
     host.onDidExit((info) => this.handleExit(id, host, info));
   }
 
   private handleExit(id: string, host: TerminalHost, info: ExitInfo): void {
-    if (this.hosts.get(id) === host) this.hosts.delete(id);
-    this.keepEndedHost(id, host);
-    const s = this.byId.get(id);
+    this.terminals.markEnded(id, host);
+    const s = this.index.get(id);
     if (!s) return;
     if (info.lost) {
       // The engine went away: whether the agent still runs is unknown until the reconciler looks again.
@@ -485,26 +442,10 @@ export class SessionService implements Disposable {
     this.transition(s, { state: 'exited', exitCode: info.exitCode, reason, pid: null }, reason ?? 'exited');
   }
 
-  private keepEndedHost(id: string, host: TerminalHost): void {
-    this.dropEndedHost(id);
-    this.endedHosts.set(id, host);
-    while (this.endedHosts.size > MAX_ENDED_TERMINALS) {
-      const [oldestId] = this.endedHosts.keys();
-      this.dropEndedHost(oldestId!);
-    }
-  }
-
-  private dropEndedHost(id: string): void {
-    const host = this.endedHosts.get(id);
-    if (!host) return;
-    this.endedHosts.delete(id);
-    // After the current turn, so frames already queued for clients go out first.
-    setTimeout(() => host.dispose(), 0);
-  }
-
   private checkActivity(): void {
-    for (const [id, host] of this.hosts) {
-      const s = this.byId.get(id);
+    for (const id of this.terminals.liveIds()) {
+      const host = this.terminals.getLive(id)!;
+      const s = this.index.get(id);
       if (s?.state === 'running' && host.millisSinceOutput > IDLE_AFTER_MS) this.transition(s, { state: 'idle' }, null);
     }
   }
@@ -515,7 +456,7 @@ export class SessionService implements Disposable {
 
   /** Saves a change that is not a state transition. */
   private patch(id: string, change: Partial<SessionDto>): void {
-    const s = this.byId.get(id);
+    const s = this.index.get(id);
     if (s) this.transition(s, change, null);
   }
 
@@ -526,8 +467,25 @@ export class SessionService implements Disposable {
   }
 
   private remember(s: SessionDto): void {
-    this.byId.set(s.id, s);
-    this.listCache.clear();
+    this.index.set(s);
     this.onDidUpdateEmitter.fire(s);
   }
+}
+
+/**
+ * Types the initial input once the agent has printed something (its prompt), so the echo lands after
+ * the prompt as if typed by hand; a silent agent gets it after a short wait.
+ */
+function typeWhenReady(host: TerminalHost, input: string): void {
+  let done = false;
+  host.holdInput();
+  const type = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    sub.dispose();
+    host.releaseInput(input);
+  };
+  const sub = host.onDidOutput(() => setTimeout(type, PROMPT_SETTLE_MS));
+  const timer = setTimeout(type, INITIAL_INPUT_FALLBACK_MS);
 }
