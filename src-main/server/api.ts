@@ -30,10 +30,24 @@ type Handlers = {
   [M in MethodName]: (params: never) => Promise<Result<MethodResult<M>>> | Result<MethodResult<M>>;
 };
 
+/** Serialized list pages kept with their response bytes. */
+const MAX_RAW_PAGES = 8;
+
 export type Api = (method: string, params: unknown) => Promise<Result<unknown>>;
 
 export function createApi(deps: ApiDeps): Api {
   const { sessions } = deps;
+  // The index hands out the same string while a page is cached; reuse its RawJson (and its bytes).
+  const rawPages = new Map<string, RawJson>();
+  const rawList = (json: string): RawJson => {
+    let raw = rawPages.get(json);
+    if (!raw) {
+      if (rawPages.size >= MAX_RAW_PAGES) rawPages.clear();
+      raw = new RawJson(json);
+      rawPages.set(json, raw);
+    }
+    return raw;
+  };
   const handlers: Handlers = {
     'system.info': () => ok(deps.systemInfo()),
     'agents.list': () => ok(deps.agents.list()),
@@ -41,7 +55,7 @@ export function createApi(deps: ApiDeps): Api {
     'repos.inspect': (p: { path: string }) => inspectRepo(p.path),
     'repos.recent': () => ok(deps.recentRepos.list()),
     'sessions.list': (p: { archived?: boolean; limit?: number; offset?: number }) =>
-      ok(new RawJson(sessions.listJson(p.archived ?? false, p.limit, p.offset)) as unknown as SessionDto[]),
+      ok(rawList(sessions.listJson(p.archived ?? false, p.limit, p.offset)) as unknown as SessionDto[]),
     'sessions.get': (p: { ref: string }) => sessions.find(p.ref),
     'sessions.events': (p: { ref: string }) => sessions.events(p.ref),
     // create parses its own params (it needs the raw input for defaults); see below.

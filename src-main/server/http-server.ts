@@ -16,7 +16,7 @@ import type { Api } from './api.js';
 import { Connection } from './connection.js';
 import type { AccessGuard, RequestFacts } from './security.js';
 import { resolveStatic } from './static-files.js';
-import { stringifyWithRaw } from './raw-json.js';
+import { RawJson, stringifyWithRaw } from './raw-json.js';
 
 /** Largest accepted request body. */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -144,10 +144,11 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
   app.post(`${API_PREFIX}:method`, async (req, reply) => {
     const { method } = req.params as { method: string };
     const result = await opts.api(method, req.body ?? {});
+    const body = result.ok && result.value instanceof RawJson ? result.value.okResponseBody() : stringifyWithRaw(result);
     return reply
       .code(result.ok ? 200 : STATUS_BY_CODE[result.error.code])
       .type('application/json; charset=utf-8')
-      .send(stringifyWithRaw(result));
+      .send(body);
   });
 
   for (const [route, render] of Object.entries(opts.textRoutes ?? {})) {

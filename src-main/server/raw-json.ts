@@ -3,7 +3,15 @@
  * Transports that write JSON splice it in; `toJSON` keeps it correct anywhere else.
  */
 export class RawJson {
+  private okBody: Buffer | null = null;
+
   constructor(readonly json: string) {}
+
+  /** `{"ok":true,"value":<json>}` as bytes, built once: a cached page is then sent without copying. */
+  okResponseBody(): Buffer {
+    this.okBody ??= Buffer.from(`{"ok":true,"value":${this.json}}`);
+    return this.okBody;
+  }
 
   toJSON(): unknown {
     return JSON.parse(this.json);
