@@ -12,8 +12,18 @@ import { leakTracker } from '../../src-shared/lifecycle.js';
 import { callHttp, connectWebSocket } from '../client/node-client.js';
 import { startOrchestrator, type RunningOrchestrator } from '../orchestrator/index.js';
 
+/** Temp dirs made by this test file, removed after it (see setup.ts). */
+const madeTempDirs: string[] = [];
+
 export function tempDir(prefix = 'berth-test-'): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  madeTempDirs.push(dir);
+  return dir;
+}
+
+/** Removes the temp dirs this file made (best effort: a dir still in use is left). */
+export function removeTempDirs(): void {
+  for (const dir of madeTempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
 }
 
 /** A git repository with one commit on `main`. */
