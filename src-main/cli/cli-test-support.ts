@@ -2,13 +2,12 @@
  * Test support for the CLI's integration tests: a temp data dir, a temp git repository, a real
  * orchestrator, and the real `berth` command run as a child process.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startOrchestrator, type RunningOrchestrator } from '../orchestrator/index.js';
+import type { RunningOrchestrator } from '../orchestrator/index.js';
+import { makeRepo, startTestOrchestrator as startFixtureOrchestrator } from '../testing/fixtures.js';
 import { stripAnsi } from './ansi.js';
 
 /** The package root (src-main/cli → ../..). */
@@ -71,43 +70,25 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-/** A fresh temp folder. */
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+/** A fresh temp folder (removed after the test file, like every fixture's). */
+export { tempDir } from '../testing/fixtures.js';
 
-/** Creates a git repository with one commit on `main`. */
+/** A git repository with one commit on `main`. */
 export function makeGitRepo(): string {
-  const repo = tempDir('berth-cli-repo-');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
-  git('init', '-q', '-b', 'main');
-  fs.writeFileSync(path.join(repo, 'README.md'), '# test repo\n');
-  git('add', '.');
-  git('-c', 'user.email=test@example.com', '-c', 'user.name=Test', 'commit', '-q', '-m', 'initial');
-  return repo;
+  return makeRepo();
 }
 
-/** A real orchestrator on a free port with its own data dir. */
+/** A real orchestrator on a free port with its own data dir, as the CLI tests address it. */
 export interface TestOrchestrator {
   home: string;
   orchestrator: RunningOrchestrator;
   close(): Promise<void>;
 }
 
-/** Starts a headless orchestrator on a temp data dir. */
+/** Starts a headless orchestrator on a temp data dir (the shared fixture: leak-checked on close). */
 export async function startTestOrchestrator(): Promise<TestOrchestrator> {
-  const home = tempDir('berth-cli-home-');
-  const started = await startOrchestrator({ dataDir: home, mode: 'headless', port: 0, rendererDir: null });
-  if (!started.ok) throw new Error(`orchestrator failed to start: ${started.error.message}`);
-  const orchestrator = started.value;
-  return {
-    home,
-    orchestrator,
-    close: async () => {
-      await orchestrator.close();
-      fs.rmSync(home, { recursive: true, force: true });
-    },
-  };
+  const t = await startFixtureOrchestrator();
+  return { home: t.dataDir, orchestrator: t.orch, close: () => t.close() };
 }
 
 /** The plain lines of some terminal output (escape sequences and CRs removed). */
