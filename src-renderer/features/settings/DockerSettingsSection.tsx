@@ -2,13 +2,13 @@
  * Settings → Docker: the engine's status and images (`docker.info`) over the Docker settings form,
  * saved with `settings.update({docker: <changed fields>})`.
  */
-import { useState } from 'react';
 import type { DockerSettings } from '../../../src-shared/docker.js';
-import { useAppState, useServices } from '../../app/services.js';
+import { useAppState } from '../../app/services.js';
 import { useDockerInfo } from '../docker/use-docker-info.js';
 import { DockerEngineStatus } from './DockerEngineStatus.js';
 import { DockerSettingsFields } from './DockerSettingsFields.js';
-import { SaveStatus, type SaveState } from './SaveStatus.js';
+import { SaveStatus } from './SaveStatus.js';
+import { useSettingsSave } from './use-settings-save.js';
 
 /** Identifies the engine the settings point at; a change means docker.info must be asked again. */
 export function engineKeyOf(settings: DockerSettings | undefined): string {
@@ -16,21 +16,10 @@ export function engineKeyOf(settings: DockerSettings | undefined): string {
 }
 
 export function DockerSettingsSection() {
-  const { connection, store } = useServices();
   const settings = useAppState((s) => s.settings);
   const docker = useDockerInfo(settings !== null, engineKeyOf(settings?.docker));
-  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
-
-  const onSave = async (patch: Partial<DockerSettings>) => {
-    setSave({ kind: 'saving' });
-    const result = await connection.request('settings.update', { docker: patch });
-    if (result.ok) {
-      store.getState().setSettings(result.value);
-      setSave({ kind: 'saved' });
-    } else {
-      setSave({ kind: 'error', message: result.error.message });
-    }
-  };
+  const [save, update] = useSettingsSave();
+  const onSave = (patch: Partial<DockerSettings>) => update({ docker: patch });
 
   return (
     <section className="settings-section" data-testid="settings-docker">

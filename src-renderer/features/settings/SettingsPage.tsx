@@ -8,10 +8,11 @@ import { useAppState, useServices } from '../../app/services.js';
 import type { TerminalRendererPref } from '../../store/ui-slice.js';
 import { CachesSection } from './CachesSection.js';
 import { DockerSettingsSection } from './DockerSettingsSection.js';
-import { SaveStatus, type SaveState } from './SaveStatus.js';
+import { SaveStatus } from './SaveStatus.js';
+import { useSettingsSave } from './use-settings-save.js';
 
 export function SettingsPage() {
-  const { connection, store } = useServices();
+  const { connection } = useServices();
   const info = useAppState((s) => s.systemInfo);
   const settings = useAppState((s) => s.settings);
   const renderer = useAppState((s) => s.terminalRenderer);
@@ -19,7 +20,7 @@ export function SettingsPage() {
   const connected = useAppState((s) => s.connectionStatus === 'connected');
   const [agents, setAgents] = useState<AgentProfileDto[]>([]);
   const [backends, setBackends] = useState<BackendDto[]>([]);
-  const [save, setSave] = useState<SaveState>({ kind: 'idle' });
+  const [save, update] = useSettingsSave();
 
   useEffect(() => {
     if (!connected) return;
@@ -34,16 +35,6 @@ export function SettingsPage() {
     };
   }, [connection, connected]);
 
-  const update = async (patch: Partial<Omit<SettingsDto, 'docker'>>) => {
-    setSave({ kind: 'saving' });
-    const result = await connection.request('settings.update', patch);
-    if (result.ok) {
-      store.getState().setSettings(result.value);
-      setSave({ kind: 'saved' });
-    } else {
-      setSave({ kind: 'error', message: result.error.message });
-    }
-  };
 
   return (
     <div className="settings-page" data-testid="settings-page">
