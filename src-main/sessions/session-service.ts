@@ -348,7 +348,7 @@ export class SessionService implements Disposable {
       this.progress(id, 'image', 'started', null, null);
       const t1 = process.hrtime.bigint();
       const prepared = await backend.value.prepare(
-        { ...this.startSpec(id), docker: docker ?? this.startSpec(id).docker },
+        docker ? { ...this.startSpec(id), docker } : this.startSpec(id),
         (image) => this.onDidProgressEmitter.fire({ sessionId: id, phase: 'image', status: 'started', elapsedMs: elapsed(t1), message: null, image }),
         signal,
       );
