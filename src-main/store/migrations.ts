@@ -54,4 +54,71 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN docker TEXT;
   `,
+  // 3: metrics rolled up per second and per minute (one row per series and bucket), and stored
+  // benchmark runs. `series` is the metric name with its labels, e.g. `session_create_ms{backend="local",phase="start",warm="false"}`.
+  `
+  CREATE TABLE metric_rollups (
+    series TEXT NOT NULL,
+    resolution INTEGER NOT NULL,
+    bucket_start INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    sum REAL NOT NULL,
+    min REAL NOT NULL,
+    max REAL NOT NULL,
+    p50 REAL NOT NULL,
+    p95 REAL NOT NULL,
+    p99 REAL NOT NULL,
+    PRIMARY KEY (series, resolution, bucket_start)
+  ) WITHOUT ROWID;
+  CREATE INDEX metric_rollups_time ON metric_rollups(resolution, bucket_start);
+  CREATE TABLE resource_samples (
+    subject TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    cpu_percent REAL NOT NULL,
+    memory_bytes INTEGER NOT NULL,
+    PRIMARY KEY (subject, at)
+  ) WITHOUT ROWID;
+  CREATE INDEX resource_samples_time ON resource_samples(at);
+  CREATE TABLE bench_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    machine TEXT NOT NULL,
+    results TEXT NOT NULL
+  );
+  `,
+  // 4: the credential proxy's audit trail (never header values or bodies) and LLM token use.
+  `
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    session_id TEXT,
+    provider TEXT,
+    host TEXT NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    status INTEGER,
+    bytes_up INTEGER NOT NULL,
+    bytes_down INTEGER NOT NULL,
+    latency_ms REAL NOT NULL,
+    injected INTEGER NOT NULL,
+    decision TEXT NOT NULL,
+    model TEXT,
+    tokens_in INTEGER,
+    tokens_out INTEGER,
+    cost_usd REAL
+  );
+  CREATE INDEX audit_session ON audit(session_id, id);
+  CREATE INDEX audit_time ON audit(at);
+  CREATE TABLE token_usage (
+    session_id TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    tokens_in INTEGER NOT NULL,
+    tokens_out INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    PRIMARY KEY (session_id, provider, model)
+  ) WITHOUT ROWID;
+  `,
 ];
