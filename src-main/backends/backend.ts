@@ -63,6 +63,14 @@ export interface InstanceInfo {
   unreachable?: string;
 }
 
+/** What the store recorded about a session's instance at start, for finding it again. */
+export interface KnownInstance {
+  sessionId: string;
+  pid: number | null;
+  /** The backend's own id for the instance (a container id), when it has one. */
+  instanceId?: string | null;
+}
+
 export interface IBackend {
   readonly id: BackendId;
   readonly name: string;
@@ -76,16 +84,23 @@ export interface IBackend {
   prepare?(spec: StartSpec, onProgress: (p: ImageProgressDto) => void, signal?: AbortSignal): Promise<Result<void>>;
   start(spec: StartSpec): Promise<Result<ITerminalProcess>>;
   /** Resource use of the session's instance, when the backend can tell. */
-  stats?(sessionId: string): Promise<{ cpuPercent: number; memoryBytes: number } | null>;
+  stats?(sessionId: string, instanceId?: string | null): Promise<{ cpuPercent: number; memoryBytes: number } | null>;
   /** Removes what the backend made for the session (on delete). */
-  cleanup?(sessionId: string): Promise<void>;
+  cleanup?(sessionId: string, instanceId?: string | null): Promise<void>;
+  /**
+   * Warm pool: takes a ready instance for a session about to be created. Returns the worktree path the
+   * instance was made on (the session's worktree becomes that path), or null for a cold start.
+   */
+  reserveWarm?(sessionId: string, repoPath: string, options: { docker?: StartSpec['docker'] }): string | null;
+  /** Keeps the pool for this repository and these options filled (after a create; off the critical path). */
+  ensureWarm?(repoPath: string, options: { docker?: StartSpec['docker'] }): void;
   /**
    * Finds what is left of sessions the store believes are live (after a restart).
    * `known` carries what was recorded at start (e.g. a pid).
    */
-  inspect(known: { sessionId: string; pid: number | null }): Promise<InstanceInfo>;
+  inspect(known: KnownInstance): Promise<InstanceInfo>;
   /** Re-attaches to a surviving instance, for backends that persist across restarts. */
-  adopt?(known: { sessionId: string; pid: number | null }): Promise<Result<ITerminalProcess>>;
+  adopt?(known: KnownInstance): Promise<Result<ITerminalProcess>>;
   /** Ends a surviving instance that can't be adopted. */
-  reclaim(known: { sessionId: string; pid: number | null }): Promise<void>;
+  reclaim(known: KnownInstance): Promise<void>;
 }

@@ -85,6 +85,17 @@ export async function addWorktree(repo: string, dir: string, branch: string, bas
   return r.ok ? ok() : r;
 }
 
+/**
+ * Checks a new branch out into an existing worktree that has nothing checked out (a warm-pool slot,
+ * added detached with `--no-checkout`): `-f` fills the empty index and working tree from `base`.
+ */
+export async function checkoutNewBranch(dir: string, branch: string, base: string): Promise<Result<void>> {
+  // The slot may belong to the container's uid already (a root host user's sessions run as another
+  // uid); it is Berth's own, nothing ran in it yet, so git is told to trust it.
+  const r = await git(dir, ['-c', `safe.directory=${dir}`, 'checkout', '--quiet', '-f', '-b', branch, base]);
+  return r.ok ? ok() : r;
+}
+
 /** Lines of `git status --porcelain` in the worktree: uncommitted changes and untracked files. */
 export async function worktreeChanges(dir: string): Promise<Result<string[]>> {
   const r = await git(dir, ['status', '--porcelain', '--untracked-files=normal']);

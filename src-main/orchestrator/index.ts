@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { API_FILE, LOGIN_PATH } from '../../src-shared/contract.js';
+import type { DockerSettings } from '../../src-shared/docker.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { AgentCatalog } from '../agents/profiles.js';
 import { DockerBackend } from '../backends/docker/docker-backend.js';
@@ -14,6 +15,8 @@ import { BackendRegistry } from '../backends/registry.js';
 import { createApi, type Api } from '../server/api.js';
 import { createHttpServer } from '../server/http-server.js';
 import { AccessGuard } from '../server/security.js';
+import { resolveDocker } from '../sessions/backend-options.js';
+import { repoWorktreesDir } from '../sessions/naming.js';
 import { SessionService } from '../sessions/session-service.js';
 import { openDatabase } from '../store/database.js';
 import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
@@ -89,7 +92,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   const settings = new SettingsRepo(db);
   const backends = new BackendRegistry();
   backends.register(new LocalPtyBackend(options.env ?? process.env));
-  const docker = new DockerBackend(() => settings.get().docker, instanceId(dataDir), options.env ?? process.env);
+  const docker = new DockerBackend(() => settings.get().docker, instanceId(dataDir), options.env ?? process.env, (repo) => repoWorktreesDir(dataDir, repo));
   backends.register(docker);
   const agents = new AgentCatalog(options.env ?? process.env);
   const sessions = new SessionService({ dataDir, sessions: sessionsRepo, recentRepos, backends, agents, settings: () => settings.get() });
@@ -102,6 +105,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   for (const t of timers) t.unref();
   // Images kept warm are pulled in the background; failures show when a session needs them.
   void docker.prepull(settings.get().docker.warmImages);
+  void warmUp(docker, sessions, settings.get().docker);
 
   const guard = new AccessGuard();
   let port = options.port ?? DEFAULT_PORT;
@@ -148,6 +152,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     (closing ??= (async () => {
       for (const t of timers) clearInterval(t);
       await server.close();
+      await docker.pool.close();
       await sessions.stopAll();
       sessions.dispose();
       db.close();
@@ -161,4 +166,17 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     })());
 
   return ok({ url, port, token: guard.apiToken, dataDir, api, sessions, loginUrl, close });
+}
+
+/**
+ * Warm pool at start: containers an earlier run left in the pool go, and the pool fills for the
+ * repository of the latest Docker session with the default options. Nothing happens (not even loading
+ * the Docker client) when no pool is configured.
+ */
+async function warmUp(docker: DockerBackend, sessions: SessionService, settings: DockerSettings): Promise<void> {
+  if (settings.warmPoolSize === 0 || settings.warmImages.length === 0) return;
+  if (!(await docker.probe()).ok) return;
+  await docker.pool.removeLeftovers();
+  const repo = sessions.lastRepo('docker');
+  if (repo) docker.ensureWarm(repo, { docker: resolveDocker(undefined, settings) });
 }

@@ -25,7 +25,7 @@ export async function reconcile(
     if (only && !only.includes(s.state)) continue;
     if (sessions.hasLiveTerminal(s.id)) continue;
     const backend = backends.get(s.backend);
-    const known = { sessionId: s.id, pid: s.pid };
+    const known = { sessionId: s.id, pid: s.pid, instanceId: s.docker?.containerId ?? null };
     if (!backend.ok) {
       sessions.markEnded(s.id, 'exited', `the ${s.backend} backend is not available, so the session could not be checked`);
       report.ended.push(s.id);

@@ -77,9 +77,10 @@ export function createApi(deps: ApiDeps): Api {
       const updated = deps.settings.update(p);
       // Newly listed warm images are pulled now, in the background, not at the next start.
       if (p.docker?.warmImages) void deps.docker.prepull(updated.docker.warmImages);
+      if (p.docker) deps.docker.pool.resize();
       return ok(updated);
     },
-    'docker.info': async () => ok(await dockerInfo(deps.docker, () => [], (image) => sessions.lastUsedImage(image))),
+    'docker.info': async () => ok(await dockerInfo(deps.docker, () => deps.docker.pool.status(), (image) => sessions.lastUsedImage(image))),
     'caches.list': (p: { type?: CacheType }) => listCaches(deps.docker, p.type),
     'caches.clean': (p: { type?: CacheType }) => cleanCaches(deps.docker, p.type),
     'auth.loginUrl': () => ok({ url: deps.loginUrl() }),

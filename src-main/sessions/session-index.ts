@@ -72,4 +72,11 @@ export class SessionIndex {
     for (const s of this.byId.values()) if (s.docker && normalizeImageRef(s.docker.image) === want) last = Math.max(last ?? 0, s.createdAt);
     return last;
   }
+
+  /** The repository of the most recently created session on `backend` (null: none). */
+  lastRepo(backend: string): string | null {
+    let last: SessionDto | null = null;
+    for (const s of this.byId.values()) if (s.backend === backend && (!last || s.createdAt > last.createdAt)) last = s;
+    return last?.repoPath ?? null;
+  }
 }

@@ -30,6 +30,8 @@ const IDLE_AFTER_MS = 5_000;
 const PROMPT_SETTLE_MS = 30;
 /** Type the initial input after this long even if the agent has printed nothing. */
 const INITIAL_INPUT_FALLBACK_MS = 1_000;
+/** Refill the warm pool this long after a start even if the agent has printed nothing. */
+const REFILL_FALLBACK_MS = 2_000;
 /** How often activity is checked for running → idle. */
 const ACTIVITY_CHECK_MS = 1_000;
 
@@ -88,6 +90,11 @@ export class SessionService implements Disposable {
     return this.index.lastUsedImage(image);
   }
 
+  /** The repository of the most recently created session on `backend` (null: none). */
+  lastRepo(backend: string): string | null {
+    return this.index.lastRepo(backend);
+  }
+
   /** Finds a session by id or name. */
   find(ref: string): Result<SessionDto> {
     return this.index.find(ref);
@@ -140,11 +147,14 @@ export class SessionService implements Disposable {
     this.reservedNames.add(name);
     try {
       const t = now();
+      const id = newSessionId();
+      // A warm-pool container comes with its worktree (a slot the container was made on): the session uses it.
+      const warmWorktree = backend.value.reserveWarm?.(id, root, { docker }) ?? null;
       const session: SessionDto = {
-        id: newSessionId(),
+        id,
         name,
         repoPath: root,
-        worktreePath: path.join(repoWorktreesDir(this.deps.dataDir, root), name),
+        worktreePath: warmWorktree ?? path.join(repoWorktreesDir(this.deps.dataDir, root), name),
         branch: `berth/${name}`,
         baseBranch: base,
         agent: p.agent,
@@ -162,7 +172,7 @@ export class SessionService implements Disposable {
         rows: p.rows ?? DEFAULT_ROWS,
         pid: null,
         phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
-        docker: docker?.info ?? null,
+        docker: docker ? { ...docker.info, warm: warmWorktree !== null } : null,
         stats: null,
       };
       this.deps.sessions.insert(session, 'created', () => this.deps.recentRepos.touch(root, repo.value.name, t));
@@ -235,7 +245,7 @@ export class SessionService implements Disposable {
     const host = this.terminals.getLive(session.id);
     if (host) await host.stop();
     const backend = this.deps.backends.get(session.backend);
-    if (backend.ok) await backend.value.cleanup?.(session.id);
+    if (backend.ok) await backend.value.cleanup?.(session.id, session.docker?.containerId);
     const removed = await gitOps.removeWorktree(session.repoPath, session.worktreePath, session.branch, force);
     if (!removed.ok) return removed;
     this.terminals.drop(session.id);
@@ -276,7 +286,7 @@ export class SessionService implements Disposable {
         const s = this.index.get(id);
         const backend = s ? this.deps.backends.get(s.backend) : null;
         if (!s || !backend?.ok || !backend.value.stats) return;
-        const stats = await backend.value.stats(id);
+        const stats = await backend.value.stats(id, this.index.get(id)?.docker?.containerId);
         const current = this.index.get(id);
         if (!stats || !current || !this.terminals.getLive(id)) return;
         this.remember({ ...current, stats: { ...stats, at: Date.now() } });
@@ -327,13 +337,18 @@ export class SessionService implements Disposable {
     const session = this.index.get(id)!;
     this.progress(id, 'worktree', 'started', null, null);
     const t0 = process.hrtime.bigint();
-    const adding = gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
+    const warm = session.docker?.warm === true;
+    const adding = warm
+      ? gitOps.checkoutNewBranch(session.worktreePath, session.branch, session.baseBranch)
+      : gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
     // git is running now (spawned above): build the session's headless terminal while the CPU waits.
     void prewarmHeadless();
     const added = await adding;
     const worktreeMs = elapsed(t0);
     if (signal.aborted) return this.cancelled(id);
     if (!added.ok) {
+      const b = this.deps.backends.get(session.backend);
+      if (warm && b.ok) await b.value.cleanup?.(id);
       this.progress(id, 'worktree', 'failed', worktreeMs, added.error.message);
       this.transition(this.index.get(id)!, { state: 'failed', reason: added.error.message }, 'worktree failed');
       return;
@@ -344,7 +359,8 @@ export class SessionService implements Disposable {
     const current = this.index.get(id)!;
     this.index.set({ ...current, phases: { ...current.phases, worktreeMs } });
     const backend = this.deps.backends.get(session.backend);
-    if (backend.ok && backend.value.prepare) {
+    // A warm container's image is there already: it runs.
+    if (backend.ok && backend.value.prepare && !warm) {
       this.progress(id, 'image', 'started', null, null);
       const t1 = process.hrtime.bigint();
       const prepared = await backend.value.prepare(
@@ -405,6 +421,19 @@ export class SessionService implements Disposable {
     this.progress(id, 'start', 'done', startMs, null);
     this.progress(id, 'first-output', 'started', null, null);
     this.deps.onPhase?.(session.backend, 'start', startMs);
+    // The warm pool refills after the agent's first output, off the create's critical path.
+    let refill: NodeJS.Timeout | undefined;
+    if (backend.ok && backend.value.ensureWarm && session.docker) {
+      const ensure = backend.value.ensureWarm.bind(backend.value);
+      const options = this.startSpec(id).docker;
+      const run = () => {
+        clearTimeout(refill);
+        ensure(session.repoPath, { docker: options });
+      };
+      refill = setTimeout(run, REFILL_FALLBACK_MS).unref();
+      host.onDidFirstOutput(run);
+      host.onDidExit(() => clearTimeout(refill));
+    }
     const firstOutput = host.onDidFirstOutput(() => {
       firstOutput.dispose();
       const firstOutputMs = elapsed(t0) - startMs;

@@ -35,7 +35,8 @@ export const CACHE_MOUNTS: Record<CacheType, string[]> = {
 
 export interface ContainerSpecInput {
   name: string;
-  sessionId: string;
+  /** The session it runs; null for a warm-pool container, which gets its session when claimed. */
+  sessionId: string | null;
   instanceId: string;
   image: string;
   command: string[];
@@ -58,6 +59,8 @@ export interface ContainerSpecInput {
   caches: { volume: string; target: string }[];
   cols: number;
   rows: number;
+  /** Extra labels (a pool container's key and repository). */
+  labels?: Record<string, string>;
 }
 
 /** Docker's create options for a session container. */
@@ -90,7 +93,12 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
-    Labels: { [LABEL_SESSION]: i.sessionId, [LABEL_INSTANCE]: i.instanceId, [LABEL_KIND]: 'session', [LABEL_WORKTREE]: i.worktree },
+    Labels: {
+      ...(i.sessionId ? { [LABEL_SESSION]: i.sessionId, [LABEL_KIND]: 'session' } : { [LABEL_KIND]: 'pool' }),
+      [LABEL_INSTANCE]: i.instanceId,
+      [LABEL_WORKTREE]: i.worktree,
+      ...i.labels,
+    },
     HostConfig: {
       Mounts: mounts,
       Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${TMP_SIZE}`, '/home/agent': `rw,nosuid,nodev,uid=${i.uid},gid=${i.gid}` },

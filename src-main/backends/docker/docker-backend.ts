@@ -12,7 +12,7 @@ import type Docker from 'dockerode';
 import type { CacheType, DockerSettings } from '../../../src-shared/docker.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import type { ImageProgressDto } from '../../../src-shared/docker.js';
-import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProcess, type StartSpec } from '../backend.js';
+import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProcess, type KnownInstance, type StartSpec } from '../backend.js';
 import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID, gitWritablePaths, WORKSPACE } from './container-spec.js';
 import { DockerProcess } from './docker-process.js';
 import { DockerEngine } from './engine.js';
@@ -20,11 +20,16 @@ import { ensureImage } from './images.js';
 import { LABEL_CACHE, LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
 import { chownMountPoints, copyIn, copyOut, createWorkspaceVolume, workspaceVolumeName } from './workspace-volume.js';
 import { Semaphore } from './semaphore.js';
+import { launchScript, WarmPool, type WarmSlot } from './warm-pool.js';
 
 const execFileAsync = promisify(execFile);
 
 /** Engine calls in flight at once when many sessions are created together. */
 const MAX_CONCURRENT_CREATES = 4;
+
+/** TTY size a pool container starts with; the claiming session resizes it. */
+const DEFAULT_POOL_COLS = 120;
+const DEFAULT_POOL_ROWS = 32;
 
 /** The volume holding one cache type. */
 export const cacheVolumeName = (type: CacheType) => `berth-cache-${type}`;
@@ -40,13 +45,38 @@ export class DockerBackend implements IBackend {
   private readonly instanceId: string;
   private readonly creates = new Semaphore(MAX_CONCURRENT_CREATES);
 
+  /** Started containers kept ready (Settings → Docker → warm pool). */
+  readonly pool: WarmPool;
+
   constructor(
     private readonly settings: () => DockerSettings,
     instanceId: string,
     env: NodeJS.ProcessEnv = process.env,
+    /** Where warm-pool slot worktrees of a repository go (the repository's worktrees folder). */
+    slotsDir: (repoPath: string) => string = (repoPath) => path.join(repoPath, '.git', 'berth-warm'),
   ) {
     this.engine = new DockerEngine(() => ({ endpoint: settings().endpoint, tlsCertPath: settings().tlsCertPath }), env);
     this.instanceId = instanceId;
+    this.pool = new WarmPool({
+      docker: () => this.engine.docker(),
+      settings,
+      instanceId,
+      slotsDir,
+      createContainer: async (c) => {
+        const docker = await this.engine.docker();
+        if (!docker.ok) return docker;
+        // A pool container has no session yet: only the base environment; the session's comes at claim.
+        return this.creates.run(() => this.createContainer(docker.value, { ...c, sessionId: null, env: {}, cols: DEFAULT_POOL_COLS, rows: DEFAULT_POOL_ROWS }));
+      },
+    });
+  }
+
+  reserveWarm(sessionId: string, repoPath: string, options: { docker?: DockerStartOptions }): string | null {
+    return options.docker ? (this.pool.reserve(sessionId, repoPath, options.docker)?.worktree ?? null) : null;
+  }
+
+  ensureWarm(repoPath: string, options: { docker?: DockerStartOptions }): void {
+    if (options.docker) this.pool.ensure(repoPath, options.docker);
   }
 
   async probe(): Promise<Result<void>> {
@@ -109,19 +139,47 @@ export class DockerBackend implements IBackend {
     if (!options) return err('bad_request', 'a Docker session needs Docker options');
     const docker = await this.engine.docker();
     if (!docker.ok) return docker;
+    const slot = this.pool.take(spec.sessionId);
+    if (slot) {
+      const claimed = await this.claim(docker.value, slot, spec);
+      if (claimed.ok) return claimed;
+      // A pooled container that died (engine restarted, killed) is no reason to fail: start cold.
+      await this.removeSessionContainers(spec.sessionId, slot.containerId);
+    }
     return this.creates.run(() => this.startContainer(docker.value, spec, options));
   }
 
-  async inspect(known: { sessionId: string; pid: number | null }): Promise<InstanceInfo> {
-    const containers = await this.listSessionContainers(known.sessionId);
+  /** Hands a ready pool container its session: attach, size the TTY, send the launcher the agent's script. */
+  private async claim(docker: Docker, slot: WarmSlot, spec: StartSpec): Promise<Result<ITerminalProcess>> {
+    const container = docker.getContainer(slot.containerId);
+    try {
+      const { uid, gid } = containerUser();
+      // The branch was checked out on the host after the container was made; a root host user's files need the agent's owner.
+      await this.ownForContainer(slot.worktree, uid, gid);
+      const [stream, info] = await Promise.all([
+        container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
+        container.inspect(),
+        container.resize({ h: spec.rows, w: spec.cols }),
+      ]);
+      if (!info.State.Running) return err('spawn_failed', 'the warm container is no longer running');
+      const script = launchScript(WORKSPACE, spec.command, { ...spec.env, [SESSION_LABEL_ENV]: spec.sessionId });
+      stream.write(script.text);
+      return ok(new DockerProcess(container, stream, info.State.Pid || null));
+    } catch (e) {
+      return err('spawn_failed', `cannot claim the warm container: ${(e as Error).message}`);
+    }
+  }
+
+  async inspect(known: KnownInstance): Promise<InstanceInfo> {
+    const containers = await this.listSessionContainers(known.sessionId, known.instanceId);
     if (!containers.ok) return { sessionId: known.sessionId, alive: false, unreachable: containers.error.message };
     return { sessionId: known.sessionId, alive: containers.value.some((c) => c.State === 'running') };
   }
 
-  async adopt(known: { sessionId: string; pid: number | null }): Promise<Result<ITerminalProcess>> {
+  async adopt(known: KnownInstance): Promise<Result<ITerminalProcess>> {
     const docker = await this.engine.docker();
     if (!docker.ok) return docker;
-    const containers = await this.listSessionContainers(known.sessionId);
+    const containers = await this.listSessionContainers(known.sessionId, known.instanceId);
     if (!containers.ok) return containers;
     const running = containers.value.find((c) => c.State === 'running');
     if (!running) return err('not_found', 'no running container for this session');
@@ -137,12 +195,13 @@ export class DockerBackend implements IBackend {
     }
   }
 
-  async reclaim(known: { sessionId: string; pid: number | null }): Promise<void> {
-    await this.removeSessionContainers(known.sessionId);
+  async reclaim(known: KnownInstance): Promise<void> {
+    await this.removeSessionContainers(known.sessionId, known.instanceId);
   }
 
-  async cleanup(sessionId: string): Promise<void> {
-    await this.removeSessionContainers(sessionId);
+  async cleanup(sessionId: string, instanceId?: string | null): Promise<void> {
+    await this.pool.release(sessionId);
+    await this.removeSessionContainers(sessionId, instanceId);
     const docker = await this.engine.docker();
     if (docker.ok) await docker.value.getVolume(workspaceVolumeName(sessionId)).remove().catch(() => undefined);
   }
@@ -161,17 +220,17 @@ export class DockerBackend implements IBackend {
   }
 
   /** Removes every container of the session. */
-  async removeSessionContainers(sessionId: string): Promise<void> {
+  async removeSessionContainers(sessionId: string, containerId?: string | null): Promise<void> {
     const docker = await this.engine.docker();
-    const containers = await this.listSessionContainers(sessionId);
+    const containers = await this.listSessionContainers(sessionId, containerId);
     if (!docker.ok || !containers.ok) return;
     await Promise.all(containers.value.map((c) => docker.value.getContainer(c.Id).remove({ force: true, v: false }).catch(() => undefined)));
   }
 
   /** CPU % (of one core) and memory of the session's running container. */
-  async stats(sessionId: string): Promise<{ cpuPercent: number; memoryBytes: number } | null> {
+  async stats(sessionId: string, instanceId?: string | null): Promise<{ cpuPercent: number; memoryBytes: number } | null> {
     const docker = await this.engine.docker();
-    const containers = await this.listSessionContainers(sessionId);
+    const containers = await this.listSessionContainers(sessionId, instanceId);
     if (!docker.ok || !containers.ok) return null;
     const running = containers.value.find((c) => c.State === 'running');
     if (!running) return null;
@@ -183,11 +242,17 @@ export class DockerBackend implements IBackend {
     }
   }
 
-  private async listSessionContainers(sessionId: string): Promise<Result<Docker.ContainerInfo[]>> {
+  /**
+   * The session's containers: by label, or, for a container claimed from the warm pool (labels are
+   * fixed at creation, so it has none for the session), by the id recorded on the session.
+   */
+  private async listSessionContainers(sessionId: string, containerId?: string | null): Promise<Result<Docker.ContainerInfo[]>> {
     const docker = await this.engine.docker();
     if (!docker.ok) return docker;
     try {
-      return ok(await docker.value.listContainers({ all: true, filters: { label: [`${LABEL_SESSION}=${sessionId}`] } }));
+      const labelled = await docker.value.listContainers({ all: true, filters: { label: [`${LABEL_SESSION}=${sessionId}`] } });
+      if (labelled.length > 0 || !containerId) return ok(labelled);
+      return ok(await docker.value.listContainers({ all: true, filters: { id: [containerId], label: [`${LABEL_INSTANCE}=${this.instanceId}`] } }));
     } catch (e) {
       const probe = await this.engine.probe();
       return err('backend_unavailable', probe.ok ? (e as Error).message : probe.error.message);
@@ -196,59 +261,22 @@ export class DockerBackend implements IBackend {
 
   private async startContainer(docker: Docker, spec: StartSpec, options: DockerStartOptions): Promise<Result<ITerminalProcess>> {
     const { info } = options;
-    const hostUid = process.getuid?.() ?? FALLBACK_UID;
-    const hostGid = process.getgid?.() ?? FALLBACK_UID;
-    // Never root in the container: a root host user's sessions run as a dedicated uid that owns the worktree.
-    const uid = hostUid === 0 ? FALLBACK_UID : hostUid;
-    const gid = hostUid === 0 ? FALLBACK_UID : hostGid;
-    const git = readWorktreeGit(spec.cwd);
-    if (hostUid === 0) {
-      const owned = [spec.cwd, ...(git ? [path.join(git.repoGitDir, 'worktrees', git.adminName)] : [])];
-      await execFileAsync('chown', ['-R', `${uid}:${gid}`, ...owned]).catch(() => undefined);
-    }
-    const caches: { volume: string; target: string }[] = [];
-    for (const type of info.caches) {
-      const volume = cacheVolumeName(type);
-      await docker
-        .createVolume({ Name: volume, Labels: { [LABEL_KIND]: 'cache', [LABEL_CACHE]: type, [LABEL_INSTANCE]: this.instanceId } })
-        .catch(() => undefined);
-      for (const target of CACHE_MOUNTS[type]) caches.push({ volume, target });
-    }
     // A restart gets a fresh container; the previous one (exited) goes. A first start has none.
-    if (info.containerId) await this.removeSessionContainers(spec.sessionId);
-    const workspaceSource = info.volumeMode === 'volume' ? await createWorkspaceVolume(docker, spec.sessionId, this.instanceId) : spec.cwd;
-    const name = `berth-${spec.sessionName}-${crypto.randomBytes(3).toString('hex')}`;
-    let container: Docker.Container;
-    try {
-      container = await docker.createContainer(
-        buildContainerSpec({
-          name,
-          sessionId: spec.sessionId,
-          instanceId: this.instanceId,
-          image: info.image,
-          command: spec.command,
-          env: { ...spec.env, [SESSION_LABEL_ENV]: spec.sessionId },
-          workspaceSource,
-          worktree: spec.cwd,
-          volumeMode: info.volumeMode,
-          repoGitDir: git?.repoGitDir ?? null,
-          gitWritable: git ? gitWritablePaths(git.repoGitDir, git.adminName).filter((p) => fs.existsSync(p)) : [],
-          uid,
-          gid,
-          limits: info.limits,
-          runtime: info.runtime,
-          networkMode: options.networkMode,
-          caches,
-          cols: spec.cols,
-          rows: spec.rows,
-        }),
-      );
-    } catch (e) {
-      return err('spawn_failed', `cannot create the container: ${(e as Error).message}`);
-    }
+    if (info.containerId) await this.removeSessionContainers(spec.sessionId, info.containerId);
+    const made = await this.createContainer(docker, {
+      sessionId: spec.sessionId,
+      name: `berth-${spec.sessionName}-${crypto.randomBytes(3).toString('hex')}`,
+      cwd: spec.cwd,
+      command: spec.command,
+      env: { ...spec.env, [SESSION_LABEL_ENV]: spec.sessionId },
+      options,
+      cols: spec.cols,
+      rows: spec.rows,
+    });
+    if (!made.ok) return made;
+    const { container, uid, gid } = made.value;
     try {
       if (info.volumeMode === 'volume') await copyIn(container, spec.cwd, uid, gid);
-      await chownMountPoints(container, caches.map((c) => c.target), uid, gid);
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
       await container.start();
       const state = (await container.inspect()).State;
@@ -258,6 +286,90 @@ export class DockerBackend implements IBackend {
       return err('spawn_failed', `cannot start the container: ${(e as Error).message}`);
     }
   }
+
+  /**
+   * Creates (does not start) a hardened container on a worktree: the user it runs as, the worktree's
+   * git metadata, cache volumes, limits. Sessions and warm-pool containers are made the same way.
+   */
+  async createContainer(docker: Docker, c: ContainerInput): Promise<Result<{ container: Docker.Container; uid: number; gid: number }>> {
+    const { info } = c.options;
+    const { uid, gid } = containerUser();
+    const git = readWorktreeGit(c.cwd);
+    await this.ownForContainer(c.cwd, uid, gid);
+    const caches: { volume: string; target: string }[] = [];
+    for (const type of info.caches) {
+      const volume = cacheVolumeName(type);
+      await docker
+        .createVolume({ Name: volume, Labels: { [LABEL_KIND]: 'cache', [LABEL_CACHE]: type, [LABEL_INSTANCE]: this.instanceId } })
+        .catch(() => undefined);
+      for (const target of CACHE_MOUNTS[type]) caches.push({ volume, target });
+    }
+    const workspaceSource = info.volumeMode === 'volume' && c.sessionId ? await createWorkspaceVolume(docker, c.sessionId, this.instanceId) : c.cwd;
+    let container: Docker.Container;
+    try {
+      container = await docker.createContainer(
+        buildContainerSpec({
+          name: c.name,
+          sessionId: c.sessionId,
+          instanceId: this.instanceId,
+          image: info.image,
+          command: c.command,
+          env: c.env,
+          workspaceSource,
+          worktree: c.cwd,
+          volumeMode: info.volumeMode,
+          repoGitDir: git?.repoGitDir ?? null,
+          gitWritable: git ? gitWritablePaths(git.repoGitDir, git.adminName).filter((p) => fs.existsSync(p)) : [],
+          uid,
+          gid,
+          limits: info.limits,
+          runtime: info.runtime,
+          networkMode: c.options.networkMode,
+          caches,
+          cols: c.cols,
+          rows: c.rows,
+          labels: c.labels,
+        }),
+      );
+    } catch (e) {
+      return err('spawn_failed', `cannot create the container: ${(e as Error).message}`);
+    }
+    try {
+      await chownMountPoints(container, caches.map((m) => m.target), uid, gid);
+    } catch (e) {
+      await container.remove({ force: true }).catch(() => undefined);
+      return err('spawn_failed', `cannot prepare the container: ${(e as Error).message}`);
+    }
+    return ok({ container, uid, gid });
+  }
+
+  /** A root host user's sessions run as a dedicated uid, which must own the worktree and its git metadata. */
+  async ownForContainer(worktree: string, uid: number, gid: number): Promise<void> {
+    if ((process.getuid?.() ?? FALLBACK_UID) !== 0) return;
+    const git = readWorktreeGit(worktree);
+    const owned = [worktree, ...(git ? [path.join(git.repoGitDir, 'worktrees', git.adminName)] : [])];
+    await execFileAsync('chown', ['-R', `${uid}:${gid}`, ...owned]).catch(() => undefined);
+  }
+}
+
+/** What a container is made from (a session's, or a warm-pool one's with `sessionId` null). */
+export interface ContainerInput {
+  sessionId: string | null;
+  name: string;
+  cwd: string;
+  command: string[];
+  env: Record<string, string>;
+  options: DockerStartOptions;
+  cols: number;
+  rows: number;
+  labels?: Record<string, string>;
+}
+
+/** The user a container runs as: the host user, never root (a root host user maps to FALLBACK_UID). */
+export function containerUser(): { uid: number; gid: number } {
+  const hostUid = process.getuid?.() ?? FALLBACK_UID;
+  const hostGid = process.getgid?.() ?? FALLBACK_UID;
+  return hostUid === 0 ? { uid: FALLBACK_UID, gid: FALLBACK_UID } : { uid: hostUid, gid: hostGid };
 }
 
 interface DockerStats {
