@@ -10,11 +10,26 @@ import { readApiFile, type ApiFile } from '../src-main/client/node-client.js';
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const ORCHESTRATOR_ENTRY = path.join(ROOT, 'out/main/orchestrator.js');
 
+/** Builds the app when its bundle is missing or older than any source file (figures must be of the current code). */
 export function ensureBuilt(): void {
-  if (!fs.existsSync(ORCHESTRATOR_ENTRY)) {
+  const built = fs.existsSync(ORCHESTRATOR_ENTRY) ? fs.statSync(ORCHESTRATOR_ENTRY).mtimeMs : 0;
+  if (built < newestSource(['src-main', 'src-shared', 'src-renderer', 'src-preload'].map((d) => path.join(ROOT, d)))) {
     console.error('bench: building first (npm run build)…');
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   }
+}
+
+function newestSource(dirs: string[]): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (!e.name.includes('.test.')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  };
+  for (const d of dirs) if (fs.existsSync(d)) walk(d);
+  return newest;
 }
 
 export function tempDir(prefix: string): string {

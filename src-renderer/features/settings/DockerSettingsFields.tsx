@@ -95,7 +95,7 @@ export function DockerSettingsFields({ settings, runtimes, saving, onSave }: Doc
         <WarmImagesField value={form.warmImages} onChange={(images) => set('warmImages', images)} />
         {text('warmPoolSize', 'Warm-pool size', {
           number: true,
-          hint: 'Started containers kept ready per warm image; 0 turns the pool off.',
+          hint: 'Started containers kept ready per warm image, for the repository you last used with Docker (bind mode); 0 turns the pool off.',
         })}
       </div>
 
