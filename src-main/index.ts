@@ -15,6 +15,7 @@ import { Ipc } from './shell/ipc.js';
 import { initLogging, logFilePath, scopedLogger } from './shell/logging.js';
 import { notify } from './shell/notifications.js';
 import { WEB_PROTOCOLS, openExternalUrl } from './shell/open-external.js';
+import { loadVaultKey } from './shell/keychain.js';
 import { OrchestratorHost } from './shell/orchestrator-host.js';
 import { orchestratorEnv } from './shell/orchestrator-env.js';
 import { PortBroker } from './shell/port-broker.js';
@@ -74,7 +75,17 @@ function start(): WindowManager {
     env: orchestratorEnv(process.env, OUT_DIR),
     log: scopedLogger('orchestrator-host'),
   });
-  orchestrator.onDidSpawn((child) => broker.setOrchestrator(child));
+  // The vault key, unsealed with the OS keychain, goes to the orchestrator in memory (never env or argv).
+  const vaultKey = loadVaultKey({ userDataDir: app.getPath('userData'), allowBasicText: process.env.BERTH_ALLOW_BASIC_TEXT === '1' });
+  if (!vaultKey.ok) log.warn(`credential vault: ${vaultKey.error.message}`);
+  orchestrator.onDidSpawn((child) => {
+    child.postMessage(
+      vaultKey.ok
+        ? { type: 'berth.vault-key', key: Buffer.from(vaultKey.value.key).toString('base64'), description: vaultKey.value.description, warning: vaultKey.value.warning }
+        : { type: 'berth.vault-key', key: null, description: null, warning: vaultKey.error.message },
+    );
+    broker.setOrchestrator(child);
+  });
   orchestrator.onDidExit(() => broker.setOrchestrator(undefined));
   orchestrator.onDidGiveUp(({ crashes, lastExitCode, message }) => {
     const why = message ?? `It exited ${crashes} times in a row (last exit code ${lastExitCode}).`;

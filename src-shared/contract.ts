@@ -21,6 +21,8 @@ import {
 } from './dto.js';
 import { ErrorDto } from './result.js';
 import { CacheDto, CacheType, DockerCreateOptions, DockerInfoDto, DockerSettings } from './docker.js';
+import { CredentialDeleteRequest, CredentialDto, CredentialName, CredentialSetRequest } from './credentials.js';
+import { DoctorReportDto } from './doctor.js';
 
 /** A session is named by its id or its name. */
 export const SessionRef = z.object({ ref: z.string().min(1) });
@@ -102,6 +104,13 @@ export const methods = {
   'caches.clean': method(z.object({ type: CacheType.optional() }).strict(), z.object({ removed: z.array(z.string()) })),
   /** Mints a one-time browser login URL (for `berth open` and `npm start`). */
   'auth.loginUrl': method(Empty, z.object({ url: z.string() })),
+  /** Checks engines, repositories, disk, ports, proxy and sandbox; each problem with its fix. */
+  'doctor.run': method(Empty, DoctorReportDto),
+  /** Stored credentials, masked (values never leave the vault), and what protects the vault. */
+  'credentials.list': method(Empty, z.object({ credentials: z.array(CredentialDto), protection: z.string(), warning: z.string().nullable() })),
+  /** Adds or replaces a credential; a typed value is write-only from here on. */
+  'credentials.set': method(CredentialSetRequest, CredentialDto),
+  'credentials.delete': method(CredentialDeleteRequest.strict(), z.object({ name: CredentialName })),
 } as const;
 
 export type Methods = typeof methods;

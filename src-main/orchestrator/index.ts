@@ -23,6 +23,11 @@ import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
 import { acquireLock } from './lock.js';
 import { reconcile } from './reconciler.js';
+import { dockerDoctorDeps } from '../doctor/docker-checks.js';
+import { runDoctor } from '../doctor/doctor.js';
+import { MemoryKeyProvider } from '../vault/key-provider.js';
+import { createHeadlessKeyProvider } from '../vault/secret-service.js';
+import { VAULT_FILE, Vault } from '../vault/vault.js';
 import { VERSION } from './version.js';
 
 /** A stable id for this data directory's orchestrator, labelled on everything it makes. */
@@ -55,6 +60,11 @@ export interface OrchestratorOptions {
   rendererDir?: string | null;
   /** Environment the agents inherit (defaults to this process's). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The vault's key, when the desktop app unsealed it with the OS keychain (Electron safeStorage) and
+   * passed it in memory; headless, the key comes from the secret service or a 0600 key file.
+   */
+  vaultKey?: { key: Uint8Array; description: string; warning: string | null };
 }
 
 export interface RunningOrchestrator {
@@ -107,6 +117,20 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   void docker.prepull(settings.get().docker.warmImages);
   void warmUp(docker, sessions, settings.get().docker);
 
+  const vault = await Vault.open({
+    file: path.join(dataDir, VAULT_FILE),
+    keyProvider: options.vaultKey
+      ? new MemoryKeyProvider(options.vaultKey.key, { description: options.vaultKey.description, warning: options.vaultKey.warning ?? undefined })
+      : createHeadlessKeyProvider({ dir: dataDir, env: options.env ?? process.env }),
+    env: options.env ?? process.env,
+  });
+  if (!vault.ok) {
+    sessions.dispose();
+    db.close();
+    lock.value.dispose();
+    return err(vault.error.code, `cannot open the credential vault: ${vault.error.message}`);
+  }
+
   const guard = new AccessGuard();
   let port = options.port ?? DEFAULT_PORT;
   const host = options.host ?? '127.0.0.1';
@@ -119,6 +143,20 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     recentRepos,
     settings,
     loginUrl,
+    vault: vault.value,
+    doctor: () =>
+      runDoctor({
+        ...dockerDoctorDeps(docker.engine),
+        warmImages: settings.get().docker.warmImages,
+        selectedRuntime: settings.get().docker.runtime,
+        repos: recentRepos.list().map((r) => r.path).filter((p) => fs.existsSync(p)),
+        paths: [
+          { label: 'worktrees', path: path.join(dataDir, 'worktrees') },
+          { label: 'data', path: dataDir },
+        ],
+        apiPort: port,
+        ownsApiPort: true,
+      }),
     systemInfo: () => ({
       version: VERSION,
       dataDir,
@@ -155,6 +193,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       await docker.pool.close();
       await sessions.stopAll();
       sessions.dispose();
+      await vault.value.flush();
+      vault.value.dispose();
       db.close();
       try {
         const current = JSON.parse(fs.readFileSync(apiFile, 'utf8')) as { pid?: number };

@@ -26,9 +26,34 @@ interface ParentPortLike {
 const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/** How long the embedded orchestrator waits for the main process to send the vault key. */
+const VAULT_KEY_WAIT_MS = 10_000;
+
+/**
+ * The desktop app's vault key (unsealed by main with the OS keychain), sent as the first message.
+ * Null (no keychain, or none sent in time): the headless key provider is used, with its warning.
+ */
+function receiveVaultKey(port: ParentPortLike): Promise<{ key: Uint8Array; description: string; warning: string | null } | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), VAULT_KEY_WAIT_MS);
+    port.on('message', (e) => {
+      const data = e.data as { type?: string; key?: string | null; description?: string | null; warning?: string | null } | null;
+      if (data?.type !== 'berth.vault-key') return;
+      clearTimeout(timer);
+      if (typeof data.key !== 'string') {
+        if (data.warning) console.error(`berth: ${data.warning}; using the headless key store instead`);
+        return resolve(undefined);
+      }
+      resolve({ key: Buffer.from(data.key, 'base64'), description: data.description ?? 'OS keychain (Electron safeStorage)', warning: data.warning ?? null });
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const embedded = parentPort !== undefined;
+  const vaultKey = parentPort ? await receiveVaultKey(parentPort) : undefined;
   const started = await startOrchestrator({
+    vaultKey,
     dataDir: resolveDataDir(),
     mode: embedded ? 'desktop' : 'headless',
     port: embedded ? 0 : process.env.BERTH_PORT ? Number(process.env.BERTH_PORT) : DEFAULT_PORT,

@@ -10,6 +10,9 @@ import { inspectRepo } from '../git/git.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { RecentReposRepo, SettingsPatch, SettingsRepo } from '../store/misc-repos.js';
 import { cleanCaches, dockerInfo, listCaches } from '../backends/docker/docker-admin.js';
+import type { CredentialSetRequest } from '../../src-shared/credentials.js';
+import type { DoctorReportDto } from '../../src-shared/doctor.js';
+import type { Vault } from '../vault/vault.js';
 import type { DockerBackend } from '../backends/docker/docker-backend.js';
 import type { CacheType } from '../../src-shared/docker.js';
 import type { SessionDto, SystemInfoDto } from '../../src-shared/dto.js';
@@ -24,6 +27,8 @@ export interface ApiDeps {
   settings: SettingsRepo;
   systemInfo: () => SystemInfoDto;
   loginUrl: () => string;
+  vault: Vault;
+  doctor: () => Promise<DoctorReportDto>;
 }
 
 type Handlers = {
@@ -84,6 +89,13 @@ export function createApi(deps: ApiDeps): Api {
     'caches.list': (p: { type?: CacheType }) => listCaches(deps.docker, p.type),
     'caches.clean': (p: { type?: CacheType }) => cleanCaches(deps.docker, p.type),
     'auth.loginUrl': () => ok({ url: deps.loginUrl() }),
+    'doctor.run': async () => ok(await deps.doctor()),
+    'credentials.list': () => ok({ credentials: deps.vault.list(), protection: deps.vault.keyDescription, warning: deps.vault.keyWarning }),
+    'credentials.set': (p: CredentialSetRequest) => deps.vault.set(p),
+    'credentials.delete': async (p: { name: string }) => {
+      const r = await deps.vault.delete(p.name);
+      return r.ok ? ok({ name: p.name }) : r;
+    },
   };
 
   return async (method, params) => {

@@ -57,6 +57,11 @@ describe('main entry', () => {
 
     const child = forked[0]!;
     child.simulateSpawn();
+    // The vault key goes first, in memory, unsealed from the OS keychain (never in env or argv).
+    const keyMessage = child.postMessage.mock.calls[0]![0] as { type: string; key: string };
+    expect(keyMessage.type).toBe('berth.vault-key');
+    expect(Buffer.from(keyMessage.key, 'base64')).toHaveLength(32);
+    expect(JSON.stringify(child.options)).not.toContain(keyMessage.key);
     expect(channels).toHaveLength(1);
     expect(child.postMessage).toHaveBeenCalledWith({ type: 'berth.port', windowId: win.id }, [channels[0]!.port1]);
     expect(win.webContents.postMessage).toHaveBeenCalledWith(DesktopChannel.port, null, [channels[0]!.port2]);

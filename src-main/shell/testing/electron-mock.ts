@@ -6,6 +6,9 @@
  * src-preload use, records calls, and exposes helpers to drive events (frames, IPC, crashes).
  */
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { vi } from 'vitest';
 
 // ---------------------------------------------------------------------------------------------- frames
@@ -202,7 +205,29 @@ class FakeApp extends EventEmitter {
   readonly quit = vi.fn();
   readonly exit = vi.fn();
   readonly whenReady = vi.fn(async () => undefined);
+  /** `userData` and friends: one temp folder per process, made on first use. */
+  readonly getPath = vi.fn((_name: string) => (fakeUserData ??= fs.mkdtempSync(path.join(os.tmpdir(), 'berth-electron-userdata-'))));
 }
+let fakeUserData: string | undefined;
+
+/**
+ * Fake `safeStorage`: "seals" by XOR with a pad under a marker, so a sealed file differs from the
+ * plaintext and unsealing anything else fails, as the real one does.
+ */
+export const safeStorage = {
+  backend: 'gnome_libsecret' as string,
+  isEncryptionAvailable: vi.fn(() => true),
+  getSelectedStorageBackend: vi.fn(() => safeStorage.backend),
+  encryptString: vi.fn((plain: string) => Buffer.concat([Buffer.from(SEAL_MARKER), xorPad(Buffer.from(plain, 'utf8'))])),
+  decryptString: vi.fn((sealed: Buffer) => {
+    if (sealed.subarray(0, SEAL_MARKER.length).toString() !== SEAL_MARKER) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return xorPad(sealed.subarray(SEAL_MARKER.length)).toString('utf8');
+  }),
+};
+const SEAL_MARKER = 'v10';
+/** The fake seal's XOR pad byte. */
+const SEAL_PAD = 0x5a;
+const xorPad = (bytes: Buffer) => Buffer.from(bytes.map((b) => b ^ SEAL_PAD));
 
 /** Fake `app`: an emitter with the lock, quit and ready calls mocked. */
 export const app = new FakeApp();
@@ -319,6 +344,7 @@ export function resetElectronMock(): void {
   ipcMainFake.removeAllListeners();
   app.removeAllListeners();
   app.isPackaged = false;
+  safeStorage.backend = 'gnome_libsecret';
   app.requestSingleInstanceLock.mockImplementation(() => true);
   ipcRendererFake.removeAllListeners();
   contextBridge.exposed.clear();
