@@ -23,6 +23,7 @@ import { ErrorDto } from './result.js';
 import { CacheDto, CacheType, DockerCreateOptions, DockerInfoDto, DockerSettings } from './docker.js';
 import { CredentialDeleteRequest, CredentialDto, CredentialName, CredentialSetRequest } from './credentials.js';
 import { DoctorReportDto } from './doctor.js';
+import { ProxySettings } from './proxy-settings.js';
 
 /** A session is named by its id or its name. */
 export const SessionRef = z.object({ ref: z.string().min(1) });
@@ -93,7 +94,7 @@ export const methods = {
   'terminal.text': method(SessionRef.strict(), z.object({ text: z.string() })),
   'settings.get': method(Empty, SettingsDto),
   'settings.update': method(
-    SettingsDto.extend({ docker: DockerSettings.partial().strict() }).partial().strict(),
+    SettingsDto.extend({ docker: DockerSettings.partial().strict(), proxy: ProxySettings.partial().strict() }).partial().strict(),
     SettingsDto,
   ),
   /** Engine reachability, runtimes, images and warm pool state. */

@@ -4,6 +4,7 @@
  * Types are inferred from these schemas; never write them twice.
  */
 import { z } from 'zod';
+import { ProxySettings } from './proxy-settings.js';
 import { DockerSessionInfo, DockerSettings, DEFAULT_DOCKER_SETTINGS, ImageProgressDto } from './docker.js';
 
 /** Agent profile ids. `custom` runs a user-supplied command template. */
@@ -134,6 +135,7 @@ export const SettingsDto = z.object({
   defaultAgent: AgentId,
   defaultBackend: BackendId,
   docker: DockerSettings,
+  proxy: ProxySettings,
 });
 export type SettingsDto = z.infer<typeof SettingsDto>;
 

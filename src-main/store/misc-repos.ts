@@ -3,6 +3,7 @@
  */
 import { DEFAULT_DOCKER_SETTINGS, SettingsDto, type RecentRepoDto } from '../../src-shared/dto.js';
 import { DockerSettings } from '../../src-shared/docker.js';
+import { DEFAULT_PROXY_SETTINGS, ProxySettings } from '../../src-shared/proxy-settings.js';
 import type { Db } from './database.js';
 
 /** How many recent repositories are kept. */
@@ -37,10 +38,15 @@ export class RecentReposRepo {
   }
 }
 
-export const DEFAULT_SETTINGS: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS };
+export const DEFAULT_SETTINGS: SettingsDto = {
+  defaultAgent: 'shell',
+  defaultBackend: 'local',
+  docker: DEFAULT_DOCKER_SETTINGS,
+  proxy: DEFAULT_PROXY_SETTINGS,
+};
 
 /** The update `settings.update` accepts: top-level fields, and Docker's field by field. */
-export type SettingsPatch = Partial<Omit<SettingsDto, 'docker'>> & { docker?: Partial<DockerSettings> };
+export type SettingsPatch = Partial<Omit<SettingsDto, 'docker' | 'proxy'>> & { docker?: Partial<DockerSettings>; proxy?: Partial<ProxySettings> };
 
 /** Settings as one JSON value per key; unknown or invalid stored values fall back to defaults. */
 export class SettingsRepo {
@@ -63,7 +69,7 @@ export class SettingsRepo {
         // A corrupt value is ignored; the default applies.
       }
     }
-    const merged: SettingsDto = { ...DEFAULT_SETTINGS, docker: { ...DEFAULT_DOCKER_SETTINGS } };
+    const merged: SettingsDto = { ...DEFAULT_SETTINGS, docker: { ...DEFAULT_DOCKER_SETTINGS }, proxy: { ...DEFAULT_PROXY_SETTINGS } };
     for (const key of ['defaultAgent', 'defaultBackend'] as const) {
       const parsed = SettingsDto.shape[key].safeParse(raw[key]);
       if (parsed.success) (merged as Record<string, unknown>)[key] = parsed.data;
@@ -74,6 +80,11 @@ export class SettingsRepo {
       const parsed = DockerSettings.shape[key].safeParse(docker[key]);
       if (parsed.success) (merged.docker as Record<string, unknown>)[key] = parsed.data;
     }
+    const proxy = typeof raw.proxy === 'object' && raw.proxy !== null ? (raw.proxy as Record<string, unknown>) : {};
+    for (const key of Object.keys(DEFAULT_PROXY_SETTINGS) as (keyof ProxySettings)[]) {
+      const parsed = ProxySettings.shape[key].safeParse(proxy[key]);
+      if (parsed.success) (merged.proxy as Record<string, unknown>)[key] = parsed.data;
+    }
     return merged;
   }
 
@@ -82,7 +93,12 @@ export class SettingsRepo {
     this.db.transaction(() => {
       for (const [key, value] of Object.entries(patch)) {
         if (value === undefined) continue;
-        const next = key === 'docker' ? { ...current.docker, ...(value as Partial<DockerSettings>) } : value;
+        const next =
+          key === 'docker'
+            ? { ...current.docker, ...(value as Partial<DockerSettings>) }
+            : key === 'proxy'
+              ? { ...current.proxy, ...(value as Partial<ProxySettings>) }
+              : value;
         this.setStmt.run(key, JSON.stringify(next));
       }
     })();

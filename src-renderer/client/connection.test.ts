@@ -1,3 +1,4 @@
+import { DEFAULT_PROXY_SETTINGS } from '../../src-shared/proxy-settings.js';
 import { DEFAULT_DOCKER_SETTINGS } from '../../src-shared/docker.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection, RECONNECT_INITIAL_DELAY_MS } from './connection.js';
@@ -12,7 +13,7 @@ describe('Connection', () => {
   afterEach(() => vi.useRealTimers());
 
   it('connects, answers requests and reports status', async () => {
-    const server = new FakeServer().on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS }));
+    const server = new FakeServer().on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS }));
     const connection = new Connection(server.factory);
     const statuses: string[] = [];
     connection.onDidChangeStatus((s) => statuses.push(s));
@@ -20,7 +21,7 @@ describe('Connection', () => {
     await flush();
     expect(connection.status).toBe('connected');
     const result = await connection.request('settings.get', {});
-    expect(result).toEqual({ ok: true, value: { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS } });
+    expect(result).toEqual({ ok: true, value: { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS } });
     expect(statuses).toEqual(['connected']);
     connection.dispose();
   });

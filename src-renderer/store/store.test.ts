@@ -1,3 +1,4 @@
+import { DEFAULT_PROXY_SETTINGS } from '../../src-shared/proxy-settings.js';
 import { DEFAULT_DOCKER_SETTINGS } from '../../src-shared/docker.js';
 import { describe, expect, it } from 'vitest';
 import { Connection } from '../client/connection.js';
@@ -67,7 +68,7 @@ describe('store sync', () => {
   it('loads active and archived sessions on connect and follows events', async () => {
     const server = new FakeServer()
       .on('sessions.list', (p) => (p.archived ? [makeSession({ id: 'old', name: 'old', archived: true })] : [makeSession()]))
-      .on('settings.get', () => ({ defaultAgent: 'codex', defaultBackend: 'tmux', docker: DEFAULT_DOCKER_SETTINGS }))
+      .on('settings.get', () => ({ defaultAgent: 'codex', defaultBackend: 'tmux', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS }))
       .on('system.info', () => ({ version: '0', dataDir: '/d', mode: 'headless', platform: 'linux', pid: 1, startedAt: 0 }));
     const connection = new Connection(server.factory);
     const store = createAppStore();

@@ -8,8 +8,18 @@ import type { SessionsSlice } from './sessions-slice.js';
 /** Most terminal panes shown side by side. */
 export const MAX_PANES = 2;
 
-/** Top-level views. */
-export type View = 'sessions' | 'settings';
+/**
+ * Top-level views: the session panes, then the pages shown in their place (one line per page; App.tsx
+ * maps each to its component, Sidebar.tsx links it).
+ */
+export const VIEWS = [
+  'sessions',
+  'settings',
+  'doctor',
+] as const;
+export type View = (typeof VIEWS)[number];
+/** Views that are pages (everything but the session panes). */
+export type PageView = Exclude<View, 'sessions'>;
 
 /** How terminals are drawn: WebGL when it works (falls back to DOM), or always the DOM renderer. */
 export type TerminalRendererPref = 'webgl' | 'dom';

@@ -1,3 +1,4 @@
+import { DEFAULT_PROXY_SETTINGS } from '../../../src-shared/proxy-settings.js';
 import { DEFAULT_DOCKER_SETTINGS } from '../../../src-shared/docker.js';
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,7 +30,7 @@ function fakeServer(createResults: Array<'fail' | 'ok'>) {
       { id: 'docker', name: 'Docker', description: 'containers', available: false, reason: 'engine down', capabilities },
     ])
     .on('repos.recent', () => [{ path: '/repo', name: 'repo', lastUsedAt: 1 }])
-    .on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS }))
+    .on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS }))
     .on('repos.inspect', ({ path }) =>
       path === '/repo'
         ? { path, name: 'repo', currentBranch: 'main', branches: ['main', 'dev'] }

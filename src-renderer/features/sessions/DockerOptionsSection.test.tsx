@@ -1,3 +1,4 @@
+import { DEFAULT_PROXY_SETTINGS } from '../../../src-shared/proxy-settings.js';
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateSessionParams } from '../../../src-shared/contract.js';
@@ -34,6 +35,7 @@ function dockerServer(info: DockerInfoDto = engine) {
       defaultAgent: 'shell',
       defaultBackend: 'docker',
       docker: { ...DEFAULT_DOCKER_SETTINGS, defaultImage: 'berth-agent:latest', limits: { cpus: 2, memoryMb: null, pids: 4096 } },
+      proxy: DEFAULT_PROXY_SETTINGS,
     }))
     .on('docker.info', () => info)
     .on('repos.inspect', ({ path }) => ({ path, name: 'repo', currentBranch: 'main', branches: ['main'] }))

@@ -1,10 +1,17 @@
 /**
- * Left sidebar: "New session", the active sessions, a collapsible "Archived" section, Settings.
+ * Left sidebar: "New session", the active sessions, a collapsible "Archived" section, links to the pages.
  */
 import { useMemo } from 'react';
 import { useAppState } from '../../app/services.js';
 import { sortSessions } from '../../store/sessions-slice.js';
+import type { PageView } from '../../store/ui-slice.js';
 import { SessionListItem } from './SessionListItem.js';
+
+/** Links to the pages at the foot of the sidebar, top to bottom (one line per page; a second click returns to the sessions). */
+const PAGE_LINKS: ReadonlyArray<{ view: PageView; label: string; testId: string }> = [
+  { view: 'doctor', label: '⚕ Doctor', testId: 'doctor-link' },
+  { view: 'settings', label: '⚙ Settings', testId: 'settings-link' },
+];
 
 export function Sidebar() {
   const sessions = useAppState((s) => s.sessions);
@@ -82,14 +89,20 @@ export function Sidebar() {
           </section>
         ) : null}
       </nav>
-      <button
-        type="button"
-        className={`sidebar-link${view === 'settings' ? ' active' : ''}`}
-        data-testid="settings-link"
-        onClick={() => setView(view === 'settings' ? 'sessions' : 'settings')}
-      >
-        ⚙ Settings
-      </button>
+      <nav className="page-links" aria-label="Pages">
+        {PAGE_LINKS.map((link) => (
+          <button
+            key={link.view}
+            type="button"
+            className={`sidebar-link${view === link.view ? ' active' : ''}`}
+            data-testid={link.testId}
+            aria-current={view === link.view ? 'page' : undefined}
+            onClick={() => setView(view === link.view ? 'sessions' : link.view)}
+          >
+            {link.label}
+          </button>
+        ))}
+      </nav>
     </aside>
   );
 }

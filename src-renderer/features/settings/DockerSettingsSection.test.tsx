@@ -1,3 +1,4 @@
+import { DEFAULT_PROXY_SETTINGS } from '../../../src-shared/proxy-settings.js';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodParams } from '../../../src-shared/contract.js';
@@ -8,7 +9,7 @@ import { renderWithServer } from '../../app/test-render.js';
 import { FakeServer } from '../../client/fake-server.js';
 import { SettingsPage } from './SettingsPage.js';
 
-const SETTINGS: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS };
+const SETTINGS: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS };
 
 const UP: DockerInfoDto = {
   available: true,

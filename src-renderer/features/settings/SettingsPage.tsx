@@ -1,11 +1,12 @@
 /**
- * Settings: where Berth keeps its data, default agent and backend, Docker and its caches (saved on the
- * orchestrator), and this device's terminal renderer.
+ * Settings: where Berth keeps its data, default agent and backend, credentials, Docker and its caches
+ * (saved on the orchestrator), and this device's terminal renderer.
  */
 import { useEffect, useState } from 'react';
 import type { AgentProfileDto, BackendDto, SettingsDto } from '../../../src-shared/dto.js';
 import { useAppState, useServices } from '../../app/services.js';
 import type { TerminalRendererPref } from '../../store/ui-slice.js';
+import { CredentialsSection } from '../credentials/CredentialsSection.js';
 import { CachesSection } from './CachesSection.js';
 import { DockerSettingsSection } from './DockerSettingsSection.js';
 import { SaveStatus } from './SaveStatus.js';
@@ -97,6 +98,7 @@ export function SettingsPage() {
         <SaveStatus state={save} testId="settings-save-status" />
       </section>
 
+      <CredentialsSection />
       <DockerSettingsSection />
       <CachesSection />
 
