@@ -7,7 +7,9 @@ import { Command, CommanderError } from 'commander';
 import type { RunState } from './command-kit.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerCacheCommands } from './commands/cache.js';
+import { registerCredentialCommands } from './commands/credentials.js';
 import { registerDockerCommands } from './commands/docker.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSessionCommands } from './commands/sessions.js';
@@ -40,6 +42,8 @@ export function buildProgram(state: RunState): Command {
   registerAttachCommand(program, state);
   registerCacheCommands(program, state);
   registerDockerCommands(program, state);
+  registerDoctorCommand(program, state);
+  registerCredentialCommands(program, state);
   return program;
 }
 
