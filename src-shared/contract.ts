@@ -24,6 +24,7 @@ import { CacheDto, CacheType, DockerCreateOptions, DockerInfoDto, DockerSettings
 import { CredentialDeleteRequest, CredentialDto, CredentialName, CredentialSetRequest } from './credentials.js';
 import { DoctorReportDto } from './doctor.js';
 import { ProxySettings } from './proxy-settings.js';
+import { MetricTimeSeriesDto, MetricWindow, MetricsSnapshotDto, ResourceSampleDto, ResourceTickDto } from './metrics.js';
 
 /** A session is named by its id or its name. */
 export const SessionRef = z.object({ ref: z.string().min(1) });
@@ -105,6 +106,20 @@ export const methods = {
   'caches.clean': method(z.object({ type: CacheType.optional() }).strict(), z.object({ removed: z.array(z.string()) })),
   /** Mints a one-time browser login URL (for `berth open` and `npm start`). */
   'auth.loginUrl': method(Empty, z.object({ url: z.string() })),
+  /** Latency histograms (p50/p95/p99 over a window), gauges and counters. */
+  'metrics.snapshot': method(z.object({ window: MetricWindow.optional() }).strict(), MetricsSnapshotDto),
+  /** Per-second series for charts (the last `seconds`, at most 600), optionally only some metric names. */
+  'metrics.series': method(
+    z.object({ seconds: z.number().int().min(1).max(600).optional(), names: z.array(z.string().max(100)).max(50).optional() }).strict(),
+    z.array(MetricTimeSeriesDto),
+  ),
+  /** The same text as `GET /metrics` (Prometheus exposition format). */
+  'metrics.text': method(Empty, z.object({ text: z.string() })),
+  /**
+   * CPU and memory of every session and of Berth, with recent history for sparklines. Asking marks the
+   * dashboard as looking: sampling runs every second for a while, then slows down again.
+   */
+  'resources.get': method(Empty, z.object({ latest: ResourceTickDto.nullable(), history: z.record(z.string(), z.array(ResourceSampleDto)) })),
   /** Checks engines, repositories, disk, ports, proxy and sandbox; each problem with its fix. */
   'doctor.run': method(Empty, DoctorReportDto),
   /** Stored credentials, masked (values never leave the vault), and what protects the vault. */

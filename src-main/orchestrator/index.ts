@@ -22,6 +22,7 @@ import { openDatabase } from '../store/database.js';
 import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
 import { acquireLock } from './lock.js';
+import { createMetrics, followSessions } from './metrics-wiring.js';
 import { reconcile } from './reconciler.js';
 import { dockerDoctorDeps } from '../doctor/docker-checks.js';
 import { runDoctor } from '../doctor/doctor.js';
@@ -44,8 +45,6 @@ function instanceId(dataDir: string): string {
 
 /** How often sessions in state `unknown` (engine unreachable) are checked again. */
 const RECONCILE_UNKNOWN_MS = 5_000;
-/** How often per-session resource use is sampled from backends that report it. */
-const STATS_SAMPLE_MS = 5_000;
 
 /** Default port of `berth serve`. */
 export const DEFAULT_PORT = 7717;
@@ -106,11 +105,12 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   backends.register(docker);
   const agents = new AgentCatalog(options.env ?? process.env);
   const sessions = new SessionService({ dataDir, sessions: sessionsRepo, recentRepos, backends, agents, settings: () => settings.get() });
+  const metrics = createMetrics({ db, sessions: () => sessions, backends });
+  const following = followSessions(metrics, sessions, backends);
   await reconcile(sessions, backends);
   // Sessions whose engine was unreachable are looked at again until it answers; resource use is sampled.
   const timers = [
     setInterval(() => void reconcile(sessions, backends, ['unknown']), RECONCILE_UNKNOWN_MS),
-    setInterval(() => void sessions.sampleStats(), STATS_SAMPLE_MS),
   ];
   for (const t of timers) t.unref();
   // Images kept warm are pulled in the background; failures show when a session needs them.
@@ -126,6 +126,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   });
   if (!vault.ok) {
     sessions.dispose();
+    following.dispose();
+    metrics.dispose();
     db.close();
     lock.value.dispose();
     return err(vault.error.code, `cannot open the credential vault: ${vault.error.message}`);
@@ -144,6 +146,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     settings,
     loginUrl,
     vault: vault.value,
+    metrics,
     doctor: () =>
       runDoctor({
         ...dockerDoctorDeps(docker.engine),
@@ -169,9 +172,19 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
 
   let server;
   try {
-    server = await createHttpServer({ host, port, guard, api, sessions, rendererDir: options.rendererDir ?? null });
+    server = await createHttpServer({
+      host,
+      port,
+      guard,
+      api,
+      sessions,
+      rendererDir: options.rendererDir ?? null,
+      textRoutes: { '/metrics': () => metrics.registry.toPrometheus() },
+    });
   } catch (e) {
     sessions.dispose();
+    following.dispose();
+    metrics.dispose();
     db.close();
     lock.value.dispose();
     const code = (e as NodeJS.ErrnoException).code;
@@ -195,6 +208,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       sessions.dispose();
       await vault.value.flush();
       vault.value.dispose();
+      following.dispose();
+      metrics.dispose();
       db.close();
       try {
         const current = JSON.parse(fs.readFileSync(apiFile, 'utf8')) as { pid?: number };

@@ -13,6 +13,8 @@ import { cleanCaches, dockerInfo, listCaches } from '../backends/docker/docker-a
 import type { CredentialSetRequest } from '../../src-shared/credentials.js';
 import type { DoctorReportDto } from '../../src-shared/doctor.js';
 import type { Vault } from '../vault/vault.js';
+import type { MetricWindow } from '../../src-shared/metrics.js';
+import type { OrchestratorMetrics } from '../orchestrator/metrics-wiring.js';
 import type { DockerBackend } from '../backends/docker/docker-backend.js';
 import type { CacheType } from '../../src-shared/docker.js';
 import type { SessionDto, SystemInfoDto } from '../../src-shared/dto.js';
@@ -29,7 +31,11 @@ export interface ApiDeps {
   loginUrl: () => string;
   vault: Vault;
   doctor: () => Promise<DoctorReportDto>;
+  metrics: OrchestratorMetrics;
 }
+
+/** After a `resources.get`, sampling stays at the fast rate this long (the dashboard asks every second). */
+const DASHBOARD_LEASE_MS = 5_000;
 
 type Handlers = {
   [M in MethodName]: (params: never) => Promise<Result<MethodResult<M>>> | Result<MethodResult<M>>;
@@ -53,6 +59,7 @@ export function createApi(deps: ApiDeps): Api {
     }
     return raw;
   };
+  let dashboardLease: NodeJS.Timeout | undefined;
   const handlers: Handlers = {
     'system.info': () => ok(deps.systemInfo()),
     'agents.list': () => ok(deps.agents.list()),
@@ -90,6 +97,15 @@ export function createApi(deps: ApiDeps): Api {
     'caches.clean': (p: { type?: CacheType }) => cleanCaches(deps.docker, p.type),
     'auth.loginUrl': () => ok({ url: deps.loginUrl() }),
     'doctor.run': async () => ok(await deps.doctor()),
+    'metrics.snapshot': (p: { window?: MetricWindow }) => ok(deps.metrics.registry.snapshot(p.window ?? '1m')),
+    'metrics.series': (p: { seconds?: number; names?: string[] }) => ok(deps.metrics.registry.timeSeries({ seconds: p.seconds, names: p.names })),
+    'metrics.text': () => ok({ text: deps.metrics.registry.toPrometheus() }),
+    'resources.get': () => {
+      deps.metrics.sampler.setVisible(true);
+      clearTimeout(dashboardLease);
+      dashboardLease = setTimeout(() => deps.metrics.sampler.setVisible(false), DASHBOARD_LEASE_MS).unref();
+      return ok({ latest: deps.metrics.sampler.latest(), history: deps.metrics.history() });
+    },
     'credentials.list': () => ok({ credentials: deps.vault.list(), protection: deps.vault.keyDescription, warning: deps.vault.keyWarning }),
     'credentials.set': (p: CredentialSetRequest) => deps.vault.set(p),
     'credentials.delete': async (p: { name: string }) => {
@@ -102,11 +118,14 @@ export function createApi(deps: ApiDeps): Api {
     if (!isMethodName(method)) return err('not_found', `unknown method "${method}"`);
     const parsed = methods[method].params.safeParse(params ?? {});
     if (!parsed.success) return err('bad_request', `invalid parameters for ${method}: ${describeZodError(parsed.error)}`);
+    const stop = deps.metrics.timeRequest(method);
     try {
       const handler = handlers[method] as (p: unknown) => Promise<Result<unknown>> | Result<unknown>;
       return await handler(method === 'sessions.create' ? params : parsed.data);
     } catch (e) {
       return err('internal', `${method} failed: ${(e as Error).message}`);
+    } finally {
+      stop();
     }
   };
 }

@@ -44,7 +44,15 @@ export interface SessionServiceDeps {
   /** Current settings (defaults for backend options). */
   settings: () => SettingsDto;
   /** Phase timings, for metrics. */
-  onPhase?: (backend: string, phase: CreatePhase, ms: number) => void;
+}
+
+/** One timed create phase; `total` is from the create request to the first output byte. */
+export interface PhaseTiming {
+  sessionId: string;
+  backend: string;
+  phase: CreatePhase | 'total';
+  ms: number;
+  warm: boolean;
 }
 
 const now = () => Date.now();
@@ -66,8 +74,16 @@ export class SessionService implements Disposable {
   readonly onDidRemove = this.onDidRemoveEmitter.event;
   readonly onDidProgress = this.onDidProgressEmitter.event;
   private readonly onDidStartTerminalEmitter = new Emitter<string>();
+  private readonly onDidEndTerminalEmitter = new Emitter<string>();
+  private readonly onDidPhaseEmitter = new Emitter<PhaseTiming>();
+  /** When each session's create request arrived, until its first output (the `total` phase). */
+  private readonly createStarted = new Map<string, bigint>();
   /** A session got a (new) live terminal: attached clients of a restarted session re-attach. */
   readonly onDidStartTerminal = this.onDidStartTerminalEmitter.event;
+  /** A session's live terminal ended (its process exited or was lost). */
+  readonly onDidEndTerminal = this.onDidEndTerminalEmitter.event;
+  /** A create phase finished, with its time: the source of the create-latency metrics. */
+  readonly onDidPhase = this.onDidPhaseEmitter.event;
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.index = new SessionIndex(deps.sessions.all());
@@ -115,6 +131,7 @@ export class SessionService implements Disposable {
    * background with progress events. Bad input creates nothing.
    */
   async create(input: unknown): Promise<Result<SessionDto>> {
+    const received = process.hrtime.bigint();
     void loadHeadless(); // the module loads while create validates
     const parsed = CreateSessionParams.safeParse(input);
     if (!parsed.success) return err('bad_request', describeZodError(parsed.error));
@@ -177,6 +194,7 @@ export class SessionService implements Disposable {
       };
       this.deps.sessions.insert(session, 'created', () => this.deps.recentRepos.touch(root, repo.value.name, t));
       this.remember(session);
+      this.createStarted.set(session.id, received);
       const abort = new AbortController();
       const done = this.provision(session.id, launch.value.initialInput, abort.signal, docker).finally(() => this.provisioning.delete(session.id));
       this.provisioning.set(session.id, { abort, done });
@@ -279,21 +297,6 @@ export class SessionService implements Disposable {
     if (s) this.transition(s, { state, reason, exitCode, pid: state === 'unknown' ? s.pid : null }, reason);
   }
 
-  /** Samples resource use of live sessions whose backend can tell (in memory; not a state change). */
-  async sampleStats(): Promise<void> {
-    await Promise.all(
-      this.terminals.liveIds().map(async (id) => {
-        const s = this.index.get(id);
-        const backend = s ? this.deps.backends.get(s.backend) : null;
-        if (!s || !backend?.ok || !backend.value.stats) return;
-        const stats = await backend.value.stats(id, this.index.get(id)?.docker?.containerId);
-        const current = this.index.get(id);
-        if (!stats || !current || !this.terminals.getLive(id)) return;
-        this.remember({ ...current, stats: { ...stats, at: Date.now() } });
-      }),
-    );
-  }
-
   hasLiveTerminal(id: string): boolean {
     return this.terminals.getLive(id) !== undefined;
   }
@@ -316,6 +319,8 @@ export class SessionService implements Disposable {
     this.onDidRemoveEmitter.dispose();
     this.onDidProgressEmitter.dispose();
     this.onDidStartTerminalEmitter.dispose();
+    this.onDidEndTerminalEmitter.dispose();
+    this.onDidPhaseEmitter.dispose();
   }
 
   /** Cancels a create in progress and waits until it has let go (then nothing more is started). */
@@ -354,7 +359,7 @@ export class SessionService implements Disposable {
       return;
     }
     this.progress(id, 'worktree', 'done', worktreeMs, null);
-    this.deps.onPhase?.(session.backend, 'worktree', worktreeMs);
+    this.phase(id, 'worktree', worktreeMs);
     // Not a transition: kept in memory and saved with the next one (off the create path).
     const current = this.index.get(id)!;
     this.index.set({ ...current, phases: { ...current.phases, worktreeMs } });
@@ -375,6 +380,7 @@ export class SessionService implements Disposable {
         return;
       }
       this.progress(id, 'image', 'done', elapsed(t1), null);
+      this.phase(id, 'image', elapsed(t1));
     }
     await this.startProcess(id, initialInput, signal);
   }
@@ -420,7 +426,7 @@ export class SessionService implements Disposable {
     this.attachHost(id, host);
     this.progress(id, 'start', 'done', startMs, null);
     this.progress(id, 'first-output', 'started', null, null);
-    this.deps.onPhase?.(session.backend, 'start', startMs);
+    this.phase(id, 'start', startMs);
     // The warm pool refills after the agent's first output, off the create's critical path.
     let refill: NodeJS.Timeout | undefined;
     if (backend.ok && backend.value.ensureWarm && session.docker) {
@@ -438,7 +444,10 @@ export class SessionService implements Disposable {
       firstOutput.dispose();
       const firstOutputMs = elapsed(t0) - startMs;
       this.progress(id, 'first-output', 'done', firstOutputMs, null);
-      this.deps.onPhase?.(session.backend, 'first-output', firstOutputMs);
+      this.phase(id, 'first-output', firstOutputMs);
+      const started = this.createStarted.get(id);
+      this.createStarted.delete(id);
+      if (started !== undefined) this.phase(id, 'total', elapsed(started));
       const current = this.index.get(id);
       if (current) this.patch(id, { phases: { ...current.phases, firstOutputMs } });
     });
@@ -458,7 +467,20 @@ export class SessionService implements Disposable {
     host.onDidExit((info) => this.handleExit(id, host, info));
   }
 
+  private phase(id: string, phase: PhaseTiming['phase'], ms: number): void {
+    const s = this.index.get(id);
+    if (s) this.onDidPhaseEmitter.fire({ sessionId: id, backend: s.backend, phase, ms, warm: s.docker?.warm === true });
+  }
+
+  /** Resource use sampled for a running session (shown on it; not written to the store). */
+  setStats(id: string, stats: { cpuPercent: number; memoryBytes: number; at: number }): void {
+    const current = this.index.get(id);
+    if (current && this.terminals.getLive(id)) this.remember({ ...current, stats });
+  }
+
   private handleExit(id: string, host: TerminalHost, info: ExitInfo): void {
+    this.createStarted.delete(id);
+    this.onDidEndTerminalEmitter.fire(id);
     this.terminals.markEnded(id, host);
     const s = this.index.get(id);
     if (!s) return;
@@ -490,6 +512,7 @@ export class SessionService implements Disposable {
   }
 
   private transition(s: SessionDto, change: Partial<SessionDto>, detail: string | null): void {
+    if (change.state === 'failed') this.createStarted.delete(s.id);
     const next: SessionDto = { ...s, ...change, updatedAt: now() };
     this.deps.sessions.update(next, s.state, detail);
     this.remember(next);

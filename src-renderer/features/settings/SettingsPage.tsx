@@ -1,5 +1,5 @@
 /**
- * Settings: where Berth keeps its data, default agent and backend, credentials, Docker and its caches
+ * Settings: where Berth keeps its data, default agent and backend, Docker and its caches, credentials
  * (saved on the orchestrator), and this device's terminal renderer.
  */
 import { useEffect, useState } from 'react';
@@ -98,9 +98,9 @@ export function SettingsPage() {
         <SaveStatus state={save} testId="settings-save-status" />
       </section>
 
-      <CredentialsSection />
       <DockerSettingsSection />
       <CachesSection />
+      <CredentialsSection />
 
       <section className="settings-section">
         <h2>This device</h2>
