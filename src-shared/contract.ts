@@ -23,7 +23,8 @@ import { ErrorDto } from './result.js';
 import { CacheDto, CacheType, DockerCreateOptions, DockerInfoDto, DockerSettings } from './docker.js';
 import { CredentialDeleteRequest, CredentialDto, CredentialName, CredentialSetRequest } from './credentials.js';
 import { DoctorReportDto } from './doctor.js';
-import { ProxySettings } from './proxy-settings.js';
+import { EgressAskDto, ProviderSetRequest, ProxySettings } from './proxy-settings.js';
+import { AuditRowDto, ProviderDto, UsageDto } from './proxy.js';
 import { MetricTimeSeriesDto, MetricWindow, MetricsSnapshotDto, ResourceSampleDto, ResourceTickDto } from './metrics.js';
 
 /** A session is named by its id or its name. */
@@ -120,6 +121,24 @@ export const methods = {
    * dashboard as looking: sampling runs every second for a while, then slows down again.
    */
   'resources.get': method(Empty, z.object({ latest: ResourceTickDto.nullable(), history: z.record(z.string(), z.array(ResourceSampleDto)) })),
+  /** The credential proxy's providers: upstream, credential in use, health. */
+  'providers.list': method(Empty, z.array(ProviderDto)),
+  /** Points a provider at another upstream (a gateway, a fake on loopback) or another credential. */
+  'providers.set': method(ProviderSetRequest, ProviderDto),
+  /** Requests through the proxy, newest first (never header values or bodies). */
+  'audit.list': method(
+    z.object({ sessionId: z.string().max(64).optional(), limit: z.number().int().min(1).max(1000).optional(), beforeId: z.number().int().optional() }).strict(),
+    z.array(AuditRowDto),
+  ),
+  /** Token use and cost per session and model, from the providers' `usage` fields. */
+  'usage.list': method(z.object({ sessionId: z.string().max(64).optional() }).strict(), z.array(UsageDto)),
+  /** Requests an "ask" egress policy holds, waiting for the user. */
+  'egress.pending': method(Empty, z.array(EgressAskDto)),
+  /** Allows or denies a held request; `remember` keeps the answer as a rule (for the session, or always). */
+  'egress.answer': method(
+    z.object({ id: z.string().max(64), allow: z.boolean(), remember: z.enum(['once', 'session', 'always']).optional() }).strict(),
+    z.object({ id: z.string() }),
+  ),
   /** Checks engines, repositories, disk, ports, proxy and sandbox; each problem with its fix. */
   'doctor.run': method(Empty, DoctorReportDto),
   /** Stored credentials, masked (values never leave the vault), and what protects the vault. */
@@ -144,6 +163,10 @@ export const EventFrame = z.discriminatedUnion('event', [
   z.object({ type: z.literal('event'), event: z.literal('session.updated'), session: SessionDto }),
   z.object({ type: z.literal('event'), event: z.literal('session.removed'), id: z.string() }),
   z.object({ type: z.literal('event'), event: z.literal('session.progress'), progress: ProgressDto }),
+  /** A request waits for the user's allow/deny (egress policy "ask"). */
+  z.object({ type: z.literal('event'), event: z.literal('egress.ask'), ask: EgressAskDto }),
+  /** A held request was answered or timed out. */
+  z.object({ type: z.literal('event'), event: z.literal('egress.settled'), id: z.string(), allowed: z.boolean(), by: z.enum(['user', 'timeout']) }),
 ]);
 export type EventFrame = z.infer<typeof EventFrame>;
 

@@ -19,6 +19,8 @@ export interface StartSpec {
   command: string[];
   /** Extra environment on top of the backend's base environment. */
   env: Record<string, string>;
+  /** Variables to drop from an inherited base environment (beyond the usual credential variables). */
+  envRemove?: string[];
   cols: number;
   rows: number;
   /** Docker sessions: the resolved options (defaults applied). */

@@ -5,7 +5,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { API_FILE, LOGIN_PATH } from '../../src-shared/contract.js';
+import { API_FILE, LOGIN_PATH, type EventFrame } from '../../src-shared/contract.js';
+import { Emitter, type Event } from '../../src-shared/lifecycle.js';
 import type { DockerSettings } from '../../src-shared/docker.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { AgentCatalog } from '../agents/profiles.js';
@@ -23,6 +24,7 @@ import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
 import { acquireLock } from './lock.js';
 import { createMetrics, followSessions } from './metrics-wiring.js';
+import { startProxyService, type ProxyService } from './proxy-wiring.js';
 import { reconcile } from './reconciler.js';
 import { dockerDoctorDeps } from '../doctor/docker-checks.js';
 import { runDoctor } from '../doctor/doctor.js';
@@ -73,6 +75,8 @@ export interface RunningOrchestrator {
   dataDir: string;
   api: Api;
   sessions: SessionService;
+  /** Events for every client beyond sessions' (egress asks). */
+  events: Event<EventFrame>;
   /** A fresh one-time browser login URL. */
   loginUrl(): string;
   close(): Promise<void>;
@@ -104,7 +108,21 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   const docker = new DockerBackend(() => settings.get().docker, instanceId(dataDir), options.env ?? process.env, (repo) => repoWorktreesDir(dataDir, repo));
   backends.register(docker);
   const agents = new AgentCatalog(options.env ?? process.env);
-  const sessions = new SessionService({ dataDir, sessions: sessionsRepo, recentRepos, backends, agents, settings: () => settings.get() });
+  // The proxy starts after the vault opens (below); sessions started before it (adoptions) need no env.
+  let proxy: ProxyService | null = null;
+  const sessions = new SessionService({
+    dataDir,
+    sessions: sessionsRepo,
+    recentRepos,
+    backends,
+    agents,
+    settings: () => settings.get(),
+    sessionEnv: async (s) => ({
+      env: proxy ? await proxy.sessionEnv(s) : {},
+      // Variables vault entries read their values from never reach an agent.
+      remove: vaultEnvSources(),
+    }),
+  });
   const metrics = createMetrics({ db, sessions: () => sessions, backends });
   const following = followSessions(metrics, sessions, backends);
   await reconcile(sessions, backends);
@@ -133,6 +151,35 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     return err(vault.error.code, `cannot open the credential vault: ${vault.error.message}`);
   }
 
+  const vaultEnvSources = () => vault.value.list().flatMap((c) => (c.source.type === 'env' ? [c.source.variable] : []));
+  const proxyStarted = await startProxyService({
+    dataDir,
+    settings: () => settings.get(),
+    saveEgressRule: (rule) => {
+      const egress = settings.get().proxy.egress;
+      settings.update({ proxy: { egress: { ...egress, hosts: [...egress.hosts.filter((h) => !(h.host === rule.host && h.sessionId === rule.sessionId)), rule] } } });
+    },
+    vault: vault.value,
+    docker,
+    sessionName: (id) => (sessions.find(id).ok ? (sessions.find(id) as { value: { name: string } }).value.name : null),
+    metrics,
+  });
+  if (!proxyStarted.ok) {
+    sessions.dispose();
+    following.dispose();
+    metrics.dispose();
+    vault.value.dispose();
+    db.close();
+    lock.value.dispose();
+    return err(proxyStarted.error.code, `cannot start the credential proxy: ${proxyStarted.error.message}`);
+  }
+  proxy = proxyStarted.value;
+  const proxyService = proxyStarted.value;
+  const revoking = sessions.onDidEndTerminal((id) => proxyService.revoke(id));
+  const events = new Emitter<EventFrame>();
+  proxyService.egress.onDidAsk((ask) => events.fire({ type: 'event', event: 'egress.ask', ask }));
+  proxyService.egress.onDidSettle((s) => events.fire({ type: 'event', event: 'egress.settled', ...s }));
+
   const guard = new AccessGuard();
   let port = options.port ?? DEFAULT_PORT;
   const host = options.host ?? '127.0.0.1';
@@ -147,6 +194,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     loginUrl,
     vault: vault.value,
     metrics,
+    proxy: proxyService,
     doctor: () =>
       runDoctor({
         ...dockerDoctorDeps(docker.engine),
@@ -180,8 +228,12 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       sessions,
       rendererDir: options.rendererDir ?? null,
       textRoutes: { '/metrics': () => metrics.registry.toPrometheus() },
+      events: events.event,
     });
   } catch (e) {
+    revoking.dispose();
+    await proxyService.close();
+    vault.value.dispose();
     sessions.dispose();
     following.dispose();
     metrics.dispose();
@@ -206,6 +258,9 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       await docker.pool.close();
       await sessions.stopAll();
       sessions.dispose();
+      revoking.dispose();
+      events.dispose();
+      await proxyService.close();
       await vault.value.flush();
       vault.value.dispose();
       following.dispose();
@@ -220,7 +275,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       lock.value.dispose();
     })());
 
-  return ok({ url, port, token: guard.apiToken, dataDir, api, sessions, loginUrl, close });
+  return ok({ url, port, token: guard.apiToken, dataDir, api, sessions, events: events.event, loginUrl, close });
 }
 
 /**

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       const port = e.ports[0];
       if (data?.type !== 'berth.port' || !port) return;
       // Structured clone, not JSON: RawJson values are turned back into plain data first.
-      const connection = new Connection({ send: (frame) => port.postMessage(frame.type === 'res' ? JSON.parse(stringifyWithRaw(frame)) : frame) }, orch.api, orch.sessions);
+      const connection = new Connection({ send: (frame) => port.postMessage(frame.type === 'res' ? JSON.parse(stringifyWithRaw(frame)) : frame) }, orch.api, orch.sessions, orch.events);
       port.on('message', (m) => void connection.receive(m.data));
       port.on('close', () => connection.dispose());
       port.start();

@@ -15,6 +15,8 @@ import type { DoctorReportDto } from '../../src-shared/doctor.js';
 import type { Vault } from '../vault/vault.js';
 import type { MetricWindow } from '../../src-shared/metrics.js';
 import type { OrchestratorMetrics } from '../orchestrator/metrics-wiring.js';
+import type { ProxyService } from '../orchestrator/proxy-wiring.js';
+import type { ProviderSetRequest } from '../../src-shared/proxy-settings.js';
 import type { DockerBackend } from '../backends/docker/docker-backend.js';
 import type { CacheType } from '../../src-shared/docker.js';
 import type { SessionDto, SystemInfoDto } from '../../src-shared/dto.js';
@@ -32,6 +34,7 @@ export interface ApiDeps {
   vault: Vault;
   doctor: () => Promise<DoctorReportDto>;
   metrics: OrchestratorMetrics;
+  proxy: ProxyService;
 }
 
 /** After a `resources.get`, sampling stays at the fast rate this long (the dashboard asks every second). */
@@ -90,6 +93,7 @@ export function createApi(deps: ApiDeps): Api {
       // Newly listed warm images are pulled now, in the background, not at the next start.
       if (p.docker?.warmImages) void deps.docker.prepull(updated.docker.warmImages);
       if (p.docker) deps.docker.pool.resize();
+      if (p.proxy) void deps.proxy.apply();
       return ok(updated);
     },
     'docker.info': async () => ok(await dockerInfo(deps.docker, () => deps.docker.pool.status(), (image) => sessions.lastUsedImage(image))),
@@ -97,6 +101,36 @@ export function createApi(deps: ApiDeps): Api {
     'caches.clean': (p: { type?: CacheType }) => cleanCaches(deps.docker, p.type),
     'auth.loginUrl': () => ok({ url: deps.loginUrl() }),
     'doctor.run': async () => ok(await deps.doctor()),
+    'providers.list': () => ok(deps.proxy.providers()),
+    'providers.set': async (p: ProviderSetRequest) => {
+      const current = deps.settings.get().proxy.providers;
+      const existing = current.find((c) => c.id === p.id) ?? deps.proxy.providers().find((c) => c.id === p.id);
+      const upstream = p.upstream ?? existing?.upstream;
+      if (!upstream) return err('bad_request', `provider "${p.id}" is new: give its --upstream URL`);
+      const next = {
+        ...current.find((c) => c.id === p.id),
+        id: p.id,
+        upstream,
+        credential: p.credential !== undefined ? p.credential : (current.find((c) => c.id === p.id)?.credential ?? null),
+        ...(p.allowPrivate !== undefined ? { allowPrivate: p.allowPrivate } : {}),
+      };
+      deps.settings.update({ proxy: { providers: [...current.filter((c) => c.id !== p.id), next] } });
+      const applied = await deps.proxy.apply();
+      if (!applied.ok) {
+        deps.settings.update({ proxy: { providers: current } });
+        await deps.proxy.apply();
+        return applied;
+      }
+      const dto = deps.proxy.providers().find((c) => c.id === p.id);
+      return dto ? ok(dto) : err('internal', `provider "${p.id}" was not applied`);
+    },
+    'audit.list': (p: { sessionId?: string; limit?: number; beforeId?: number }) => ok(deps.proxy.audit.list(p)),
+    'usage.list': (p: { sessionId?: string }) => ok(deps.proxy.audit.usage(p)),
+    'egress.pending': () => ok(deps.proxy.egress.list()),
+    'egress.answer': (p: { id: string; allow: boolean; remember?: 'once' | 'session' | 'always' }) => {
+      const r = deps.proxy.egress.answer(p.id, p.allow, p.remember);
+      return r.ok ? ok({ id: p.id }) : r;
+    },
     'metrics.snapshot': (p: { window?: MetricWindow }) => ok(deps.metrics.registry.snapshot(p.window ?? '1m')),
     'metrics.series': (p: { seconds?: number; names?: string[] }) => ok(deps.metrics.registry.timeSeries({ seconds: p.seconds, names: p.names })),
     'metrics.text': () => ok({ text: deps.metrics.registry.toPrometheus() }),

@@ -2,8 +2,8 @@
  * One client connection (a WebSocket or a desktop window's MessagePort): requests, pushed events and
  * attached terminals. Every frame is parsed with the contract's schema.
  */
-import { ClientFrame, type ServerFrame } from '../../src-shared/contract.js';
-import { DisposableStore, type Disposable } from '../../src-shared/lifecycle.js';
+import { ClientFrame, type EventFrame, type ServerFrame } from '../../src-shared/contract.js';
+import { DisposableStore, type Disposable, type Event } from '../../src-shared/lifecycle.js';
 import { describeZodError, err } from '../../src-shared/result.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { Api } from './api.js';
@@ -23,7 +23,10 @@ export class Connection implements Disposable {
     private readonly transport: ServerTransport,
     private readonly api: Api,
     private readonly sessions: SessionService,
+    /** Orchestrator events beyond sessions' (egress asks), sent to every client. */
+    events?: Event<EventFrame>,
   ) {
+    if (events) this.store.add(events((frame) => transport.send(frame)));
     this.store.add(sessions.onDidUpdate((session) => transport.send({ type: 'event', event: 'session.updated', session })));
     this.store.add(sessions.onDidRemove((id) => transport.send({ type: 'event', event: 'session.removed', id })));
     this.store.add(sessions.onDidProgress((progress) => transport.send({ type: 'event', event: 'session.progress', progress })));

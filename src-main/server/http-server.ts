@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { API_PREFIX, LOGIN_PATH, WS_PATH, type ServerFrame } from '../../src-shared/contract.js';
+import { API_PREFIX, LOGIN_PATH, WS_PATH, type EventFrame, type ServerFrame } from '../../src-shared/contract.js';
+import type { Event } from '../../src-shared/lifecycle.js';
 import { err, type ErrorCode } from '../../src-shared/result.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { Api } from './api.js';
@@ -63,6 +64,8 @@ export interface HttpServerOptions {
   rendererDir: string | null;
   /** Extra text routes (e.g. /metrics) behind the same guard. */
   textRoutes?: Record<string, () => string>;
+  /** Orchestrator events beyond sessions' (egress asks), for every WebSocket client. */
+  events?: Event<EventFrame>;
 }
 
 function facts(req: FastifyRequest): RequestFacts {
@@ -127,7 +130,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Fastify
         if (socket.readyState === socket.OPEN) socket.send(stringifyWithRaw(frame));
       },
     };
-    const connection = new Connection(transport, opts.api, opts.sessions);
+    const connection = new Connection(transport, opts.api, opts.sessions, opts.events);
     socket.on('message', (data) => {
       let frame: unknown;
       try {

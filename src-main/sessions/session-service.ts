@@ -43,7 +43,11 @@ export interface SessionServiceDeps {
   agents: AgentCatalog;
   /** Current settings (defaults for backend options). */
   settings: () => SettingsDto;
-  /** Phase timings, for metrics. */
+  /**
+   * The environment a session's agent gets on top of its backend's (the credential proxy's base URLs,
+   * stand-in keys, HTTPS_PROXY and CA), and variables to drop from an inherited one.
+   */
+  sessionEnv?: (session: SessionDto) => Promise<{ env: Record<string, string>; remove: string[] }>;
 }
 
 /** One timed create phase; `total` is from the create request to the first output byte. */
@@ -407,7 +411,8 @@ export class SessionService implements Disposable {
     // Loaded before the process starts, so no output can arrive before the host listens.
     await loadHeadless();
     const t0 = process.hrtime.bigint();
-    const started = backend.ok ? await backend.value.start(this.startSpec(id)) : backend;
+    const extra = this.deps.sessionEnv ? await this.deps.sessionEnv(session) : { env: {}, remove: [] };
+    const started = backend.ok ? await backend.value.start({ ...this.startSpec(id), env: extra.env, envRemove: extra.remove }) : backend;
     const startMs = elapsed(t0);
     if (signal?.aborted) {
       if (started.ok) {

@@ -1,16 +1,17 @@
 /**
- * The renderer's zustand store: the sessions, UI, settings and Docker slices combined.
+ * The renderer's zustand store: the sessions, UI, settings, Docker and egress slices combined.
  *
  * Created per app instance (tests make their own) and handed down through React context.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createDockerSlice, type DockerSlice } from './docker-slice.js';
+import { createEgressSlice, type EgressSlice } from './egress-slice.js';
 import { createSessionsSlice, type SessionsSlice } from './sessions-slice.js';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice.js';
 import { createUiSlice, type TerminalRendererPref, type UiSlice } from './ui-slice.js';
 
 /** The whole renderer state. */
-export type AppState = SessionsSlice & UiSlice & SettingsSlice & DockerSlice;
+export type AppState = SessionsSlice & UiSlice & SettingsSlice & DockerSlice & EgressSlice;
 
 /** A store instance. */
 export type AppStore = StoreApi<AppState>;
@@ -21,6 +22,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     ...createUiSlice(...args),
     ...createSettingsSlice(...args),
     ...createDockerSlice(...args),
+    ...createEgressSlice(...args),
     ...initial,
   }));
 }

@@ -22,6 +22,12 @@ export function applyEvent(store: AppStore, frame: EventFrame): void {
     case 'session.progress':
       state.applyProgress(frame.progress);
       return;
+    case 'egress.ask':
+      state.addEgressAsk(frame.ask);
+      return;
+    case 'egress.settled':
+      state.removeEgressAsk(frame.id);
+      return;
     default:
       assertNever(frame);
   }
@@ -29,13 +35,15 @@ export function applyEvent(store: AppStore, frame: EventFrame): void {
 
 /** Loads sessions (active and archived), settings and system info from a fresh client. */
 export async function loadAll(store: AppStore, client: ProtocolClient): Promise<void> {
-  const [active, archived, settings, info] = await Promise.all([
+  const [active, archived, settings, info, asks] = await Promise.all([
     client.request('sessions.list', {}),
     client.request('sessions.list', { archived: true }),
     client.request('settings.get', {}),
     client.request('system.info', {}),
+    client.request('egress.pending', {}),
   ]);
   const state = store.getState();
+  if (asks.ok) state.setEgressAsks(asks.value);
   if (active.ok && archived.ok) {
     state.replaceSessions([...active.value, ...archived.value]);
     for (const id of store.getState().panes) {

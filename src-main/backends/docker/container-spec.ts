@@ -61,6 +61,8 @@ export interface ContainerSpecInput {
   rows: number;
   /** Extra labels (a pool container's key and repository). */
   labels?: Record<string, string>;
+  /** Host folders mounted read-only (the credential proxy's CA certificates). */
+  extraMounts?: { source: string; target: string }[];
 }
 
 /** Docker's create options for a session container. */
@@ -77,6 +79,7 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
     for (const p of i.gitWritable) mounts.push({ Type: 'bind', Source: p, Target: p, ReadOnly: false });
   }
   for (const c of i.caches) mounts.push({ Type: 'volume', Source: c.volume, Target: c.target, ReadOnly: false });
+  for (const m of i.extraMounts ?? []) mounts.push({ Type: 'bind', Source: m.source, Target: m.target, ReadOnly: true });
 
   const env = Object.entries({ HOME: '/home/agent', TERM: 'xterm-256color', COLORTERM: 'truecolor', ...i.env }).map(([k, v]) => `${k}=${v}`);
   const { cpus, memoryMb, pids } = i.limits;

@@ -71,6 +71,25 @@ export class DockerBackend implements IBackend {
     });
   }
 
+  /** Read-only host folders every session container gets (the proxy's CA), set by the orchestrator. */
+  sessionMounts: { source: string; target: string }[] = [];
+
+  /**
+   * Where a container on `networkMode` reaches this host: its bridge network's gateway address (null
+   * with no network). The credential proxy listens there for Docker sessions.
+   */
+  async gatewayAddress(networkMode: string): Promise<string | null> {
+    if (networkMode === 'none') return null;
+    const docker = await this.engine.docker();
+    if (!docker.ok) return null;
+    try {
+      const net = (await docker.value.getNetwork(networkMode).inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
+      return net.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   reserveWarm(sessionId: string, repoPath: string, options: { docker?: DockerStartOptions }): string | null {
     return options.docker ? (this.pool.reserve(sessionId, repoPath, options.docker)?.worktree ?? null) : null;
   }
@@ -329,6 +348,7 @@ export class DockerBackend implements IBackend {
           cols: c.cols,
           rows: c.rows,
           labels: c.labels,
+          extraMounts: this.sessionMounts,
         }),
       );
     } catch (e) {

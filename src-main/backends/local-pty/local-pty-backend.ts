@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import type * as Pty from 'node-pty';
 import { Emitter } from '../../../src-shared/lifecycle.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
+import { withoutCredentials } from '../credential-env.js';
 import { SESSION_LABEL_ENV, type ExitInfo, type IBackend, type ITerminalProcess, type StartSpec } from '../backend.js';
 import { findExecutable } from '../../agents/profiles.js';
 
@@ -143,8 +144,7 @@ export class LocalPtyBackend implements IBackend {
     if (!exe) return err('bad_request', 'empty command');
     const file = findExecutable(exe, this.baseEnv.PATH);
     if (!file) return err('spawn_failed', `${exe} was not found on PATH`);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.baseEnv)) if (v !== undefined) env[k] = v;
+    const env = withoutCredentials(this.baseEnv, spec.envRemove);
     Object.assign(env, spec.env, { [SESSION_LABEL_ENV]: spec.sessionId, TERM: TERM_NAME, COLORTERM: 'truecolor' });
     const pty = await loadPty();
     try {
