@@ -7,6 +7,9 @@ import { benchApiList } from './cases/api-list.js';
 import { benchCreateDocker } from './cases/create-docker.js';
 import { benchCreateLocal } from './cases/create-local.js';
 import { benchOrchestrator } from './cases/orchestrator.js';
+import { benchProxy } from './cases/proxy.js';
+import { benchProxyConnect } from './cases/proxy-connect.js';
+import { benchSampler } from './cases/sampler.js';
 import { ensureBuilt } from './harness.js';
 import { formatLine, type Figure } from './stats.js';
 
@@ -27,6 +30,9 @@ const cases: { prefix: string; run: () => Promise<Figure[]> }[] = [
   { prefix: 'create.docker', run: () => benchCreateDocker(Math.max(5, Math.round(runs / 2))) },
   { prefix: 'api.list', run: () => benchApiList() },
   { prefix: 'orchestrator', run: () => benchOrchestrator(Math.max(5, Math.round(runs / 2))) },
+  { prefix: 'proxy', run: () => benchProxy(runs) },
+  { prefix: 'proxy.connect', run: () => benchProxyConnect() },
+  { prefix: 'sampler', run: () => benchSampler(runs) },
 ];
 
 ensureBuilt();

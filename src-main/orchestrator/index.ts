@@ -123,7 +123,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       remove: vaultEnvSources(),
     }),
   });
-  const metrics = createMetrics({ db, sessions: () => sessions, backends });
+  // BERTH_METRICS=0 switches measuring off (the bench compares create latency with and without it).
+  const metrics = createMetrics({ db, sessions: () => sessions, backends, enabled: (options.env ?? process.env).BERTH_METRICS !== '0' });
   const following = followSessions(metrics, sessions, backends);
   await reconcile(sessions, backends);
   // Sessions whose engine was unreachable are looked at again until it answers; resource use is sampled.

@@ -27,6 +27,9 @@ const execFileAsync = promisify(execFile);
 /** Engine calls in flight at once when many sessions are created together. */
 const MAX_CONCURRENT_CREATES = 4;
 
+/** How long a network's gateway address is reused before it is looked up again (off the create path). */
+const GATEWAY_CACHE_MS = 60_000;
+
 /** TTY size a pool container starts with; the claiming session resizes it. */
 const DEFAULT_POOL_COLS = 120;
 const DEFAULT_POOL_ROWS = 32;
@@ -80,15 +83,20 @@ export class DockerBackend implements IBackend {
    */
   async gatewayAddress(networkMode: string): Promise<string | null> {
     if (networkMode === 'none') return null;
+    const cached = this.gateways.get(networkMode);
+    if (cached && cached.at > Date.now() - GATEWAY_CACHE_MS) return cached.address;
     const docker = await this.engine.docker();
     if (!docker.ok) return null;
     try {
       const net = (await docker.value.getNetwork(networkMode).inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
-      return net.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway ?? null;
+      const address = net.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway ?? null;
+      this.gateways.set(networkMode, { address, at: Date.now() });
+      return address;
     } catch {
       return null;
     }
   }
+  private readonly gateways = new Map<string, { address: string | null; at: number }>();
 
   reserveWarm(sessionId: string, repoPath: string, options: { docker?: DockerStartOptions }): string | null {
     return options.docker ? (this.pool.reserve(sessionId, repoPath, options.docker)?.worktree ?? null) : null;
