@@ -6,11 +6,15 @@
 import { Command, CommanderError } from 'commander';
 import type { RunState } from './command-kit.js';
 import { registerAttachCommand } from './commands/attach.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerCacheCommands } from './commands/cache.js';
 import { registerCredentialCommands } from './commands/credentials.js';
 import { registerDockerCommands } from './commands/docker.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerEgressCommands } from './commands/egress.js';
 import { registerLogsCommand } from './commands/logs.js';
+import { registerMetricsCommand } from './commands/metrics.js';
+import { registerProviderCommands } from './commands/providers.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSessionCommands } from './commands/sessions.js';
 import { CliError, EXIT_ERROR, EXIT_OK, EXIT_USAGE, packageVersion, type CliIo } from './context.js';
@@ -44,6 +48,10 @@ export function buildProgram(state: RunState): Command {
   registerDockerCommands(program, state);
   registerDoctorCommand(program, state);
   registerCredentialCommands(program, state);
+  registerProviderCommands(program, state);
+  registerAuditCommands(program, state);
+  registerEgressCommands(program, state);
+  registerMetricsCommand(program, state);
   return program;
 }
 
