@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { benchApiList } from './cases/api-list.js';
 import { benchCreateDocker } from './cases/create-docker.js';
 import { benchCreateLocal } from './cases/create-local.js';
+import { benchDashboardFrame } from './cases/dashboard-frame.js';
 import { benchOrchestrator } from './cases/orchestrator.js';
 import { benchProxy } from './cases/proxy.js';
 import { benchProxyConnect } from './cases/proxy-connect.js';
@@ -33,6 +34,7 @@ const cases: { prefix: string; run: () => Promise<Figure[]> }[] = [
   { prefix: 'proxy', run: () => benchProxy(runs) },
   { prefix: 'proxy.connect', run: () => benchProxyConnect() },
   { prefix: 'sampler', run: () => benchSampler(runs) },
+  { prefix: 'dashboard', run: () => benchDashboardFrame() },
 ];
 
 ensureBuilt();

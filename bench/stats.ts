@@ -1,6 +1,11 @@
 /**
- * Figures and their statistics, in the shape `npm run bench -- --json` prints.
+ * Figures and their statistics, in the shape `npm run bench -- --json` prints. The percentile and
+ * figure code is the product's (src-main/bench-runner/stats.ts, also behind `berth bench`); this file
+ * adds the goal shown on each human-readable line.
  */
+import { measuredFigure, round } from '../src-main/bench-runner/stats.js';
+
+export { msSince, percentile } from '../src-main/bench-runner/stats.js';
 
 /** One line of the bench output. */
 export interface Figure {
@@ -20,31 +25,9 @@ export interface Figure {
   goal?: string;
 }
 
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
-}
-
-const round = (n: number, digits = 3) => Number(n.toFixed(digits));
-
 /** A figure from per-run samples of Berth and (optionally) of the baseline. */
 export function figure(id: string, unit: string, samples: number[], baselineSamples: number[] | null, goal?: string): Figure {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const p50 = percentile(sorted, 50);
-  const base = baselineSamples && baselineSamples.length > 0 ? percentile([...baselineSamples].sort((a, b) => a - b), 50) : null;
-  return {
-    id,
-    value: round(p50),
-    unit,
-    baseline: base === null ? null : round(base),
-    ratio: base === null || base === 0 ? null : round(p50 / base),
-    p50: round(p50),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    runs: samples.length,
-    goal,
-  };
+  return { ...measuredFigure(id, unit, samples, baselineSamples), goal };
 }
 
 /** A single reading (a rate, a size). */
@@ -71,5 +54,3 @@ export function formatLine(f: Figure): string {
   if (f.goal) parts.push(`goal ${f.goal}`);
   return parts.join('  ·  ');
 }
-
-export const msSince = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;

@@ -23,6 +23,7 @@ import { ErrorDto } from './result.js';
 import { CacheDto, CacheType, DockerCreateOptions, DockerInfoDto, DockerSettings } from './docker.js';
 import { CredentialDeleteRequest, CredentialDto, CredentialName, CredentialSetRequest } from './credentials.js';
 import { DoctorReportDto } from './doctor.js';
+import { BenchAdviceDto, BenchProgressDto, BenchRunDto, BenchRunRequest } from './bench.js';
 import { EgressAskDto, ProviderSetRequest, ProxySettings } from './proxy-settings.js';
 import { AuditRowDto, ProviderDto, UsageDto } from './proxy.js';
 import { MetricTimeSeriesDto, MetricWindow, MetricsSnapshotDto, ResourceSampleDto, ResourceTickDto } from './metrics.js';
@@ -139,6 +140,15 @@ export const methods = {
     z.object({ id: z.string().max(64), allow: z.boolean(), remember: z.enum(['once', 'session', 'always']).optional() }).strict(),
     z.object({ id: z.string() }),
   ),
+  /**
+   * Benchmarks this machine: for each available backend, cold (and warm) create → first output against
+   * its raw baseline, plus proxy overhead and API throughput; answers when done (progress as events).
+   */
+  'bench.run': method(BenchRunRequest, BenchRunDto),
+  /** Stored benchmark runs, newest first. */
+  'bench.list': method(z.object({ limit: z.number().int().min(1).max(100).optional() }).strict(), z.array(BenchRunDto)),
+  /** Advice per backend from the latest run (empty before the first). */
+  'bench.advice': method(Empty, z.array(BenchAdviceDto)),
   /** Checks engines, repositories, disk, ports, proxy and sandbox; each problem with its fix. */
   'doctor.run': method(Empty, DoctorReportDto),
   /** Stored credentials, masked (values never leave the vault), and what protects the vault. */
@@ -165,6 +175,8 @@ export const EventFrame = z.discriminatedUnion('event', [
   z.object({ type: z.literal('event'), event: z.literal('session.progress'), progress: ProgressDto }),
   /** A request waits for the user's allow/deny (egress policy "ask"). */
   z.object({ type: z.literal('event'), event: z.literal('egress.ask'), ask: EgressAskDto }),
+  /** A benchmark run made progress. */
+  z.object({ type: z.literal('event'), event: z.literal('bench.progress'), progress: BenchProgressDto }),
   /** A held request was answered or timed out. */
   z.object({ type: z.literal('event'), event: z.literal('egress.settled'), id: z.string(), allowed: z.boolean(), by: z.enum(['user', 'timeout']) }),
 ]);

@@ -1,63 +1,35 @@
 /**
  * `create.local`: a local session from the create request to its first output byte, against the raw
  * work it wraps: `git worktree add` + a bare node-pty spawn of the same command, in this process.
- * Runs alternate (baseline, Berth, baseline, Berth…) so drift hits both.
+ * Runs alternate (baseline, Berth, baseline, Berth…) so drift hits both. The measurements are the
+ * product's (src-main/bench-runner/measure.ts, also behind `berth bench`); here Berth is an orchestrator
+ * process driven over HTTP, with first outputs from its WebSocket events.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import * as pty from 'node-pty';
+import { alternate, BENCH_COMMAND_LINE, callTarget, FirstOutputWatch, rawLocalCreate, timedCreate } from '../../src-main/bench-runner/measure.js';
 import { callHttp, connectWebSocket } from '../../src-main/client/node-client.js';
 import { makeRepo, startOrchestratorProcess, tempDir } from '../harness.js';
-import { figure, msSince, type Figure } from '../stats.js';
-
-const execFileAsync = promisify(execFile);
-
-/** The agent command both sides start: prints one line, then waits. */
-const COMMAND = ['sh', '-c', 'echo ready; sleep 30'];
-
-async function baselineRun(repo: string, dir: string, i: number): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await execFileAsync('git', ['worktree', 'add', '--quiet', '-b', `raw/${i}`, path.join(dir, `raw-${i}`), 'HEAD'], { cwd: repo });
-  const proc = pty.spawn('/bin/sh', COMMAND.slice(1), { cols: 120, rows: 32, cwd: path.join(dir, `raw-${i}`), env: process.env as Record<string, string> });
-  await new Promise<void>((resolve) => {
-    const sub = proc.onData(() => {
-      sub.dispose();
-      resolve();
-    });
-  });
-  const ms = msSince(t0);
-  proc.kill('SIGKILL');
-  return ms;
-}
+import { figure, type Figure } from '../stats.js';
 
 /** A connected orchestrator process and a create → first output timer on it. */
 async function creator(prefix: string, env: NodeJS.ProcessEnv = {}) {
   const orch = await startOrchestratorProcess(undefined, env);
   const client = await connectWebSocket(orch.api);
   if (!client.ok) throw new Error(client.error.message);
-  const firstOutput = new Map<string, () => void>();
+  const watch = new FirstOutputWatch();
   client.value.onDidEvent((e) => {
-    if (e.event === 'session.progress' && e.progress.phase === 'first-output' && e.progress.status === 'done') {
-      firstOutput.get(e.progress.sessionId)?.();
-    }
+    if (e.event === 'session.progress') watch.onProgress(e.progress);
   });
-  const command = COMMAND.map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ');
+  const target = callTarget((method, params) => callHttp(orch.api, method, params as never), watch);
   let n = 0;
   return {
+    /** One create → first output in ms; the session is stopped after (outside the timing). */
     async create(repo: string): Promise<number> {
-      const t0 = process.hrtime.bigint();
-      let resolveFirst!: () => void;
-      const seen = new Promise<void>((r) => (resolveFirst = r));
-      const created = await callHttp(orch.api, 'sessions.create', { repoPath: repo, agent: 'custom', command, name: `${prefix}-${++n}` });
-      if (!created.ok) throw new Error(created.error.message);
-      firstOutput.set(created.value.id, resolveFirst);
-      await seen;
-      const ms = msSince(t0);
-      await callHttp(orch.api, 'sessions.stop', { ref: created.value.id });
-      return ms;
+      const c = await timedCreate(target, { repoPath: repo, agent: 'custom', command: BENCH_COMMAND_LINE, name: `${prefix}-${++n}` });
+      await callHttp(orch.api, 'sessions.stop', { ref: c.id });
+      return c.ms;
     },
     async stop() {
+      watch.dispose();
       client.value.dispose();
       await orch.stop();
     },
@@ -70,25 +42,16 @@ export async function benchCreateLocal(runs: number): Promise<Figure[]> {
   const berth = await creator('bench');
   // The same create on an orchestrator with metrics switched off (BERTH_METRICS=0), for metrics.overhead.
   const bare = await creator('bench-bare', { BERTH_METRICS: '0' });
-  const withMetrics: number[] = [];
-  const withoutMetrics: number[] = [];
-  const raw: number[] = [];
+  let n = 0;
+  let samples: number[][];
   try {
-    // One warm-up of each side, not counted.
-    await baselineRun(repo, rawDir, -1);
-    for (let i = -1; i < runs; i++) {
-      if (i >= 0) raw.push(await baselineRun(repo, rawDir, i));
-      const a = await berth.create(repo);
-      const b = await bare.create(repo);
-      if (i >= 0) {
-        withMetrics.push(a);
-        withoutMetrics.push(b);
-      }
-    }
+    // One uncounted warm-up round of each side, then A B C A B C…
+    samples = await alternate(runs, [() => rawLocalCreate(repo, rawDir, `raw-${++n}`), () => berth.create(repo), () => bare.create(repo)]);
   } finally {
     await berth.stop();
     await bare.stop();
   }
+  const [raw, withMetrics, withoutMetrics] = samples as [number[], number[], number[]];
   return [
     figure('create.local', 'ms', withMetrics, raw, '≤ 1.2× baseline (app overhead ≤ 5 ms at p95)'),
     figure('create.local.overhead', 'ms', withMetrics.map((b, i) => b - raw[i]!), null, '≤ 5 ms at p95'),

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import type { RunState } from './command-kit.js';
 import { registerAttachCommand } from './commands/attach.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerBenchCommand } from './commands/bench.js';
 import { registerCacheCommands } from './commands/cache.js';
 import { registerCredentialCommands } from './commands/credentials.js';
 import { registerDockerCommands } from './commands/docker.js';
@@ -52,6 +53,7 @@ export function buildProgram(state: RunState): Command {
   registerAuditCommands(program, state);
   registerEgressCommands(program, state);
   registerMetricsCommand(program, state);
+  registerBenchCommand(program, state);
   return program;
 }
 

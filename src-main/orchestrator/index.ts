@@ -23,7 +23,8 @@ import { openDatabase } from '../store/database.js';
 import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
 import { acquireLock } from './lock.js';
-import { createMetrics, followSessions } from './metrics-wiring.js';
+import { createBenchService } from '../bench-runner/runner.js';
+import { createMetrics, followSessions, timedRepo } from './metrics-wiring.js';
 import { startProxyService, type ProxyService } from './proxy-wiring.js';
 import { reconcile } from './reconciler.js';
 import { dockerDoctorDeps } from '../doctor/docker-checks.js';
@@ -100,9 +101,13 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     lock.value.dispose();
     return err('internal', `cannot open the database: ${(e as Error).message}`);
   }
-  const sessionsRepo = new SessionsRepo(db);
-  const recentRepos = new RecentReposRepo(db);
-  const settings = new SettingsRepo(db);
+  // BERTH_METRICS=0 switches measuring off (the bench compares create latency with and without it).
+  // eslint-disable-next-line prefer-const -- assigned once, below, after the service it measures exists
+  let sessions: SessionService;
+  const metrics = createMetrics({ db, sessions: () => sessions, enabled: (options.env ?? process.env).BERTH_METRICS !== '0' });
+  const sessionsRepo = timedRepo(new SessionsRepo(db), 'sessions', metrics);
+  const recentRepos = timedRepo(new RecentReposRepo(db), 'recentRepos', metrics);
+  const settings = timedRepo(new SettingsRepo(db), 'settings', metrics);
   const backends = new BackendRegistry();
   backends.register(new LocalPtyBackend(options.env ?? process.env));
   const docker = new DockerBackend(() => settings.get().docker, instanceId(dataDir), options.env ?? process.env, (repo) => repoWorktreesDir(dataDir, repo));
@@ -110,7 +115,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   const agents = new AgentCatalog(options.env ?? process.env);
   // The proxy starts after the vault opens (below); sessions started before it (adoptions) need no env.
   let proxy: ProxyService | null = null;
-  const sessions = new SessionService({
+  sessions = new SessionService({
     dataDir,
     sessions: sessionsRepo,
     recentRepos,
@@ -123,8 +128,6 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       remove: vaultEnvSources(),
     }),
   });
-  // BERTH_METRICS=0 switches measuring off (the bench compares create latency with and without it).
-  const metrics = createMetrics({ db, sessions: () => sessions, backends, enabled: (options.env ?? process.env).BERTH_METRICS !== '0' });
   const following = followSessions(metrics, sessions, backends);
   await reconcile(sessions, backends);
   // Sessions whose engine was unreachable are looked at again until it answers; resource use is sampled.
@@ -185,6 +188,17 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   let port = options.port ?? DEFAULT_PORT;
   const host = options.host ?? '127.0.0.1';
   const loginUrl = () => `http://${host}:${port}${LOGIN_PATH}?token=${guard.mintLoginToken()}`;
+  // The benchmark drives the API in-process (creates sessions like a client); `api` is bound below.
+  let apiRef: Api | null = null;
+  const bench = createBenchService({
+    db,
+    dataDir,
+    sessions,
+    backends,
+    docker,
+    settings,
+    call: (method, params) => apiRef!(method, params),
+  });
   const api = createApi({
     docker,
     sessions,
@@ -196,6 +210,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     vault: vault.value,
     metrics,
     proxy: proxyService,
+    bench,
+    broadcast: (frame) => events.fire(frame),
     doctor: () =>
       runDoctor({
         ...dockerDoctorDeps(docker.engine),
@@ -219,6 +235,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     }),
   });
 
+  apiRef = api;
+
   let server;
   try {
     server = await createHttpServer({
@@ -233,6 +251,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     });
   } catch (e) {
     revoking.dispose();
+    bench.dispose();
     await proxyService.close();
     vault.value.dispose();
     sessions.dispose();
@@ -260,6 +279,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       await sessions.stopAll();
       sessions.dispose();
       revoking.dispose();
+      bench.dispose();
       events.dispose();
       await proxyService.close();
       await vault.value.flush();

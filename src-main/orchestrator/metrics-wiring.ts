@@ -31,7 +31,7 @@ export interface OrchestratorMetrics extends Disposable {
   history(): Record<string, ResourceSampleDto[]>;
 }
 
-export function createMetrics(deps: { db: Db; sessions: () => SessionService; backends: BackendRegistry; enabled?: boolean }): OrchestratorMetrics {
+export function createMetrics(deps: { db: Db; sessions: () => SessionService; enabled?: boolean }): OrchestratorMetrics {
   const store = new DisposableStore();
   const registry = store.add(new MetricsRegistry({ db: deps.db, enabled: deps.enabled ?? true }));
   const sampler = store.add(new ResourceSampler({ db: deps.db }));
@@ -73,6 +73,20 @@ export function createMetrics(deps: { db: Db; sessions: () => SessionService; ba
     },
     dispose: () => store.dispose(),
   };
+}
+
+/**
+ * The repository with every method call timed as `db_query_ms{op="<name>.<method>"}` (a Proxy, so the
+ * store code stays unaware of metrics).
+ */
+export function timedRepo<T extends object>(repo: T, name: string, metrics: OrchestratorMetrics): T {
+  return new Proxy(repo, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      return (...args: unknown[]) => metrics.timeDb(`${name}.${prop}`, () => (value as (...a: unknown[]) => unknown).apply(target, args));
+    },
+  });
 }
 
 /**

@@ -35,6 +35,8 @@ describe('orchestrator metrics', () => {
       expect(text).toMatch(new RegExp(`session_create_ms_count\\{[^}]*backend="local"[^}]*phase="${phase}"[^}]*\\} 1\\b`));
     }
     expect(families.find((f) => f.name === 'api_request_ms')).toBeDefined();
+    // Store operations are timed too (the dashboard's DB card).
+    expect(text).toMatch(/db_query_ms_count\{op="sessions\.insert"\} [1-9]/);
     expect(text).toMatch(/sessions\{state="(running|idle)"\} 1/);
     expect((await t.must('metrics.text', {})).text).toContain('session_create_ms_bucket');
 

@@ -114,6 +114,29 @@ describe('credential proxy in sessions', () => {
     await t.must('sessions.delete', { ref: s.id, force: true });
   });
 
+  it('the real Claude Code CLI in a session gets its answer through the proxy with only a stand-in', async () => {
+    // Claude Code 1.0.x is plain JS (later versions download a native binary from outside the registry).
+    const cli = path.resolve(import.meta.dirname, '../../node_modules/@anthropic-ai/claude-code/cli.js');
+    // Only loopback: everything else (telemetry, updates) is denied at the proxy, whatever the CLI tries.
+    const egress = (await t.must('settings.get', {})).proxy.egress;
+    await t.must('settings.update', { proxy: { egress: { ...egress, defaultDecision: 'deny', hosts: [{ host: '127.0.0.1', decision: 'allow', sessionId: null }] } } });
+    const before = fake.received.length;
+    try {
+      const command = `sh -c 'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_AUTOUPDATER=1 node ${cli} -p "say hi"; echo CLAUDE-EXIT=$?; exec sleep 60'`;
+      const s = await t.must('sessions.create', { repoPath: repo, agent: 'custom', backend: 'local', command });
+      const text = await textOf(s.id, /CLAUDE-EXIT=\d+/);
+      expect(text).toContain('CLAUDE-EXIT=0');
+      expect(text).toContain('Hello from the');
+      const calls = fake.received.slice(before).filter((r) => r.url.startsWith('/v1/messages'));
+      expect(calls.length).toBeGreaterThan(0);
+      for (const c of calls) expect(c.headers.filter(([n]) => n.toLowerCase() === 'x-api-key')).toEqual([['x-api-key', stored]]);
+      await hostSweep(s.id);
+      await t.must('sessions.delete', { ref: s.id, force: true });
+    } finally {
+      await t.must('settings.update', { proxy: { egress } });
+    }
+  }, 120_000);
+
   it.runIf(dockerReady)('a Docker session reaches the proxy through its gateway with a stand-in; nothing leaks', async () => {
     const d = docker as Extract<typeof docker, { ok: true }>;
     await t.must('settings.update', { docker: { endpoint: d.endpoint, defaultImage: d.image, pullPolicy: 'Never', caches: [] } });

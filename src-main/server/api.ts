@@ -16,6 +16,9 @@ import type { Vault } from '../vault/vault.js';
 import type { MetricWindow } from '../../src-shared/metrics.js';
 import type { OrchestratorMetrics } from '../orchestrator/metrics-wiring.js';
 import type { ProxyService } from '../orchestrator/proxy-wiring.js';
+import type { BenchService } from '../bench-runner/bench-service.js';
+import type { BenchRunRequest } from '../../src-shared/bench.js';
+import type { EventFrame } from '../../src-shared/contract.js';
 import type { ProviderSetRequest } from '../../src-shared/proxy-settings.js';
 import type { DockerBackend } from '../backends/docker/docker-backend.js';
 import type { CacheType } from '../../src-shared/docker.js';
@@ -35,7 +38,13 @@ export interface ApiDeps {
   doctor: () => Promise<DoctorReportDto>;
   metrics: OrchestratorMetrics;
   proxy: ProxyService;
+  bench: BenchService;
+  /** Sends an event to every client (benchmark progress). */
+  broadcast: (frame: EventFrame) => void;
 }
+
+/** Benchmark runs `bench.list` returns unless asked for more. */
+const DEFAULT_BENCH_RUNS_LISTED = 10;
 
 /** After a `resources.get`, sampling stays at the fast rate this long (the dashboard asks every second). */
 const DASHBOARD_LEASE_MS = 5_000;
@@ -101,6 +110,9 @@ export function createApi(deps: ApiDeps): Api {
     'caches.clean': (p: { type?: CacheType }) => cleanCaches(deps.docker, p.type),
     'auth.loginUrl': () => ok({ url: deps.loginUrl() }),
     'doctor.run': async () => ok(await deps.doctor()),
+    'bench.run': (p: BenchRunRequest) => deps.bench.run(p, (progress) => deps.broadcast({ type: 'event', event: 'bench.progress', progress })),
+    'bench.list': (p: { limit?: number }) => ok(deps.bench.list(p.limit ?? DEFAULT_BENCH_RUNS_LISTED)),
+    'bench.advice': () => ok(deps.bench.advice()),
     'providers.list': () => ok(deps.proxy.providers()),
     'providers.set': async (p: ProviderSetRequest) => {
       const current = deps.settings.get().proxy.providers;

@@ -3,7 +3,10 @@
  * dialogs on top.
  */
 import type { ComponentType } from 'react';
+import { DashboardPage } from '../features/dashboard/DashboardPage.js';
 import { DoctorPage } from '../features/doctor/DoctorPage.js';
+import { EgressAskBar } from '../features/proxy/ask/EgressAskBar.js';
+import { AuditPage } from '../features/proxy/audit/AuditPage.js';
 import { CreateDialog } from '../features/sessions/CreateDialog.js';
 import { Sidebar } from '../features/sessions/Sidebar.js';
 import { SettingsPage } from '../features/settings/SettingsPage.js';
@@ -14,8 +17,10 @@ import { useAppState } from './services.js';
 
 /** The component of each page view (one line per page). */
 const PAGES: Record<PageView, ComponentType> = {
+  dashboard: DashboardPage,
   settings: SettingsPage,
   doctor: DoctorPage,
+  audit: AuditPage,
 };
 
 export function App() {
@@ -25,6 +30,7 @@ export function App() {
   return (
     <div className="app" data-testid="app">
       <ConnectionBanner />
+      <EgressAskBar />
       <div className="app-body">
         <Sidebar />
         <main className="main">{Page ? <Page /> : <PaneArea />}</main>

@@ -28,6 +28,9 @@ export function applyEvent(store: AppStore, frame: EventFrame): void {
     case 'egress.settled':
       state.removeEgressAsk(frame.id);
       return;
+    case 'bench.progress':
+      // The benchmark view follows its own run's progress; nothing in the store depends on it.
+      return;
     default:
       assertNever(frame);
   }

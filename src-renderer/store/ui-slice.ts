@@ -14,8 +14,10 @@ export const MAX_PANES = 2;
  */
 export const VIEWS = [
   'sessions',
+  'dashboard',
   'settings',
   'doctor',
+  'audit',
 ] as const;
 export type View = (typeof VIEWS)[number];
 /** Views that are pages (everything but the session panes). */

@@ -1,13 +1,15 @@
 /**
- * A session's container facts (Docker: image, runtime, volume mode, limits, container id) and its live
- * resource use (CPU %, memory) as last sampled by the orchestrator.
+ * A session's container facts (Docker: image, runtime, volume mode, limits, container id), its live
+ * resource use (CPU %, memory) as last sampled by the orchestrator, and its token use and cost.
  */
-import type { SessionDto } from '../../../src-shared/dto.js';
+import { LIVE_STATES, type SessionDto } from '../../../src-shared/dto.js';
 import { formatBytes, formatCpuPercent, formatLimits, shortId } from '../docker/docker-format.js';
+import { SessionUsageFact, useSessionUsage } from '../proxy/usage/SessionUsage.js';
 
 export function SessionResources({ session }: { session: SessionDto }) {
   const { docker, stats } = session;
-  if (!docker && !stats) return null;
+  const usage = useSessionUsage(session.id, LIVE_STATES.includes(session.state));
+  if (!docker && !stats && !usage) return null;
   return (
     <dl className="session-resources" data-testid="session-resources">
       {docker ? (
@@ -49,6 +51,7 @@ export function SessionResources({ session }: { session: SessionDto }) {
           </dd>
         </div>
       ) : null}
+      {usage ? <SessionUsageFact usage={usage} /> : null}
     </dl>
   );
 }

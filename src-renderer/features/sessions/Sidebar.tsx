@@ -9,6 +9,8 @@ import { SessionListItem } from './SessionListItem.js';
 
 /** Links to the pages at the foot of the sidebar, top to bottom (one line per page; a second click returns to the sessions). */
 const PAGE_LINKS: ReadonlyArray<{ view: PageView; label: string; testId: string }> = [
+  { view: 'dashboard', label: '◔ Dashboard', testId: 'dashboard-link' },
+  { view: 'audit', label: '☰ Audit', testId: 'audit-link' },
   { view: 'doctor', label: '⚕ Doctor', testId: 'doctor-link' },
   { view: 'settings', label: '⚙ Settings', testId: 'settings-link' },
 ];

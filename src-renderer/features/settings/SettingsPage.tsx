@@ -7,6 +7,8 @@ import type { AgentProfileDto, BackendDto, SettingsDto } from '../../../src-shar
 import { useAppState, useServices } from '../../app/services.js';
 import type { TerminalRendererPref } from '../../store/ui-slice.js';
 import { CredentialsSection } from '../credentials/CredentialsSection.js';
+import { EgressSection } from '../proxy/egress/EgressSection.js';
+import { ProvidersSection } from '../proxy/providers/ProvidersSection.js';
 import { CachesSection } from './CachesSection.js';
 import { DockerSettingsSection } from './DockerSettingsSection.js';
 import { SaveStatus } from './SaveStatus.js';
@@ -101,6 +103,8 @@ export function SettingsPage() {
       <DockerSettingsSection />
       <CachesSection />
       <CredentialsSection />
+      <ProvidersSection />
+      <EgressSection />
 
       <section className="settings-section">
         <h2>This device</h2>
