@@ -131,11 +131,22 @@ export const RecentRepoDto = z.object({
 });
 export type RecentRepoDto = z.infer<typeof RecentRepoDto>;
 
+/** Largest dashboard threshold accepted, ms (ten minutes: anything above is a typo). */
+export const MAX_TARGET_MS = 600_000;
+
+/** A dashboard target's thresholds: at or under `targetMs` is good, up to `acceptableMs` acceptable, above slow. */
+export const TargetThresholds = z
+  .object({ targetMs: z.number().positive().max(MAX_TARGET_MS), acceptableMs: z.number().positive().max(MAX_TARGET_MS) })
+  .refine((t) => t.acceptableMs >= t.targetMs, 'acceptable must be at least the target');
+export type TargetThresholds = z.infer<typeof TargetThresholds>;
+
 export const SettingsDto = z.object({
   defaultAgent: AgentId,
   defaultBackend: BackendId,
   docker: DockerSettings,
   proxy: ProxySettings,
+  /** Dashboard targets the user changed, by target id (the rest keep Berth's defaults). */
+  dashboardTargets: z.record(z.string().max(64), TargetThresholds),
 });
 export type SettingsDto = z.infer<typeof SettingsDto>;
 

@@ -37,7 +37,12 @@ export function adviceFromFigures(figures: readonly BenchFigureDto[]): BenchAdvi
   if (local !== null) {
     const raw = figures.find((f) => f.id === FIGURE_IDS.local)?.baseline ?? null;
     const rawNote = raw === null ? '' : ` (a bare worktree + pty ${formatMs(raw)})`;
-    const prefer = cold === null ? 'the fastest start; no isolation' : `prefer local when the agent needs no isolation: it starts ${speedup(cold, local)} faster than Docker cold`;
+    const prefer =
+      cold === null
+        ? 'prefer it when the agent needs no isolation'
+        : cold < local * NEAR_LOCAL
+          ? 'prefer local when the agent needs no isolation (Docker starts about as fast here)'
+          : `prefer local when the agent needs no isolation: it starts ${speedup(cold, local)} faster than Docker cold`;
     out.push({ backend: 'local', text: `on this machine local start is ${formatMs(local)}${rawNote}; ${prefer}${proxyNote}`, coldMs: local, warmMs: null });
   }
   if (cold !== null) {
@@ -48,6 +53,7 @@ export function adviceFromFigures(figures: readonly BenchFigureDto[]): BenchAdvi
   return out;
 }
 
+/** How many times faster `fast` is than `slow`, for the advice ("8×"). */
 function speedup(slow: number, fast: number): string {
   return fast <= 0 ? 'much' : `${Math.round(slow / fast)}×`;
 }

@@ -13,6 +13,7 @@ import type { DockerBackend } from '../backends/docker/docker-backend.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { Db } from '../store/database.js';
 import type { SettingsRepo } from '../store/misc-repos.js';
+import type { PendingRestore } from './bench-runs-repo.js';
 import { createBenchWorkspace, type BenchWorkspace } from './bench-workspace.js';
 import { imagePresent } from './docker-measure.js';
 import { dockerSteps, measureDocker } from './docker-run.js';
@@ -92,14 +93,30 @@ export function totalSteps(backends: readonly BackendId[], runs: number): number
   return total;
 }
 
+/** What one run measures, and how it reports. */
+export interface MeasureInput {
+  runId: number;
+  backends: readonly BackendId[];
+  runs: number;
+  onProgress: (p: BenchProgressDto) => void;
+  /** Aborted when the orchestrator stops: the run ends at once (waits included) and cleans up. */
+  signal: AbortSignal;
+  /** Keeps settings the run changes until they are put back. */
+  savePendingRestore: (saved: PendingRestore) => void;
+}
+
 /** Measures `backends` (already planned), then the overheads; cleans up whatever happens. */
-export async function measureAll(deps: BenchRunDeps, runId: number, backends: readonly BackendId[], runs: number, onProgress: (p: BenchProgressDto) => void, signal: AbortSignal): Promise<BenchFigureDto[]> {
+export async function measureAll(deps: BenchRunDeps, input: MeasureInput): Promise<BenchFigureDto[]> {
+  const { runId, backends, runs, onProgress, signal } = input;
   const store = new DisposableStore('bench run');
   const total = totalSteps(backends, runs);
   let done = 0;
   const step = (label: string) => onProgress({ runId, done: Math.min(++done, total), total, label });
   const watch = store.add(new FirstOutputWatch());
   store.add(deps.sessions.onDidProgress((p) => watch.onProgress(p)));
+  const stop = () => watch.dispose();
+  signal.addEventListener('abort', stop, { once: true });
+  store.add(toDisposable(() => signal.removeEventListener('abort', stop)));
   // Sessions made here and not yet deleted, so a failed run deletes them too.
   const live = new Set<string>();
   const base = callTarget((method, params) => deps.call(method, params), watch);
@@ -141,7 +158,7 @@ export async function measureAll(deps: BenchRunDeps, runId: number, backends: re
       );
     }
     if (backends.includes('docker')) {
-      figures.push(...(await measureDocker({ deps, target, repo: workspace.repo, runs, name, step, signal })));
+      figures.push(...(await measureDocker({ deps, target, repo: workspace.repo, runs, name, step, signal, savePendingRestore: input.savePendingRestore })));
     }
     figures.push(...(await measureProxy(runs, () => step('proxy: an LLM request direct / through the credential proxy'), signal)));
     figures.push(...(await measureApi(runs, deps.call, () => step('api: system.info calls'), signal)));

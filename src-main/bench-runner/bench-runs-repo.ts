@@ -17,6 +17,10 @@ const StoredResults = z.object({
 });
 type StoredResults = z.infer<typeof StoredResults>;
 
+/** The user's warm-pool settings a run changed, kept on its row until put back (a crash mid-run is repaired at the next start). */
+export const PendingRestore = z.object({ warmImages: z.array(z.string()), warmPoolSize: z.number().int() });
+export type PendingRestore = z.infer<typeof PendingRestore>;
+
 interface Row {
   id: number;
   started_at: number;
@@ -41,12 +45,16 @@ export class BenchRunsRepo {
   private readonly finishStmt;
   private readonly deleteStmt;
   private readonly listStmt;
+  private readonly pendingStmt;
+  private readonly unfinishedStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare('INSERT INTO bench_runs (started_at, finished_at, machine, results) VALUES (?, NULL, ?, ?)');
     this.finishStmt = db.prepare('UPDATE bench_runs SET finished_at = ?, results = ? WHERE id = ?');
     this.deleteStmt = db.prepare('DELETE FROM bench_runs WHERE id = ?');
     this.listStmt = db.prepare('SELECT id, started_at, finished_at, machine, results FROM bench_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT ?');
+    this.pendingStmt = db.prepare("UPDATE bench_runs SET results = json_set(results, '$.pendingRestore', json(?)) WHERE id = ?");
+    this.unfinishedStmt = db.prepare('SELECT id, results FROM bench_runs WHERE finished_at IS NULL ORDER BY id');
   }
 
   /** Records a run's start; returns its id. */
@@ -57,6 +65,19 @@ export class BenchRunsRepo {
 
   finish(id: number, finishedAt: number, results: StoredResults): void {
     this.finishStmt.run(finishedAt, JSON.stringify(results), id);
+  }
+
+  /** Keeps the settings to put back should the run never finish. */
+  savePendingRestore(id: number, restore: PendingRestore): void {
+    this.pendingStmt.run(JSON.stringify(restore), id);
+  }
+
+  /** Runs that never finished (the orchestrator stopped mid-run), with settings they left to put back. */
+  unfinished(): { id: number; restore: PendingRestore | null }[] {
+    return (this.unfinishedStmt.all() as { id: number; results: string }[]).map((row) => {
+      const pending = PendingRestore.safeParse((parseJson(row.results) as { pendingRestore?: unknown } | null)?.pendingRestore);
+      return { id: row.id, restore: pending.success ? pending.data : null };
+    });
   }
 
   /** Forgets a run that failed. */

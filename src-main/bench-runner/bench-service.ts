@@ -5,6 +5,10 @@ import type { BenchAdviceDto, BenchProgressDto, BenchRunDto, BenchRunRequest } f
 import type { Disposable } from '../../src-shared/lifecycle.js';
 import type { Result } from '../../src-shared/result.js';
 
+/**
+ * The benchmark service (runner.ts's `createBenchService`). Disposing it stops a run under way: the run
+ * ends with an `invalid_state` error value after cleaning up.
+ */
 export interface BenchService extends Disposable {
   /** Runs the benchmark (one at a time: a second call while one runs is a `conflict` error). */
   run(request: BenchRunRequest, onProgress: (p: BenchProgressDto) => void): Promise<Result<BenchRunDto>>;

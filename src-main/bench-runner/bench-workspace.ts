@@ -9,6 +9,10 @@ import { git } from '../git/git.js';
 import { repoWorktreesDir } from '../sessions/naming.js';
 import type { Db } from '../store/database.js';
 
+/** Scratch folders of runs in the data dir start with this. */
+export const BENCH_DIR_PREFIX = 'bench-';
+/** The repository's folder inside a scratch folder. */
+export const BENCH_REPO_DIR = 'repo';
 /** Files in the benchmark repository (a small project, like the repo bench's). */
 const REPO_FILES = 20;
 /** Lines per file. */
@@ -33,14 +37,15 @@ export interface BenchWorkspace extends Disposable {
  * push the oldest one out of the list): the list is put back as it was on dispose.
  */
 export async function createBenchWorkspace(dataDir: string, db: Db): Promise<BenchWorkspace> {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(dataDir, 'bench-')));
-  const repo = path.join(root, 'repo');
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(dataDir, BENCH_DIR_PREFIX)));
+  const repo = path.join(root, BENCH_REPO_DIR);
   const rawDir = path.join(root, 'raw');
   const recent = db.prepare('SELECT path, name, last_used_at FROM recent_repos').all() as RecentRow[];
   const remove = () => {
     fs.rmSync(root, { recursive: true, force: true, maxRetries: 2 });
     fs.rmSync(repoWorktreesDir(dataDir, repo), { recursive: true, force: true, maxRetries: 2 });
-    restoreRecent(db, repo, recent);
+    // The database is closed when the orchestrator stopped mid-run: the next start's recovery cleans up.
+    if (db.open) restoreRecent(db, repo, recent);
   };
   try {
     fs.mkdirSync(repo);

@@ -4,11 +4,12 @@
  * warm-pool settings are put back exactly afterwards (their pools refill like after a restart: for the
  * repository of their latest Docker session).
  */
-import type { BenchFigureDto, BenchProgressDto } from '../../src-shared/bench.js';
+import type { BenchFigureDto } from '../../src-shared/bench.js';
 import type { DockerCreateOptions } from '../../src-shared/docker.js';
 import { LABEL_REPO } from '../backends/docker/warm-pool.js';
 import { resolveDocker } from '../sessions/backend-options.js';
 import { BENCH_POOL_SIZE } from './advice.js';
+import type { PendingRestore } from './bench-runs-repo.js';
 import type { BenchRunDeps } from './bench-run.js';
 import { measureWarm, rawDockerCreate, waitForPool } from './docker-measure.js';
 import { alternate, alternateSteps, BENCH_COMMAND_LINE, timedCreate, type CreateTarget } from './measure.js';
@@ -30,6 +31,8 @@ export interface DockerRunInput {
   name: () => string;
   step: (label: string) => void;
   signal: AbortSignal;
+  /** Called with the user's warm-pool settings before they are changed (kept until put back). */
+  savePendingRestore: (saved: PendingRestore) => void;
 }
 
 /** `create.docker.cold` and `create.docker.warm` (both against the raw create + attach + start). */
@@ -44,6 +47,7 @@ export async function measureDocker(input: DockerRunInput): Promise<BenchFigureD
   const labels = ['docker: raw create + attach + start', 'docker: Berth cold create → first output'];
   const saved = deps.settings.get().docker;
   const savedPool = { warmImages: saved.warmImages, warmPoolSize: saved.warmPoolSize };
+  input.savePendingRestore(savedPool);
   const ready = () => deps.docker.pool.status().find((p) => p.image === image)?.ready ?? 0;
   const figures: BenchFigureDto[] = [];
   try {
@@ -83,7 +87,7 @@ export async function measureDocker(input: DockerRunInput): Promise<BenchFigureD
  * Drains every pool (the benchmark's included), puts the user's warm-pool settings back, waits until
  * the benchmark repository's pool containers are gone, and refills the user's pool as a restart would.
  */
-async function restorePool({ deps, repo }: DockerRunInput, saved: { warmImages: string[]; warmPoolSize: number }): Promise<void> {
+async function restorePool({ deps, repo }: DockerRunInput, saved: PendingRestore): Promise<void> {
   deps.settings.update({ docker: { warmImages: [], warmPoolSize: 0 } });
   deps.docker.pool.resize();
   deps.settings.update({ docker: saved });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BenchFigureDto, BenchProgressDto, BenchRunDto } from '../../src-shared/bench.js';
 import type { ProtocolClient } from '../../src-shared/client.js';
+import { openDatabase } from '../store/database.js';
 import { dockerClient } from '../testing/docker-engine.js';
 import { engineAvailable, makeRepo, startTestOrchestrator, waitFor, type TestOrchestrator } from '../testing/fixtures.js';
 import { LABEL_BENCH } from './docker-measure.js';
@@ -128,6 +129,55 @@ describe('bench service: local (real orchestrator)', () => {
     const r = await t.call('bench.run', { runs: 0 } as never);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('bad_request');
+  });
+});
+
+describe('bench service: orchestrator stopping mid-run', () => {
+  it('ends the run with an error value, cleans up, and leaks nothing', async () => {
+    const t = await startTestOrchestrator();
+    const client = await t.connect();
+    let steps = 0;
+    client.onDidEvent((e) => {
+      if (e.event === 'bench.progress') steps++;
+    });
+    const running = t.orch.api('bench.run', { backends: ['local'], runs: 20 });
+    await waitFor(() => steps >= 3, 'the run under way');
+    // close() fails the test on a leaked disposable (the run's store, its subscriptions).
+    await t.close();
+    const r = await running;
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('invalid_state');
+    expect(fs.readdirSync(t.dataDir).filter((e) => e.startsWith('bench-'))).toEqual([]);
+  });
+});
+
+describe('bench service: recovery after a run cut short', () => {
+  it('at the next start puts the user’s pool settings back and removes the run’s sessions, repository and row', async () => {
+    const first = await startTestOrchestrator();
+    const dataDir = first.dataDir;
+    // What a run killed mid-way leaves: a scratch repository with a session on it, an unfinished row with the settings to put back.
+    const scratch = path.join(dataDir, 'bench-killed');
+    fs.mkdirSync(path.join(scratch, 'repo'), { recursive: true });
+    const repo = makeRepo(path.join(scratch, 'repo'));
+    const session = await first.must('sessions.create', { repoPath: repo, agent: 'custom', backend: 'local', command: 'sh -c "echo ready; sleep 30"', name: 'berth-bench-9-1' });
+    await waitFor(async () => (await first.must('sessions.get', { ref: session.id })).state === 'running', 'the session running');
+    await first.close();
+    const db = await openDatabase(path.join(dataDir, 'berth.db'));
+    const results = { figures: [], advice: [], skipped: [], pendingRestore: { warmImages: ['users-image:2'], warmPoolSize: 3 } };
+    db.prepare('INSERT INTO bench_runs (started_at, finished_at, machine, results) VALUES (?, NULL, ?, ?)').run(Date.now(), '{}', JSON.stringify(results));
+    db.close();
+
+    const t = await startTestOrchestrator(dataDir);
+    try {
+      await waitFor(() => !fs.existsSync(scratch), 'the scratch repository removed');
+      await waitFor(async () => (await t.must('sessions.list', {})).length === 0, 'the run’s session deleted');
+      const docker = (await t.must('settings.get', {})).docker;
+      expect({ warmImages: docker.warmImages, warmPoolSize: docker.warmPoolSize }).toEqual({ warmImages: ['users-image:2'], warmPoolSize: 3 });
+      expect(await t.must('bench.list', {})).toEqual([]);
+      expect(fs.existsSync(session.worktreePath)).toBe(false);
+    } finally {
+      await t.close();
+    }
   });
 });
 

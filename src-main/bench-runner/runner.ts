@@ -9,6 +9,7 @@ import { adviceFromFigures } from './advice.js';
 import type { BenchService } from './bench-service.js';
 import { BenchRunsRepo, describeMachine } from './bench-runs-repo.js';
 import { measureAll, planBackends, type BenchRunDeps } from './bench-run.js';
+import { recoverInterruptedRuns } from './bench-recovery.js';
 
 export type { BenchRunDeps as BenchServiceDeps } from './bench-run.js';
 
@@ -18,6 +19,8 @@ export const DEFAULT_BENCH_RUNS = 5;
 /** Creates the service; `deps.call` is the orchestrator's own API (the benchmark drives it like a client). */
 export function createBenchService(deps: BenchRunDeps): BenchService {
   const runs = new BenchRunsRepo(deps.db);
+  // A run cut short by a crash left settings, sessions and a scratch repository: put right first.
+  const recovered = recoverInterruptedRuns({ dataDir: deps.dataDir, sessions: deps.sessions, settings: deps.settings, runs }).catch(() => undefined);
   let running: { startedAt: number; abort: AbortController } | null = null;
   let disposed = false;
 
@@ -29,17 +32,27 @@ export function createBenchService(deps: BenchRunDeps): BenchService {
       running = current;
       let runId: number | null = null;
       try {
+        await recovered;
         const count = request.runs ?? DEFAULT_BENCH_RUNS;
         const plan = await planBackends(deps, request.backends);
         const machine = describeMachine();
         runId = runs.start(current.startedAt, machine);
-        const figures = await measureAll(deps, runId, plan.measure, count, onProgress, current.abort.signal);
+        const id = runId;
+        const figures = await measureAll(deps, {
+          runId: id,
+          backends: plan.measure,
+          runs: count,
+          onProgress,
+          signal: current.abort.signal,
+          savePendingRestore: (saved) => runs.savePendingRestore(id, saved),
+        });
         const results = { figures, advice: adviceFromFigures(figures), skipped: plan.skipped };
         const finishedAt = Date.now();
         runs.finish(runId, finishedAt, results);
         return ok<BenchRunDto>({ id: runId, startedAt: current.startedAt, finishedAt, machine, ...results });
       } catch (e) {
-        if (runId !== null) runs.delete(runId);
+        // The database is closed when the orchestrator stopped mid-run: the next start forgets the row.
+        if (runId !== null && deps.db.open) runs.delete(runId);
         if (current.abort.signal.aborted) return err('invalid_state', 'the benchmark was stopped: the orchestrator is shutting down');
         return err('internal', `the benchmark failed: ${(e as Error).message}`);
       } finally {

@@ -43,6 +43,7 @@ export const DEFAULT_SETTINGS: SettingsDto = {
   defaultBackend: 'local',
   docker: DEFAULT_DOCKER_SETTINGS,
   proxy: DEFAULT_PROXY_SETTINGS,
+  dashboardTargets: {},
 };
 
 /** The update `settings.update` accepts: top-level fields, and Docker's field by field. */
@@ -70,7 +71,7 @@ export class SettingsRepo {
       }
     }
     const merged: SettingsDto = { ...DEFAULT_SETTINGS, docker: { ...DEFAULT_DOCKER_SETTINGS }, proxy: { ...DEFAULT_PROXY_SETTINGS } };
-    for (const key of ['defaultAgent', 'defaultBackend'] as const) {
+    for (const key of ['defaultAgent', 'defaultBackend', 'dashboardTargets'] as const) {
       const parsed = SettingsDto.shape[key].safeParse(raw[key]);
       if (parsed.success) (merged as Record<string, unknown>)[key] = parsed.data;
     }

@@ -5,7 +5,15 @@ import { renderWithServer } from '../../app/test-render.js';
 import { FakeServer } from '../../client/fake-server.js';
 import { RESOURCES_FIXTURE, SERIES_FIXTURE, SESSIONS_FIXTURE, SNAPSHOT_FIXTURE } from './dashboard-fixture.js';
 import { DashboardPage } from './DashboardPage.js';
-import { TARGETS_STORAGE_KEY } from './targets.js';
+import { DEFAULT_DOCKER_SETTINGS } from '../../../src-shared/docker.js';
+import type { SettingsDto } from '../../../src-shared/dto.js';
+import { DEFAULT_PROXY_SETTINGS } from '../../../src-shared/proxy-settings.js';
+
+/** The orchestrator's settings as the fake keeps them (targets edited on the page are saved there). */
+const settings: { current: SettingsDto } = { current: baseSettings() };
+function baseSettings(): SettingsDto {
+  return { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };
+}
 
 /** A fake orchestrator answering the Dashboard's three requests, recording the windows asked for. */
 function dashboardServer() {
@@ -20,6 +28,10 @@ function dashboardServer() {
     .on('resources.get', () => {
       resourceCalls++;
       return RESOURCES_FIXTURE;
+    })
+    .on('settings.update', (p) => {
+      settings.current = { ...settings.current, dashboardTargets: p.dashboardTargets ?? settings.current.dashboardTargets };
+      return settings.current;
     });
   return { fake, windows, resourceCalls: () => resourceCalls };
 }
@@ -35,7 +47,7 @@ const { createObjectURL, revokeObjectURL } = URL;
 beforeEach(() => {
   // jsdom draws nothing (and says so loudly): no 2D canvas, so no chart and blank sparklines.
   HTMLCanvasElement.prototype.getContext = (() => null) as typeof getContext;
-  window.localStorage.clear();
+  settings.current = baseSettings();
 });
 
 afterEach(() => {
@@ -48,7 +60,7 @@ afterEach(() => {
 
 async function renderDashboard() {
   const server = dashboardServer();
-  const rendered = await renderWithServer(<DashboardPage />, server.fake, { connectionStatus: 'connected', sessions: SESSIONS_FIXTURE, sessionsLoaded: true });
+  const rendered = await renderWithServer(<DashboardPage />, server.fake, { connectionStatus: 'connected', sessions: SESSIONS_FIXTURE, sessionsLoaded: true, settings: settings.current });
   await waitFor(() => expect(screen.getByTestId('create-table')).toBeTruthy());
   return { ...server, ...rendered };
 }
@@ -128,7 +140,7 @@ describe('Dashboard page', () => {
     connection.dispose();
   });
 
-  it('edits targets, refuses an acceptable below the target, and keeps edits in localStorage', async () => {
+  it('edits targets, refuses an acceptable below the target, and keeps edits in Settings', async () => {
     const first = await renderDashboard();
     fireEvent.click(screen.getByTestId('targets-edit'));
     const row = () => screen.getAllByTestId('target-row')[0]!;
@@ -139,8 +151,8 @@ describe('Dashboard page', () => {
     fireEvent.change(within(row()).getByTestId('acceptable-input'), { target: { value: '140' } });
     fireEvent.click(screen.getByTestId('targets-save'));
     // 61 ms is within a 70 ms target.
-    expect(row().dataset.status).toBe('ok');
-    expect(JSON.parse(window.localStorage.getItem(TARGETS_STORAGE_KEY) ?? '{}')).toEqual({ 'create.local': { targetMs: 70, acceptableMs: 140 } });
+    await waitFor(() => expect(row().dataset.status).toBe('ok'));
+    expect(settings.current.dashboardTargets).toEqual({ 'create.local': { targetMs: 70, acceptableMs: 140 } });
     first.connection.dispose();
     cleanup();
 
@@ -149,8 +161,8 @@ describe('Dashboard page', () => {
     expect(row().dataset.status).toBe('ok');
     fireEvent.click(screen.getByTestId('targets-edit'));
     fireEvent.click(screen.getByTestId('targets-reset'));
-    expect(row().dataset.status).toBe('acceptable');
-    expect(window.localStorage.getItem(TARGETS_STORAGE_KEY)).toBeNull();
+    await waitFor(() => expect(row().dataset.status).toBe('acceptable'));
+    expect(settings.current.dashboardTargets).toEqual({});
     connection.dispose();
   });
 

@@ -1,9 +1,11 @@
 /**
  * "Target latency": each operation's live p95 (p99 for the event loop) beside its target, acceptable and
  * slow thresholds, coloured. "Edit targets" turns the thresholds into fields; saved edits are kept in
- * this browser (localStorage), "Reset to defaults" brings back Berth's goals.
+ * Settings (`dashboardTargets`, so every window and the CLI's orchestrator share them), "Reset to
+ * defaults" brings back Berth's goals.
  */
 import { useMemo, useState } from 'react';
+import { useAppState, useServices } from '../../app/services.js';
 import type { MetricsSnapshotDto } from '../../../src-shared/metrics.js';
 import { formatMs } from './dashboard-data.js';
 import {
@@ -11,8 +13,7 @@ import {
   DEFAULT_TARGETS,
   effectiveTargets,
   liveFigure,
-  loadOverrides,
-  saveOverrides,
+  knownOverrides,
   thresholdProblem,
   withOverride,
   type TargetStatus,
@@ -25,16 +26,22 @@ export const STATUS_TEXT: Record<TargetStatus, string> = { ok: 'on target', acce
 /** Draft thresholds as typed (strings until saved). */
 type Draft = Record<string, { targetMs: string; acceptableMs: string }>;
 
-function storage(): Storage | undefined {
-  try {
-    return window.localStorage;
-  } catch {
-    return undefined;
-  }
-}
-
 export function TargetsSection({ snapshot }: { snapshot: MetricsSnapshotDto | null }) {
-  const [overrides, setOverrides] = useState<ThresholdOverrides>(() => loadOverrides(storage()));
+  const { connection } = useServices();
+  const saved = useAppState((st) => st.settings?.dashboardTargets);
+  const setSettings = useAppState((st) => st.setSettings);
+  const overrides = useMemo(() => knownOverrides(saved), [saved]);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const persist = async (next: ThresholdOverrides) => {
+    const r = await connection.request('settings.update', { dashboardTargets: { ...next } });
+    if (r.ok) {
+      setSettings(r.value);
+      setSaveError(null);
+      setDraft(null);
+    } else {
+      setSaveError(r.error.message);
+    }
+  };
   const [draft, setDraft] = useState<Draft | null>(null);
   const targets = useMemo(() => effectiveTargets(overrides), [overrides]);
 
@@ -56,15 +63,9 @@ export function TargetsSection({ snapshot }: { snapshot: MetricsSnapshotDto | nu
       const d = draft[t.id];
       if (d) next = withOverride(next, t.id, { targetMs: Number(d.targetMs), acceptableMs: Number(d.acceptableMs) });
     }
-    saveOverrides(storage(), next);
-    setOverrides(next);
-    setDraft(null);
+    void persist(next);
   };
-  const reset = () => {
-    saveOverrides(storage(), {});
-    setOverrides({});
-    setDraft(null);
-  };
+  const reset = () => void persist({});
   const edit = (id: string, field: 'targetMs' | 'acceptableMs', value: string) =>
     setDraft((d) => (d && d[id] ? { ...d, [id]: { ...d[id], [field]: value } } : d));
   const edited = Object.keys(overrides).length;
@@ -170,7 +171,8 @@ export function TargetsSection({ snapshot }: { snapshot: MetricsSnapshotDto | nu
         </tbody>
       </table>
       <p className="field-hint">
-        {edited > 0 ? `${edited} of ${DEFAULT_TARGETS.length} targets edited (kept in this browser). ` : 'Defaults are Berth’s own goals. '}
+        {saveError ? <span className="field-error" data-testid="targets-error">Could not save the targets: {saveError}. </span> : null}
+        {edited > 0 ? `${edited} of ${DEFAULT_TARGETS.length} targets edited (kept in Settings). ` : 'Defaults are Berth’s own goals. '}
         Live figures are the worst matching series over the selected window; the event loop is its last second.
       </p>
     </section>

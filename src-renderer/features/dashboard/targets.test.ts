@@ -5,24 +5,11 @@ import {
   DEFAULT_TARGETS,
   effectiveTargets,
   liveFigure,
-  loadOverrides,
-  saveOverrides,
-  TARGETS_STORAGE_KEY,
+  knownOverrides,
   thresholdProblem,
   withOverride,
   type TargetDef,
 } from './targets.js';
-
-/** A Storage-like map. */
-function memoryStorage(initial: Record<string, string> = {}) {
-  const map = new Map(Object.entries(initial));
-  return {
-    map,
-    getItem: (k: string) => map.get(k) ?? null,
-    setItem: (k: string, v: string) => void map.set(k, v),
-    removeItem: (k: string) => void map.delete(k),
-  };
-}
 
 const target = (id: string): TargetDef => {
   const t = DEFAULT_TARGETS.find((d) => d.id === id);
@@ -82,32 +69,23 @@ describe('editable thresholds', () => {
     expect(thresholdProblem({ targetMs: Number.NaN, acceptableMs: 5 })).toMatch(/above 0/);
   });
 
-  it('keeps only edits that differ from the defaults, saves them and reads them back', () => {
+  it('keeps only edits that differ from the defaults, and reads them back from Settings', () => {
     let overrides = withOverride({}, 'create.local', { targetMs: 30, acceptableMs: 60 });
     overrides = withOverride(overrides, 'proxy.added', { targetMs: 1, acceptableMs: 3 });
     expect(overrides).toEqual({ 'create.local': { targetMs: 30, acceptableMs: 60 } });
-    const storage = memoryStorage();
-    saveOverrides(storage, overrides);
-    expect(JSON.parse(storage.map.get(TARGETS_STORAGE_KEY) ?? '')).toEqual(overrides);
-    const loaded = loadOverrides(storage);
+    const loaded = knownOverrides(overrides);
     expect(effectiveTargets(loaded).find((t) => t.id === 'create.local')).toMatchObject({ targetMs: 30, acceptableMs: 60 });
-    // Back to the defaults: the key goes away.
-    saveOverrides(storage, withOverride(loaded, 'create.local', { targetMs: 50, acceptableMs: 100 }));
-    expect(storage.map.has(TARGETS_STORAGE_KEY)).toBe(false);
+    // Back to the defaults: nothing is kept.
+    expect(withOverride(loaded, 'create.local', { targetMs: 50, acceptableMs: 100 })).toEqual({});
   });
 
-  it('ignores unreadable, invalid and unknown entries', () => {
-    expect(loadOverrides(memoryStorage({ [TARGETS_STORAGE_KEY]: '{not json' }))).toEqual({});
-    expect(loadOverrides(memoryStorage({ [TARGETS_STORAGE_KEY]: '[1,2]' }))).toEqual({});
+  it('ignores invalid and unknown entries', () => {
     const mixed = {
       'create.local': { targetMs: 40, acceptableMs: 80 },
       'api.request': { targetMs: 9, acceptableMs: 3 },
       'no.such': { targetMs: 1, acceptableMs: 2 },
-      'proxy.added': 'fast',
     };
-    expect(loadOverrides(memoryStorage({ [TARGETS_STORAGE_KEY]: JSON.stringify(mixed) }))).toEqual({ 'create.local': { targetMs: 40, acceptableMs: 80 } });
-    expect(loadOverrides(undefined)).toEqual({});
-    const throwing = { getItem: () => { throw new Error('denied'); } };
-    expect(loadOverrides(throwing)).toEqual({});
+    expect(knownOverrides(mixed)).toEqual({ 'create.local': { targetMs: 40, acceptableMs: 80 } });
+    expect(knownOverrides(undefined)).toEqual({});
   });
 });

@@ -1,9 +1,9 @@
 /**
  * Latency targets: each operation's live figure beside its target and acceptable thresholds, as in the
  * performance guides' "Target latency (95th percentile)" tables. Defaults are Berth's own goals; the
- * thresholds can be edited on the Dashboard and are kept in this browser's localStorage.
+ * thresholds can be edited on the Dashboard and are kept in Settings (`dashboardTargets`).
  */
-import { z } from 'zod';
+import { MAX_TARGET_MS, TargetThresholds } from '../../../src-shared/dto.js';
 import type { MetricsSnapshotDto } from '../../../src-shared/metrics.js';
 
 /** How a live figure compares with its target: within it, within acceptable, above, or no data. */
@@ -159,57 +159,29 @@ export function liveFigure(def: TargetDef, snapshot: MetricsSnapshotDto | null):
   return best;
 }
 
-/** localStorage key of the edited thresholds. */
-export const TARGETS_STORAGE_KEY = 'berth.dashboardTargets';
-
-/** Largest threshold accepted, ms (ten minutes: anything above is a typo). */
-export const MAX_THRESHOLD_MS = 600_000;
-
-const ThresholdsSchema = z
-  .object({ targetMs: z.number().positive().max(MAX_THRESHOLD_MS), acceptableMs: z.number().positive().max(MAX_THRESHOLD_MS) })
-  .refine((t) => t.acceptableMs >= t.targetMs, 'acceptable must be at least the target');
-const OverridesSchema = z.record(z.string(), z.unknown());
+/** Largest threshold accepted, ms (the settings schema's bound). */
+export const MAX_THRESHOLD_MS = MAX_TARGET_MS;
 
 /** Edited thresholds by target id (targets left at their defaults are absent). */
 export type ThresholdOverrides = Readonly<Record<string, Thresholds>>;
 
 /** Why a pair of thresholds is refused, or null when it is fine. */
 export function thresholdProblem(t: Thresholds): string | null {
-  const parsed = ThresholdsSchema.safeParse(t);
+  const parsed = TargetThresholds.safeParse(t);
   if (parsed.success) return null;
   const issue = parsed.error.issues[0];
   if (issue?.path[0] === 'targetMs' || issue?.path[0] === 'acceptableMs') return `use a number above 0 and at most ${MAX_THRESHOLD_MS} ms`;
   return issue?.message ?? 'invalid thresholds';
 }
 
-/** Reads the edited thresholds; anything unreadable or invalid is ignored (that target keeps its default). */
-export function loadOverrides(storage: Pick<Storage, 'getItem'> | undefined): ThresholdOverrides {
-  let raw: unknown;
-  try {
-    const text = storage?.getItem(TARGETS_STORAGE_KEY);
-    if (!text) return {};
-    raw = JSON.parse(text);
-  } catch {
-    return {};
-  }
-  const parsed = OverridesSchema.safeParse(raw);
-  if (!parsed.success) return {};
+/**
+ * The edited thresholds kept in Settings (`dashboardTargets`), limited to targets this version knows
+ * (an entry for a target that no longer exists is ignored).
+ */
+export function knownOverrides(saved: Readonly<Record<string, Thresholds>> | undefined): ThresholdOverrides {
   const out: Record<string, Thresholds> = {};
-  for (const [id, value] of Object.entries(parsed.data)) {
-    const t = ThresholdsSchema.safeParse(value);
-    if (t.success && DEFAULT_TARGETS.some((d) => d.id === id)) out[id] = t.data;
-  }
+  for (const [id, t] of Object.entries(saved ?? {})) if (DEFAULT_TARGETS.some((d) => d.id === id) && thresholdProblem(t) === null) out[id] = t;
   return out;
-}
-
-/** Saves the edited thresholds (an empty set removes the key). Storage errors are swallowed. */
-export function saveOverrides(storage: Pick<Storage, 'setItem' | 'removeItem'> | undefined, overrides: ThresholdOverrides): void {
-  try {
-    if (Object.keys(overrides).length === 0) storage?.removeItem(TARGETS_STORAGE_KEY);
-    else storage?.setItem(TARGETS_STORAGE_KEY, JSON.stringify(overrides));
-  } catch {
-    // Storage can be unavailable (private mode): the edits last for this page only.
-  }
 }
 
 /** The default targets with the edited thresholds applied. */

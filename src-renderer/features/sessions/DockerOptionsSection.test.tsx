@@ -35,7 +35,7 @@ function dockerServer(info: DockerInfoDto = engine) {
       defaultAgent: 'shell',
       defaultBackend: 'docker',
       docker: { ...DEFAULT_DOCKER_SETTINGS, defaultImage: 'berth-agent:latest', limits: { cpus: 2, memoryMb: null, pids: 4096 } },
-      proxy: DEFAULT_PROXY_SETTINGS,
+      proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {},
     }))
     .on('docker.info', () => info)
     .on('repos.inspect', ({ path }) => ({ path, name: 'repo', currentBranch: 'main', branches: ['main'] }))

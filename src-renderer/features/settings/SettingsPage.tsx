@@ -9,6 +9,7 @@ import type { TerminalRendererPref } from '../../store/ui-slice.js';
 import { CredentialsSection } from '../credentials/CredentialsSection.js';
 import { EgressSection } from '../proxy/egress/EgressSection.js';
 import { ProvidersSection } from '../proxy/providers/ProvidersSection.js';
+import { RulesSection } from '../proxy/rules/RulesSection.js';
 import { CachesSection } from './CachesSection.js';
 import { DockerSettingsSection } from './DockerSettingsSection.js';
 import { SaveStatus } from './SaveStatus.js';
@@ -105,6 +106,7 @@ export function SettingsPage() {
       <CredentialsSection />
       <ProvidersSection />
       <EgressSection />
+      <RulesSection />
 
       <section className="settings-section">
         <h2>This device</h2>
