@@ -137,7 +137,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   for (const t of timers) t.unref();
   // Images kept warm are pulled in the background; failures show when a session needs them.
   void docker.prepull(settings.get().docker.warmImages);
-  void warmUp(docker, sessions, settings.get().docker);
+  void docker.track(warmUp(docker, sessions, settings.get().docker));
 
   const vault = await Vault.open({
     file: path.join(dataDir, VAULT_FILE),
@@ -276,6 +276,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       for (const t of timers) clearInterval(t);
       await server.close();
       await docker.pool.close();
+      await docker.shutdown();
       await sessions.stopAll();
       sessions.dispose();
       revoking.dispose();

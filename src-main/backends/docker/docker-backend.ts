@@ -147,7 +147,29 @@ export class DockerBackend implements IBackend {
    * Pulls the images the user keeps warm, when missing (at start-up, in the background, never on a
    * create's critical path). Returns what could not be pulled.
    */
-  async prepull(images: readonly string[]): Promise<{ image: string; error: string }[]> {
+  prepull(images: readonly string[]): Promise<{ image: string; error: string }[]> {
+    return this.track(this.pullAll(images));
+  }
+
+  /** Work started off any request (pre-pulls, warm-up), awaited by `idle()` before the store closes. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  /**
+   * Cancels background pulls and resolves once background work has finished (it reads settings, so it
+   * must end before the store closes).
+   */
+  async shutdown(): Promise<void> {
+    this.stopping.abort();
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly stopping = new AbortController();
+
+  private async pullAll(images: readonly string[]): Promise<{ image: string; error: string }[]> {
     // Nothing to pull: don't even load the Docker client (it costs start-up time and memory).
     if (images.length === 0) return [];
     const docker = await this.engine.docker();
@@ -155,7 +177,8 @@ export class DockerBackend implements IBackend {
     if (!(await this.engine.probe()).ok) return [];
     const failures: { image: string; error: string }[] = [];
     for (const image of images) {
-      const r = await this.creates.run(() => ensureImage(docker.value, image, 'IfNotPresent', () => undefined));
+      if (this.stopping.signal.aborted) break;
+      const r = await this.creates.run(() => ensureImage(docker.value, image, 'IfNotPresent', () => undefined, this.stopping.signal));
       if (!r.ok) failures.push({ image, error: r.error.message });
     }
     return failures;
