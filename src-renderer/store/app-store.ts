@@ -4,6 +4,7 @@
  * Created per app instance (tests make their own) and handed down through React context.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createBenchSlice, type BenchSlice } from './bench-slice.js';
 import { createDockerSlice, type DockerSlice } from './docker-slice.js';
 import { createEgressSlice, type EgressSlice } from './egress-slice.js';
 import { createSessionsSlice, type SessionsSlice } from './sessions-slice.js';
@@ -11,7 +12,7 @@ import { createSettingsSlice, type SettingsSlice } from './settings-slice.js';
 import { createUiSlice, type TerminalRendererPref, type UiSlice } from './ui-slice.js';
 
 /** The whole renderer state. */
-export type AppState = SessionsSlice & UiSlice & SettingsSlice & DockerSlice & EgressSlice;
+export type AppState = SessionsSlice & UiSlice & SettingsSlice & DockerSlice & EgressSlice & BenchSlice;
 
 /** A store instance. */
 export type AppStore = StoreApi<AppState>;
@@ -23,6 +24,7 @@ export function createAppStore(initial: Partial<AppState> = {}): AppStore {
     ...createSettingsSlice(...args),
     ...createDockerSlice(...args),
     ...createEgressSlice(...args),
+    ...createBenchSlice(...args),
     ...initial,
   }));
 }

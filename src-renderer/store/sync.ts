@@ -29,7 +29,7 @@ export function applyEvent(store: AppStore, frame: EventFrame): void {
       state.removeEgressAsk(frame.id);
       return;
     case 'bench.progress':
-      // The benchmark view follows its own run's progress; nothing in the store depends on it.
+      state.applyBenchProgress(frame.progress);
       return;
     default:
       assertNever(frame);

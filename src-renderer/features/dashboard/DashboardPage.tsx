@@ -8,6 +8,7 @@ import { useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { MetricWindow } from '../../../src-shared/metrics.js';
 import { useServices } from '../../app/services.js';
+import { BenchPanel } from '../bench/BenchPanel.js';
 import { CreateLatencySection, windowText } from './CreateLatencySection.js';
 import { sessionsByState } from './dashboard-data.js';
 import { createDashboardStore } from './dashboard-store.js';
@@ -105,6 +106,7 @@ export function DashboardPage() {
       <CreateLatencySection snapshot={snapshot} series={series} metricWindow={metricWindow} />
       <ServiceLatencySection snapshot={snapshot} eventLoopHistory={eventLoopHistory} />
       <ResourcesSection resources={resources} />
+      <BenchPanel />
     </div>
   );
 }

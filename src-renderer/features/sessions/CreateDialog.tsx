@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useAppState, useServices } from '../../app/services.js';
 import { buildCreateParams, EMPTY_FORM, namePlaceholder, pickDefault, validateForm, type CreateForm } from './create-form.js';
+import { BackendAdvice } from '../bench/BackendAdvice.js';
 import { useDockerInfo } from '../docker/use-docker-info.js';
 import { DockerOptionsSection } from './DockerOptionsSection.js';
 import { RepoField } from './RepoField.js';
@@ -130,6 +131,7 @@ export function CreateDialog() {
               ))}
             </select>
             {backend ? <p className="field-hint">{backend.description}</p> : null}
+            <BackendAdvice backend={form.backend} />
           </div>
         </div>
 
