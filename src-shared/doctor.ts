@@ -46,3 +46,6 @@ export const DoctorReportDto = z.object({
   summary: DoctorSummaryDto,
 });
 export type DoctorReportDto = z.infer<typeof DoctorReportDto>;
+
+/** Each status's mark, the same in `berth doctor` and on the Doctor page. */
+export const STATUS_MARKS: Readonly<Record<DoctorStatus, string>> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };

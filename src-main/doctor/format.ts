@@ -2,25 +2,14 @@
  * The doctor report as text for `berth doctor`: one line per check (✓ ok, ! warn, ✗ fail, - skip) with what was
  * found, the fix indented below, and a summary line.
  */
-import { assertNever } from '../../src-shared/result.js';
-import type { DoctorReportDto, DoctorStatus } from '../../src-shared/doctor.js';
+import { STATUS_MARKS, type DoctorReportDto, type DoctorStatus } from '../../src-shared/doctor.js';
 
 /** Indent of the fix line under its check. */
 const FIX_INDENT = '    ';
 
+/** The mark of a status (shared with the Doctor page). */
 export function statusMark(status: DoctorStatus): string {
-  switch (status) {
-    case 'ok':
-      return '✓';
-    case 'warn':
-      return '!';
-    case 'fail':
-      return '✗';
-    case 'skip':
-      return '-';
-    default:
-      return assertNever(status);
-  }
+  return STATUS_MARKS[status];
 }
 
 /** Plain text (no colour); the CLI may colour the marks. */

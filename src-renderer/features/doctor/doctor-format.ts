@@ -2,26 +2,15 @@
  * Wording and grouping for the Doctor page: status marks and headings (the same marks as `berth doctor`),
  * checks grouped worst first, fixes split into prose and the shell commands they quote.
  */
-import type { DoctorCheckDto, DoctorReportDto, DoctorStatus } from '../../../src-shared/doctor.js';
+import { STATUS_MARKS, type DoctorCheckDto, type DoctorReportDto, type DoctorStatus } from '../../../src-shared/doctor.js';
 import { assertNever } from '../../../src-shared/result.js';
 
 /** Groups in the order shown: what is broken first, what does not apply last. */
 export const STATUS_ORDER: readonly DoctorStatus[] = ['fail', 'warn', 'ok', 'skip'];
 
-/** The mark of a status, as `berth doctor` prints it (src-main/doctor/format.ts). */
+/** The mark of a status, as `berth doctor` prints it. */
 export function statusMark(status: DoctorStatus): string {
-  switch (status) {
-    case 'ok':
-      return '✓';
-    case 'warn':
-      return '!';
-    case 'fail':
-      return '✗';
-    case 'skip':
-      return '–';
-    default:
-      return assertNever(status);
-  }
+  return STATUS_MARKS[status];
 }
 
 /** A status in words, for screen readers and titles. */
