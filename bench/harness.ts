@@ -15,7 +15,7 @@ export function ensureBuilt(): void {
   const built = fs.existsSync(ORCHESTRATOR_ENTRY) ? fs.statSync(ORCHESTRATOR_ENTRY).mtimeMs : 0;
   if (built < newestSource(['src-main', 'src-shared', 'src-renderer', 'src-preload'].map((d) => path.join(ROOT, d)))) {
     console.error('bench: building first (npm run build)…');
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', process.stderr, 'inherit'] });
   }
 }
 

@@ -11,7 +11,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BenchFigureDto } from '../../src-shared/bench.js';
 import { ok, type Result } from '../../src-shared/result.js';
-import { CredentialProxy } from '../proxy/credential-proxy.js';
 import { alternate, alternateSteps } from './measure.js';
 import { addedFigure, measuredFigure, median, msSince } from './stats.js';
 
@@ -90,6 +89,8 @@ function post(agent: http.Agent, port: number, pathPrefix: string, key: string):
 export async function measureProxy(runs: number, onStep: () => void, signal?: AbortSignal): Promise<BenchFigureDto[]> {
   const upstream = await startUpstream();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  // Loaded when a benchmark runs, not with the orchestrator (the proxy's modules are heavy to load).
+  const { CredentialProxy } = await import('../proxy/credential-proxy.js');
   const started = await CredentialProxy.start({
     providers: [{ id: 'anthropic', upstream: `http://127.0.0.1:${upstream.port}`, credential: 'anthropic', allowPrivate: true }],
     decide: () => 'allow',

@@ -25,10 +25,8 @@ import { SessionsRepo } from '../store/sessions-repo.js';
 import { acquireLock } from './lock.js';
 import { createBenchService } from '../bench-runner/runner.js';
 import { createMetrics, followSessions, timedRepo } from './metrics-wiring.js';
-import { startProxyService, type ProxyService } from './proxy-wiring.js';
+import type { ProxyService } from './proxy-wiring.js';
 import { reconcile } from './reconciler.js';
-import { dockerDoctorDeps } from '../doctor/docker-checks.js';
-import { runDoctor } from '../doctor/doctor.js';
 import { MemoryKeyProvider } from '../vault/key-provider.js';
 import { createHeadlessKeyProvider } from '../vault/secret-service.js';
 import { VAULT_FILE, Vault } from '../vault/vault.js';
@@ -113,7 +111,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   const docker = new DockerBackend(() => settings.get().docker, instanceId(dataDir), options.env ?? process.env, (repo) => repoWorktreesDir(dataDir, repo));
   backends.register(docker);
   const agents = new AgentCatalog(options.env ?? process.env);
-  // The proxy starts after the vault opens (below); sessions started before it (adoptions) need no env.
+  // The proxy starts after the vault opens (below); a session's env waits for it.
   let proxy: ProxyService | null = null;
   sessions = new SessionService({
     dataDir,
@@ -123,7 +121,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     agents,
     settings: () => settings.get(),
     sessionEnv: async (s) => ({
-      env: proxy ? await proxy.sessionEnv(s) : {},
+      env: await proxyReady.then((p) => (p.ok ? p.value.sessionEnv(s) : {})),
       // Variables vault entries read their values from never reach an agent.
       remove: vaultEnvSources(),
     }),
@@ -156,33 +154,47 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   }
 
   const vaultEnvSources = () => vault.value.list().flatMap((c) => (c.source.type === 'env' ? [c.source.variable] : []));
-  const proxyStarted = await startProxyService({
-    dataDir,
-    settings: () => settings.get(),
-    saveEgressRule: (rule) => {
-      const egress = settings.get().proxy.egress;
-      settings.update({ proxy: { egress: { ...egress, hosts: [...egress.hosts.filter((h) => !(h.host === rule.host && h.sessionId === rule.sessionId)), rule] } } });
-    },
-    vault: vault.value,
-    docker,
-    sessionName: (id) => (sessions.find(id).ok ? (sessions.find(id) as { value: { name: string } }).value.name : null),
-    metrics,
-  });
-  if (!proxyStarted.ok) {
-    sessions.dispose();
-    following.dispose();
-    metrics.dispose();
-    vault.value.dispose();
-    db.close();
-    lock.value.dispose();
-    return err(proxyStarted.error.code, `cannot start the credential proxy: ${proxyStarted.error.message}`);
-  }
-  proxy = proxyStarted.value;
-  const proxyService = proxyStarted.value;
-  const revoking = sessions.onDidEndTerminal((id) => proxyService.revoke(id));
+  // The proxy (its CA, TLS and HTTP client modules) starts in the background, off the start-up path:
+  // a session starting before it is ready waits for it. If it can't start, sessions run without provider
+  // access (they never get real keys either way) and the error is logged and kept for `providers.list`.
   const events = new Emitter<EventFrame>();
-  proxyService.egress.onDidAsk((ask) => events.fire({ type: 'event', event: 'egress.ask', ask }));
-  proxyService.egress.onDidSettle((s) => events.fire({ type: 'event', event: 'egress.settled', ...s }));
+  const proxyReady: Promise<Result<ProxyService>> = import('./proxy-wiring.js')
+    .then(({ startProxyService }) =>
+      startProxyService({
+        dataDir,
+        settings: () => settings.get(),
+        saveEgressRule: (rule) => {
+          const egress = settings.get().proxy.egress;
+          settings.update({ proxy: { egress: { ...egress, hosts: [...egress.hosts.filter((h) => !(h.host === rule.host && h.sessionId === rule.sessionId)), rule] } } });
+        },
+        vault: vault.value,
+        docker,
+        sessionName: (id) => {
+          const s = sessions.find(id);
+          return s.ok ? s.value.name : null;
+        },
+        metrics,
+      }),
+    )
+    .then(
+      (started) => {
+        if (!started.ok) {
+          console.error(`berth: cannot start the credential proxy: ${started.error.message}`);
+          return err(started.error.code, `the credential proxy is not running: ${started.error.message}`);
+        }
+        const p = started.value;
+        p.egress.onDidAsk((ask) => events.fire({ type: 'event', event: 'egress.ask', ask }));
+        p.egress.onDidSettle((e) => events.fire({ type: 'event', event: 'egress.settled', ...e }));
+        proxy = p;
+        return started;
+      },
+      (e: Error) => err('internal', `the credential proxy is not running: ${e.message}`),
+    );
+  const revoking = sessions.onDidEndTerminal((id) => proxy?.revoke(id));
+  const closeProxy = async () => {
+    const p = await proxyReady;
+    if (p.ok) await p.value.close();
+  };
 
   const guard = new AccessGuard();
   let port = options.port ?? DEFAULT_PORT;
@@ -209,11 +221,13 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     loginUrl,
     vault: vault.value,
     metrics,
-    proxy: proxyService,
+    proxy: () => proxyReady,
     bench,
     broadcast: (frame) => events.fire(frame),
-    doctor: () =>
-      runDoctor({
+    doctor: async () => {
+      // Loaded on first use: nothing at start-up needs it.
+      const [{ runDoctor }, { dockerDoctorDeps }] = await Promise.all([import('../doctor/doctor.js'), import('../doctor/docker-checks.js')]);
+      return runDoctor({
         ...dockerDoctorDeps(docker.engine),
         warmImages: settings.get().docker.warmImages,
         selectedRuntime: settings.get().docker.runtime,
@@ -224,7 +238,8 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
         ],
         apiPort: port,
         ownsApiPort: true,
-      }),
+      });
+    },
     systemInfo: () => ({
       version: VERSION,
       dataDir,
@@ -252,7 +267,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   } catch (e) {
     revoking.dispose();
     bench.dispose();
-    await proxyService.close();
+    await closeProxy();
     vault.value.dispose();
     sessions.dispose();
     following.dispose();
@@ -282,7 +297,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       revoking.dispose();
       bench.dispose();
       events.dispose();
-      await proxyService.close();
+      await closeProxy();
       await vault.value.flush();
       vault.value.dispose();
       following.dispose();

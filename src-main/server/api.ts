@@ -37,7 +37,8 @@ export interface ApiDeps {
   vault: Vault;
   doctor: () => Promise<DoctorReportDto>;
   metrics: OrchestratorMetrics;
-  proxy: ProxyService;
+  /** The credential proxy once it has started (it starts in the background), or why it isn't running. */
+  proxy: () => Promise<Result<ProxyService>>;
   bench: BenchService;
   /** Sends an event to every client (benchmark progress). */
   broadcast: (frame: EventFrame) => void;
@@ -102,7 +103,7 @@ export function createApi(deps: ApiDeps): Api {
       // Newly listed warm images are pulled now, in the background, not at the next start.
       if (p.docker?.warmImages) void deps.docker.prepull(updated.docker.warmImages);
       if (p.docker) deps.docker.pool.resize();
-      if (p.proxy) void deps.proxy.apply();
+      if (p.proxy) void deps.proxy().then((proxy) => (proxy.ok ? proxy.value.apply() : undefined));
       return ok(updated);
     },
     'docker.info': async () => ok(await dockerInfo(deps.docker, () => deps.docker.pool.status(), (image) => sessions.lastUsedImage(image))),
@@ -113,10 +114,15 @@ export function createApi(deps: ApiDeps): Api {
     'bench.run': (p: BenchRunRequest) => deps.bench.run(p, (progress) => deps.broadcast({ type: 'event', event: 'bench.progress', progress })),
     'bench.list': (p: { limit?: number }) => ok(deps.bench.list(p.limit ?? DEFAULT_BENCH_RUNS_LISTED)),
     'bench.advice': () => ok(deps.bench.advice()),
-    'providers.list': () => ok(deps.proxy.providers()),
+    'providers.list': async () => {
+      const proxy = await deps.proxy();
+      return proxy.ok ? ok(proxy.value.providers()) : proxy;
+    },
     'providers.set': async (p: ProviderSetRequest) => {
+      const proxy = await deps.proxy();
+      if (!proxy.ok) return proxy;
       const current = deps.settings.get().proxy.providers;
-      const existing = current.find((c) => c.id === p.id) ?? deps.proxy.providers().find((c) => c.id === p.id);
+      const existing = current.find((c) => c.id === p.id) ?? proxy.value.providers().find((c) => c.id === p.id);
       const upstream = p.upstream ?? existing?.upstream;
       if (!upstream) return err('bad_request', `provider "${p.id}" is new: give its --upstream URL`);
       const next = {
@@ -127,20 +133,31 @@ export function createApi(deps: ApiDeps): Api {
         ...(p.allowPrivate !== undefined ? { allowPrivate: p.allowPrivate } : {}),
       };
       deps.settings.update({ proxy: { providers: [...current.filter((c) => c.id !== p.id), next] } });
-      const applied = await deps.proxy.apply();
+      const applied = await proxy.value.apply();
       if (!applied.ok) {
         deps.settings.update({ proxy: { providers: current } });
-        await deps.proxy.apply();
+        await proxy.value.apply();
         return applied;
       }
-      const dto = deps.proxy.providers().find((c) => c.id === p.id);
+      const dto = proxy.value.providers().find((c) => c.id === p.id);
       return dto ? ok(dto) : err('internal', `provider "${p.id}" was not applied`);
     },
-    'audit.list': (p: { sessionId?: string; limit?: number; beforeId?: number }) => ok(deps.proxy.audit.list(p)),
-    'usage.list': (p: { sessionId?: string }) => ok(deps.proxy.audit.usage(p)),
-    'egress.pending': () => ok(deps.proxy.egress.list()),
-    'egress.answer': (p: { id: string; allow: boolean; remember?: 'once' | 'session' | 'always' }) => {
-      const r = deps.proxy.egress.answer(p.id, p.allow, p.remember);
+    'audit.list': async (p: { sessionId?: string; limit?: number; beforeId?: number }) => {
+      const proxy = await deps.proxy();
+      return proxy.ok ? ok(proxy.value.audit.list(p)) : proxy;
+    },
+    'usage.list': async (p: { sessionId?: string }) => {
+      const proxy = await deps.proxy();
+      return proxy.ok ? ok(proxy.value.audit.usage(p)) : proxy;
+    },
+    'egress.pending': async () => {
+      const proxy = await deps.proxy();
+      return proxy.ok ? ok(proxy.value.egress.list()) : proxy;
+    },
+    'egress.answer': async (p: { id: string; allow: boolean; remember?: 'once' | 'session' | 'always' }) => {
+      const proxy = await deps.proxy();
+      if (!proxy.ok) return proxy;
+      const r = proxy.value.egress.answer(p.id, p.allow, p.remember);
       return r.ok ? ok({ id: p.id }) : r;
     },
     'metrics.snapshot': (p: { window?: MetricWindow }) => ok(deps.metrics.registry.snapshot(p.window ?? '1m')),
