@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/fixtures.js';
 import { splitCommandLine } from './command-line.js';
-import { AgentCatalog } from './profiles.js';
+import { AgentCatalog, CODEX_VIA_PROXY } from './profiles.js';
 import { slugify } from '../sessions/naming.js';
 
 describe('splitCommandLine', () => {
@@ -50,7 +50,7 @@ describe('AgentCatalog', () => {
     const catalog = new AgentCatalog({ PATH: `${dir}:/usr/bin:/bin`, SHELL: '/bin/sh' });
     const prompt = 'fix it; rm -rf / "now"';
     expect(catalog.launch('claude-code', { prompt, model: 'opus', template: null })).toEqual({ ok: true, value: { command: ['claude', '--model', 'opus', prompt], initialInput: null } });
-    expect(catalog.launch('codex', { prompt: '', model: null, template: null })).toEqual({ ok: true, value: { command: ['codex'], initialInput: null } });
+    expect(catalog.launch('codex', { prompt: '', model: null, template: null })).toEqual({ ok: true, value: { command: ['sh', '-c', CODEX_VIA_PROXY, 'codex'], initialInput: null } });
     expect(catalog.launch('aider', { prompt: 'hi', model: null, template: null })).toEqual({ ok: true, value: { command: ['aider'], initialInput: 'hi\r' } });
     expect(catalog.launch('shell', { prompt: 'ls', model: null, template: null })).toEqual({ ok: true, value: { command: ['/bin/sh', '-i'], initialInput: 'ls\r' } });
     const custom = catalog.launch('custom', { prompt, model: 'm1', template: 'sh -c "echo $0" --model={model} {prompt}' });

@@ -39,6 +39,19 @@ const withPrompt = (args: string[], prompt: string) => (prompt.trim().length > 0
 const withModel = (flag: string, model: string | null) => (model ? [flag, model] : []);
 const typed = (prompt: string) => (prompt.trim().length > 0 ? `${prompt}\r` : null);
 
+/**
+ * Codex ignores OPENAI_BASE_URL: it is pointed at Berth's credential proxy with a provider of its own
+ * (`-c model_providers.berth…`, the Responses API, key from OPENAI_API_KEY, the session's stand-in).
+ * Without an OpenAI credential in Berth (no OPENAI_BASE_URL in the session), codex runs as it is.
+ */
+export const CODEX_VIA_PROXY = [
+  'if [ -n "$OPENAI_BASE_URL" ]; then',
+  '  exec codex -c model_provider=berth -c model_providers.berth.name=Berth -c "model_providers.berth.base_url=\\"$OPENAI_BASE_URL\\"" \\',
+  '    -c model_providers.berth.env_key=OPENAI_API_KEY -c model_providers.berth.wire_api=responses "$@"',
+  'fi',
+  'exec codex "$@"',
+].join('\n');
+
 const PROFILES: readonly Profile[] = [
   {
     id: 'shell',
@@ -65,7 +78,7 @@ const PROFILES: readonly Profile[] = [
     executable: 'codex',
     installHint: 'npm install -g @openai/codex',
     supportsModel: true,
-    build: (req) => ok({ command: withPrompt(['codex', ...withModel('--model', req.model)], req.prompt), initialInput: null }),
+    build: (req) => ok({ command: ['sh', '-c', CODEX_VIA_PROXY, 'codex', ...withPrompt(withModel('--model', req.model), req.prompt)], initialInput: null }),
   },
   {
     id: 'gemini',

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CODEX_VIA_PROXY } from '../agents/profiles.js';
 import { dockerClient } from '../testing/docker-engine.js';
 import { FakeProvider } from '../testing/fake-provider.js';
 import { engineAvailable, makeRepo, startTestOrchestrator, tempDir, waitFor, type TestOrchestrator } from '../testing/fixtures.js';
@@ -130,6 +131,32 @@ describe('credential proxy in sessions', () => {
       const calls = fake.received.slice(before).filter((r) => r.url.startsWith('/v1/messages'));
       expect(calls.length).toBeGreaterThan(0);
       for (const c of calls) expect(c.headers.filter(([n]) => n.toLowerCase() === 'x-api-key')).toEqual([['x-api-key', stored]]);
+      await hostSweep(s.id);
+      await t.must('sessions.delete', { ref: s.id, force: true });
+    } finally {
+      await t.must('settings.update', { proxy: { egress } });
+    }
+  }, 120_000);
+
+  it('the real Codex CLI, launched the way the codex agent is, gets its answer through the proxy with only a stand-in', async () => {
+    // Codex ignores OPENAI_BASE_URL; the codex profile's wrapper points it at the proxy (CODEX_VIA_PROXY).
+    const bin = path.resolve(import.meta.dirname, '../../node_modules/.bin');
+    fs.writeFileSync(path.join(repo, 'codex-run.sh'), `PATH=${bin}:$PATH\nset -- exec --skip-git-repo-check 'say hi'\n${CODEX_VIA_PROXY}\n`);
+    execFileSync('git', ['-C', repo, 'add', 'codex-run.sh']);
+    execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'codex runner']);
+    await t.must('providers.set', { id: 'openai', upstream: fake.url, allowPrivate: true });
+    const egress = (await t.must('settings.get', {})).proxy.egress;
+    await t.must('settings.update', { proxy: { egress: { ...egress, defaultDecision: 'deny', hosts: [{ host: '127.0.0.1', decision: 'allow', sessionId: null }] } } });
+    const before = fake.received.length;
+    try {
+      const s = await t.must('sessions.create', { repoPath: repo, agent: 'custom', backend: 'local', command: `sh -c 'sh codex-run.sh; echo CODEX-EXIT=$?; exec sleep 60'` });
+      const text = await textOf(s.id, /CODEX-EXIT=\d+/);
+      expect(text).toContain('CODEX-EXIT=0');
+      expect(text).toContain('Hello from the');
+      const calls = fake.received.slice(before).filter((r) => r.url.startsWith('/v1/responses'));
+      expect(calls.length).toBeGreaterThan(0);
+      // The env-sourced OpenAI key (the user's shell variable) arrives upstream, and only there.
+      for (const c of calls) expect(c.headers.filter(([n]) => n.toLowerCase() === 'authorization')).toEqual([['authorization', `Bearer ${inherited}`]]);
       await hostSweep(s.id);
       await t.must('sessions.delete', { ref: s.id, force: true });
     } finally {
