@@ -125,40 +125,8 @@ export function TargetsSection({ snapshot }: { snapshot: MetricsSnapshotDto | nu
                 <td className={`num dash-live dash-${status}`} data-testid="target-live" title={live.from ?? undefined}>
                   {formatMs(live.value)}
                 </td>
-                <td className="num">
-                  {d ? (
-                    <input
-                      className="input dash-input"
-                      type="number"
-                      min="0"
-                      step="any"
-                      aria-label={`${t.operation} target (ms)`}
-                      data-testid="target-input"
-                      aria-invalid={problem !== null}
-                      value={d.targetMs}
-                      onChange={(e) => edit(t.id, 'targetMs', e.target.value)}
-                    />
-                  ) : (
-                    `≤ ${formatMs(t.targetMs)}`
-                  )}
-                </td>
-                <td className="num">
-                  {d ? (
-                    <input
-                      className="input dash-input"
-                      type="number"
-                      min="0"
-                      step="any"
-                      aria-label={`${t.operation} acceptable (ms)`}
-                      data-testid="acceptable-input"
-                      aria-invalid={problem !== null}
-                      value={d.acceptableMs}
-                      onChange={(e) => edit(t.id, 'acceptableMs', e.target.value)}
-                    />
-                  ) : (
-                    `≤ ${formatMs(t.acceptableMs)}`
-                  )}
-                </td>
+                <ThresholdCell field="targetMs" label={`${t.operation} target (ms)`} testId="target-input" draft={d} valueMs={t.targetMs} invalid={problem !== null} onEdit={(v) => edit(t.id, 'targetMs', v)} />
+                <ThresholdCell field="acceptableMs" label={`${t.operation} acceptable (ms)`} testId="acceptable-input" draft={d} valueMs={t.acceptableMs} invalid={problem !== null} onEdit={(v) => edit(t.id, 'acceptableMs', v)} />
                 <td className="num dash-faint">{`> ${formatMs(d ? Number(d.acceptableMs) : t.acceptableMs)}`}</td>
                 <td>
                   <span className={`dash-pill dash-${status}`} data-testid="target-status">
@@ -176,5 +144,37 @@ export function TargetsSection({ snapshot }: { snapshot: MetricsSnapshotDto | nu
         Live figures are the worst matching series over the selected window; the event loop is its last second.
       </p>
     </section>
+  );
+}
+
+/** One threshold: `≤ value` when reading, a number field while editing. */
+function ThresholdCell(props: {
+  field: 'targetMs' | 'acceptableMs';
+  label: string;
+  testId: string;
+  draft: { targetMs: string; acceptableMs: string } | undefined;
+  valueMs: number;
+  invalid: boolean;
+  onEdit: (value: string) => void;
+}) {
+  const { draft } = props;
+  return (
+    <td className="num">
+      {draft ? (
+        <input
+          className="input dash-input"
+          type="number"
+          min="0"
+          step="any"
+          aria-label={props.label}
+          data-testid={props.testId}
+          aria-invalid={props.invalid}
+          value={draft[props.field]}
+          onChange={(e) => props.onEdit(e.target.value)}
+        />
+      ) : (
+        `≤ ${formatMs(props.valueMs)}`
+      )}
+    </td>
   );
 }
