@@ -61,7 +61,16 @@ export class SettingsRepo {
     );
   }
 
+  /**
+   * The settings, read once and kept until the next update: they are read on hot paths (every proxied
+   * request's egress policy, every create). Frozen, so no caller can change the shared copy.
+   */
   get(): SettingsDto {
+    return (this.cached ??= deepFreeze(this.read()));
+  }
+  private cached: SettingsDto | null = null;
+
+  private read(): SettingsDto {
     const raw: Record<string, unknown> = {};
     for (const row of this.getStmt.all() as { key: string; value: string }[]) {
       try {
@@ -103,6 +112,16 @@ export class SettingsRepo {
         this.setStmt.run(key, JSON.stringify(next));
       }
     })();
+    this.cached = null;
     return this.get();
   }
+}
+
+/** Freezes an object and everything in it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
