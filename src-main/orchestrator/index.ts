@@ -238,6 +238,10 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
         ],
         apiPort: port,
         ownsApiPort: true,
+        proxyHealth: async () => {
+          const p = await proxyReady;
+          return p.ok ? ok() : p;
+        },
       });
     },
     systemInfo: () => ({
