@@ -9,47 +9,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import { watchForCanary } from '../fixtures/canary.js';
 import { expect, login, requireChromium, screenshot, test } from '../fixtures/test.js';
 import { CredentialsSection } from '../pages/credentials-page.js';
 import { DOCTOR_STATUSES, DoctorPage } from '../pages/doctor-page.js';
 import { SessionsPage } from '../pages/sessions-page.js';
 
 requireChromium();
-
-/** Where the canary went: bodies and frames the page received that contain it, frames it sent that do. */
-interface CanaryTraffic {
-  leaks: string[];
-  sentFrames: number;
-  /** Pending reads of response bodies; await before looking at `leaks`. */
-  reads: Array<Promise<void>>;
-}
-
-/** Watches every /api/ response and WebSocket frame of `page` for `canary`; call before the page loads. */
-function watchForCanary(page: Page, canary: string): CanaryTraffic {
-  const traffic: CanaryTraffic = { leaks: [], sentFrames: 0, reads: [] };
-  page.on('response', (response) => {
-    const url = new URL(response.url());
-    if (!url.pathname.startsWith('/api/')) return;
-    traffic.reads.push(
-      response
-        .body()
-        .then((body) => {
-          if (body.toString('utf8').includes(canary)) traffic.leaks.push(`HTTP ${url.pathname}`);
-        })
-        // Bodies of redirects and upgraded requests cannot be read: there is nothing in them to leak.
-        .catch(() => undefined),
-    );
-  });
-  page.on('websocket', (ws) => {
-    ws.on('framereceived', ({ payload }) => {
-      if (payload.toString().includes(canary)) traffic.leaks.push(`WebSocket frame from ${ws.url()}`);
-    });
-    ws.on('framesent', ({ payload }) => {
-      if (payload.toString().includes(canary)) traffic.sentFrames++;
-    });
-  });
-  return traffic;
-}
 
 async function openCredentials(page: Page): Promise<CredentialsSection> {
   await new SessionsPage(page).openSettings();

@@ -10,9 +10,9 @@
  * appear in the page or in any API response or WebSocket frame it receives.
  */
 import { randomBytes } from 'node:crypto';
-import type { Page } from '@playwright/test';
 import { FakeProvider } from '../../src-main/testing/fake-provider.js';
 import type { MethodName } from '../../src-shared/contract.js';
+import { watchForCanary } from '../fixtures/canary.js';
 import { expect, login, requireChromium, screenshot, test } from '../fixtures/test.js';
 import { AuditPage, EgressAskBar, EgressSection, ProvidersSection } from '../pages/proxy-pages.js';
 import { SessionsPage } from '../pages/sessions-page.js';
@@ -23,37 +23,6 @@ requireChromium();
 const CURL =
   `curl -sS -o /dev/null -w '%{http_code}\\n' "$ANTHROPIC_BASE_URL/v1/messages" -H "x-api-key: $ANTHROPIC_API_KEY" ` +
   `-H 'content-type: application/json' -d '{"model":"claude-sonnet-4-5","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}'`;
-
-/** Where the canary showed up in what the page received. */
-interface CanaryTraffic {
-  leaks: string[];
-  /** Pending reads of response bodies; await before looking at `leaks`. */
-  reads: Array<Promise<void>>;
-}
-
-/** Watches every /api/ response body and WebSocket frame the page receives for `canary`. */
-function watchForCanary(page: Page, canary: string): CanaryTraffic {
-  const traffic: CanaryTraffic = { leaks: [], reads: [] };
-  page.on('response', (response) => {
-    const url = new URL(response.url());
-    if (!url.pathname.startsWith('/api/')) return;
-    traffic.reads.push(
-      response
-        .body()
-        .then((body) => {
-          if (body.toString('utf8').includes(canary)) traffic.leaks.push(`HTTP ${url.pathname}`);
-        })
-        // Bodies of redirects and upgraded requests cannot be read: there is nothing in them to leak.
-        .catch(() => undefined),
-    );
-  });
-  page.on('websocket', (ws) => {
-    ws.on('framereceived', ({ payload }) => {
-      if (payload.toString().includes(canary)) traffic.leaks.push(`WebSocket frame from ${ws.url()}`);
-    });
-  });
-  return traffic;
-}
 
 test.describe('Egress ask and audit', () => {
   test.use({ viewport: { width: 1440, height: 1000 } });
