@@ -124,10 +124,14 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
   store.add(proxy.value);
 
   // CONNECT mode: rules whose credential exists are intercepted; their keys are resolved when a tunnel opens.
-  const activeRules = (): InjectionRule[] => {
+  // Worked out once per change of settings or credentials (apply()), not per intercepted request.
+  const computeRules = () => {
     const names = new Set(deps.vault.list().map((c) => c.name));
-    return proxySettings().rules.filter((r) => names.has(r.credential));
+    const rules = proxySettings().rules.filter((r) => names.has(r.credential));
+    return { rules, headers: ruleHeaderNames(rules) };
   };
+  let active = computeRules();
+  const activeRules = (): InjectionRule[] => active.rules;
   const ca = await LocalCa.open({ dir: path.join(deps.dataDir, 'proxy-ca'), hosts: activeRules().map((r) => r.host) });
   if (!ca.ok) {
     store.dispose();
@@ -141,11 +145,11 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
   const keys = new Map<string, string>();
   const forwarder = forwardIntercepted({
     rewrite: (headers, ctx) => {
-      const rules = activeRules();
+      const { rules, headers: ruleHeaders } = active;
       const rule = matchRule(rules, { scheme: 'https', host: ctx.host, port: ctx.port });
-      const rewritten = rewriteHeaders(toPairs(headers), rule, rule ? (keys.get(rule.credential) ?? null) : null, ruleHeaderNames(rules));
+      const rewritten = rewriteHeaders(toPairs(headers), rule, rule ? (keys.get(rule.credential) ?? null) : null, ruleHeaders);
       // A header with CR/LF can't come from Node's parser; if it did, send no credentials at all.
-      return fromPairs(rewritten.ok ? rewritten.value : toPairs(headers).filter(([n]) => !ruleHeaderNames(rules).has(n.toLowerCase())));
+      return fromPairs(rewritten.ok ? rewritten.value : toPairs(headers).filter(([n]) => !ruleHeaders.has(n.toLowerCase())));
     },
     onDidForward: (r) => {
       const rule = matchRule(activeRules(), { scheme: 'https', host: r.host, port: r.port });
@@ -272,6 +276,7 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
       audit.value.setEnabled(s.audit.enabled);
       audit.value.setRetention({ days: s.audit.retentionDays, rows: s.audit.retentionRows });
       keys.clear();
+      active = computeRules();
       const rotated = await ca.value.setHosts(activeRules().map((r) => r.host));
       return rotated.ok ? ok() : rotated;
     },
