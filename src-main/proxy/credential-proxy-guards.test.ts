@@ -151,6 +151,17 @@ describe('credential proxy, base-URL mode: refusals and failures', () => {
     expect(env.fake.received).toHaveLength(0);
   });
 
+  it('refuses upstreams written as IPv6 forms of loopback (IPv4-compatible, mapped, NAT64, 6to4), like CONNECT does', async () => {
+    const port = new URL(env.fake.url).port;
+    for (const host of ['[::7f00:1]', '[::ffff:7f00:1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::]']) {
+      const smuggled = await startProxyEnv({}, () => [{ id: 'anthropic', upstream: `http://${host}:${port}`, credential: 'anthropic-key' }]);
+      const r = await fetch(`${smuggled.base}/anthropic/v1/models`, { headers: { 'x-api-key': smuggled.token } });
+      expect(r.status, host).toBe(403);
+      expect(JSON.parse(await r.text()), host).toMatchObject({ error: { type: 'berth_private_address' } });
+    }
+    expect(env.fake.received).toHaveLength(0);
+  });
+
   it('answers 502 when the provider’s credential has no value, and forwards without injection when it has none configured', async () => {
     const empty = await startProxyEnv({ resolveCredential: async () => null });
     const r = await fetch(`${empty.base}/anthropic/v1/models`, { headers: { 'x-api-key': empty.token } });

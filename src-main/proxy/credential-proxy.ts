@@ -12,7 +12,7 @@ import { Agent } from 'undici';
 import type { InjectionRule, ProviderConfig, ProviderDto } from '../../src-shared/proxy.js';
 import { DisposableStore, Emitter, toDisposable, type Disposable, type Event } from '../../src-shared/lifecycle.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
-import { guardedLookup, isPrivateAddress } from './address-guard.js';
+import { guardedLookup, isIpLiteral, isNonPublicAddress } from './address-policy.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { forward, sendProxyError, type ForwardResult } from './forward.js';
 import { PriceTable } from './prices.js';
@@ -65,7 +65,7 @@ export class CredentialProxy implements Disposable {
     private readonly options: CredentialProxyOptions,
   ) {
     const agentOptions = { keepAliveTimeout: UPSTREAM_KEEP_ALIVE_MS, keepAliveMaxTimeout: UPSTREAM_KEEP_ALIVE_MAX_MS };
-    this.guardedAgent = new Agent({ ...agentOptions, connect: { timeout: CONNECT_TIMEOUT_MS, lookup: guardedLookup } });
+    this.guardedAgent = new Agent({ ...agentOptions, connect: { timeout: CONNECT_TIMEOUT_MS, lookup: guardedLookup() } });
     this.openAgent = new Agent({ ...agentOptions, connect: { timeout: CONNECT_TIMEOUT_MS } });
     this.prices = options.prices ?? PriceTable.bundled();
     this.store.add(toDisposable(() => this.tokens.clear()));
@@ -254,7 +254,7 @@ export class CredentialProxy implements Disposable {
     }
     row.decision = decision;
     if (decision !== 'allow') return refuse(403, 'berth_egress_denied', `egress to ${provider.host} is denied for this session`);
-    if (!provider.allowPrivate && isPrivateAddress(provider.host)) return refuse(403, 'berth_private_address', `upstream ${provider.host} is a loopback, private or link-local address`);
+    if (!provider.allowPrivate && isIpLiteral(provider.host) && isNonPublicAddress(provider.host)) return refuse(403, 'berth_private_address', `upstream ${provider.host} is a loopback, private or link-local address`);
 
     const breaker = this.breaker(provider);
     const admission = breaker.admit();

@@ -13,7 +13,7 @@ import type { Dispatcher } from 'undici';
 import { HOP_BY_HOP_HEADERS } from './rules.js';
 import { SecretScrubber } from './scrub.js';
 import { createUsageTap, type UsageReading, type UsageTap } from './usage.js';
-import { PRIVATE_ADDRESS_CODE } from './address-guard.js';
+import { NON_PUBLIC_CODE } from './address-policy.js';
 
 /** What the proxy learns from one forwarded request. */
 export interface ForwardResult {
@@ -62,7 +62,7 @@ export function sendProxyError(res: ServerResponse, status: number, type: string
 
 function errorStatus(e: Error & { code?: string }): { status: number; type: string } {
   switch (e.code) {
-    case PRIVATE_ADDRESS_CODE:
+    case NON_PUBLIC_CODE:
       return { status: 403, type: 'berth_private_address' };
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':

@@ -211,6 +211,12 @@ describe('non-public destinations', () => {
     ['the cloud metadata address', '169.254.169.254:80'],
     ['IPv6 loopback', '[::1]:443'],
     ['a private address', '10.1.2.3:443'],
+    // IPv6 forms that carry loopback or the metadata address (the attack run's ::7f00:1 and friends).
+    ['IPv4-compatible loopback', '[::7f00:1]:443'],
+    ['IPv4-mapped loopback in hex', '[::ffff:7f00:1]:443'],
+    ['NAT64 loopback', '[64:ff9b::7f00:1]:443'],
+    ['6to4 loopback', '[2002:7f00:1::]:443'],
+    ['6to4 metadata address', '[2002:a9fe:a9fe::1]:80'],
   ] as const) {
     it(`refuses ${name} with 403`, async () => {
       const { status, body } = await openTunnel(rig.listener.port, target);

@@ -16,7 +16,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { DisposableStore, Emitter, toDisposable, type Disposable, type Event } from '../../../src-shared/lifecycle.js';
 import type { Result } from '../../../src-shared/result.js';
-import { refusedAddress, resolveAll, type AllowPrivate, type LookupFunction } from './address-policy.js';
+import { refusedAddress, resolveAll, type AllowPrivate, type LookupFunction } from '../address-policy.js';
 import type { InterceptContext, InterceptedRequestHandler } from './forwarder.js';
 import { parseConnectTarget, proxyAuthToken, type ConnectTarget } from './target.js';
 

@@ -11,7 +11,7 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { LocalCa } from '../ca/local-ca.js';
-import type { LookupFunction } from './address-policy.js';
+import type { LookupFunction } from '../address-policy.js';
 import { ConnectProxy, listenConnectProxy, type ConnectDecision, type ConnectLimits, type ConnectProxyServer, type ConnectRecord } from './connect-proxy.js';
 import { forwardIntercepted, type ForwardRecord, type InterceptedForwarder, type ProxyHeaders } from './forwarder.js';
 

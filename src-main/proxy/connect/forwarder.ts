@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import type { Disposable } from '../../../src-shared/lifecycle.js';
 import { normalizeHost } from '../ca/name-constraints.js';
-import { guardedLookup, NON_PUBLIC_CODE, type AllowPrivate, type LookupFunction } from './address-policy.js';
+import { guardedLookup, NON_PUBLIC_CODE, type AllowPrivate, type LookupFunction } from '../address-policy.js';
 import { formatAuthority } from './target.js';
 
 /** Header map handed to `rewrite`: lowercase names, repeated headers as arrays. */
