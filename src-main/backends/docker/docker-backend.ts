@@ -17,9 +17,9 @@ import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID, gitWritablePaths, WORKS
 import { DockerProcess } from './docker-process.js';
 import { DockerEngine } from './engine.js';
 import { ensureImage } from './images.js';
+import { Limiter } from './limiter.js';
 import { LABEL_CACHE, LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
 import { chownMountPoints, copyIn, copyOut, createWorkspaceVolume, workspaceVolumeName } from './workspace-volume.js';
-import { Semaphore } from './semaphore.js';
 import { launchScript, WarmPool, type WarmSlot } from './warm-pool.js';
 
 const execFileAsync = promisify(execFile);
@@ -46,7 +46,7 @@ export class DockerBackend implements IBackend {
   readonly capabilities = { isolation: 'container', persistsAcrossRestart: true, resourceLimits: true, egressContainment: true } as const;
   readonly engine: DockerEngine;
   private readonly instanceId: string;
-  private readonly creates = new Semaphore(MAX_CONCURRENT_CREATES);
+  private readonly creates = new Limiter(MAX_CONCURRENT_CREATES);
 
   /** Started containers kept ready (Settings → Docker → warm pool). */
   readonly pool: WarmPool;
@@ -137,10 +137,12 @@ export class DockerBackend implements IBackend {
     if (!options) return err('bad_request', 'a Docker session needs Docker options');
     const docker = await this.engine.docker();
     if (!docker.ok) return docker;
-    return this.creates.run(async () => {
+    const pulling = async (): Promise<Result<void>> => {
       const r = await ensureImage(docker.value, options.info.image, options.pullPolicy, onProgress, signal);
       return r.ok ? ok() : r;
-    });
+    };
+    // A create cancelled while it waits for its turn leaves the queue at once.
+    return this.creates.run(pulling, signal ? { signal, aborted: () => err('bad_request', `pull of ${options.info.image} cancelled`) } : undefined);
   }
 
   /**
@@ -178,7 +180,10 @@ export class DockerBackend implements IBackend {
     const failures: { image: string; error: string }[] = [];
     for (const image of images) {
       if (this.stopping.signal.aborted) break;
-      const r = await this.creates.run(() => ensureImage(docker.value, image, 'IfNotPresent', () => undefined, this.stopping.signal));
+      const r = await this.creates.run(() => ensureImage(docker.value, image, 'IfNotPresent', () => undefined, this.stopping.signal), {
+        signal: this.stopping.signal,
+        aborted: () => err('bad_request', `pull of ${image} cancelled`),
+      });
       if (!r.ok) failures.push({ image, error: r.error.message });
     }
     return failures;
