@@ -2,11 +2,11 @@
  * Bounds how many engine operations run at once (image pulls and container creates when many sessions
  * start together): p-limit, plus cancellation of a call still waiting for its turn.
  */
-import pLimit, { type LimitFunction } from 'p-limit';
+import pLimit from 'p-limit';
 
 /** A concurrency limit whose waiting calls can be cancelled. */
 export class Limiter {
-  private readonly limit: LimitFunction;
+  private readonly limit: ReturnType<typeof pLimit>;
 
   constructor(concurrency: number) {
     this.limit = pLimit(concurrency);
