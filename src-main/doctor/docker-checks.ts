@@ -5,7 +5,7 @@
  */
 import type { Result } from '../../src-shared/result.js';
 import type { DockerEngine } from '../backends/docker/engine.js';
-import { shellQuote } from './run-command.js';
+import { shellQuote } from './text.js';
 import { okOutcome, type CheckOutcome, type DoctorCheck, type DoctorDeps, type DoctorDockerFacts } from './types.js';
 
 /** The engine's answer for an image it doesn't have. */

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { DoctorCheckDto, DoctorReportDto, DoctorSummaryDto } from '../../src-shared/doctor.js';
 import { dockerChecks } from './docker-checks.js';
 import { gitChecks } from './git-checks.js';
-import { messageOf } from './run-command.js';
+import { messageOf } from './text.js';
 import { bwrapCheck, diskChecks, portCheck, proxyCheck, tmuxCheck } from './system-checks.js';
 import { DEFAULT_CHECK_TIMEOUT_MS, DEFAULT_THRESHOLDS, type CheckOutcome, type DoctorCheck, type DoctorDeps } from './types.js';
 

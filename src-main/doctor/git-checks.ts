@@ -6,8 +6,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { err, ok, type Result } from '../../src-shared/result.js';
-import { git } from '../git/git.js';
-import { formatBytes, shellQuote } from './run-command.js';
+import { GIT_SAFE_CONFIG, git, gitEnv } from '../git/git.js';
+import { formatBytes, shellQuote } from './text.js';
 import { okOutcome, type CheckOutcome, type DoctorCheck, type DoctorThresholds } from './types.js';
 
 /** Untracked names read at most per repository: past this the listing stops and says so. */
@@ -16,8 +16,6 @@ const UNTRACKED_SCAN_CAP = 100_000;
 const STAT_BATCH = 256;
 /** Biggest untracked files named in the report. */
 const UNTRACKED_LISTED = 5;
-/** Same safety flags as git.ts: no hooks, no fsmonitor daemon, no pager. */
-const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'core.pager=cat'];
 
 /** Two checks per repository. */
 export function gitChecks(repos: readonly string[], thresholds: DoctorThresholds): DoctorCheck[] {
@@ -113,11 +111,11 @@ function listUntracked(repo: string, signal: AbortSignal): Promise<Result<{ file
     let pending = '';
     let stderr = '';
     let truncated = false;
-    const child = spawn('git', [...SAFE_CONFIG, 'ls-files', '--others', '--exclude-standard', '-z'], {
+    const child = spawn('git', [...GIT_SAFE_CONFIG, 'ls-files', '--others', '--exclude-standard', '-z'], {
       cwd: repo,
       signal,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+      env: gitEnv(),
     });
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineAvailable, tempDir } from '../testing/fixtures.js';
 import { runCheck } from './doctor.js';
-import { runCommand } from './run-command.js';
+import { describeFailure, runProcess } from '../process/run.js';
 import { bwrapCheck, diskChecks, tmuxCheck } from './system-checks.js';
 import { DEFAULT_THRESHOLDS, type DoctorDeps } from './types.js';
 
@@ -66,8 +66,8 @@ describe('free disk on a small tmpfs', () => {
 
 describe('tools', () => {
   it('reports bubblewrap working when it starts a sandbox here, and warns when it is missing', async () => {
-    const present = await runCommand('bwrap', ['--unshare-user', '--ro-bind', '/', '/', 'true']);
-    if (engineAvailable('bwrap', present.code === 0, present.errorMessage ?? present.stderr)) {
+    const present = await runProcess('bwrap', ['--unshare-user', '--ro-bind', '/', '/', 'true'], { timeoutMs: TIMEOUT_MS });
+    if (engineAvailable('bwrap', present.kind === 'exit' && present.code === 0, describeFailure(present))) {
       const c = await runCheck(bwrapCheck(deps()), TIMEOUT_MS);
       expect(c).toMatchObject({ id: 'sandbox.bwrap', status: 'ok', fix: null });
       expect(c.detail).toMatch(/^bubblewrap \d/);
@@ -89,8 +89,8 @@ describe('tools', () => {
   });
 
   it('reports tmux, and warns when it is missing', async () => {
-    const present = await runCommand('tmux', ['-V']);
-    if (engineAvailable('tmux', present.code === 0, present.errorMessage ?? present.stderr)) {
+    const present = await runProcess('tmux', ['-V'], { timeoutMs: TIMEOUT_MS });
+    if (engineAvailable('tmux', present.kind === 'exit' && present.code === 0, describeFailure(present))) {
       const c = await runCheck(tmuxCheck(deps()), TIMEOUT_MS);
       expect(c).toMatchObject({ id: 'tmux', status: 'ok', fix: null });
       expect(c.detail).toMatch(/^tmux \d/);

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { formatBytes, runCommand, shellQuote } from './run-command.js';
+import { describeFailure, runProcess, type ProcessOutcome } from '../process/run.js';
+import { formatBytes, shellQuote } from './text.js';
 import { okOutcome, type CheckOutcome, type DoctorCheck, type DoctorDeps, type DoctorPath, type DoctorThresholds } from './types.js';
 
 /** One free-space check per path. */
@@ -102,18 +103,18 @@ export function bwrapCheck(deps: DoctorDeps): DoctorCheck {
     id: 'sandbox.bwrap',
     title: 'Sandbox (bubblewrap)',
     async run(signal) {
-      const version = await runCommand(bwrap, ['--version'], signal);
-      if (version.code !== 0) {
+      const version = await probe(bwrap, ['--version'], signal);
+      if (!succeeded(version)) {
         return {
           status: 'warn',
-          detail: version.errorCode === 'ENOENT' ? `${bwrap} not found: the sandbox backend is unavailable` : `\`${bwrap} --version\` failed: ${firstLine(version)}`,
+          detail: notFound(version) ? `${bwrap} not found: the sandbox backend is unavailable` : `\`${bwrap} --version\` failed: ${firstLine(version)}`,
           fix: 'Install bubblewrap (`sudo apt install bubblewrap`, `sudo dnf install bubblewrap`).',
         };
       }
       // --unshare-user so the probe needs user namespaces even when Berth runs as root, like an unprivileged user would.
-      const trial = await runCommand(bwrap, ['--unshare-user', '--ro-bind', '/', '/', 'true'], signal);
+      const trial = await probe(bwrap, ['--unshare-user', '--ro-bind', '/', '/', 'true'], signal);
       const v = version.stdout.trim();
-      if (trial.code === 0) return okOutcome(`${v}; an unprivileged sandbox starts`);
+      if (succeeded(trial)) return okOutcome(`${v}; an unprivileged sandbox starts`);
       return {
         status: 'fail',
         detail: `${v} is installed but cannot start a sandbox: ${firstLine(trial)}`,
@@ -130,17 +131,34 @@ export function tmuxCheck(deps: DoctorDeps): DoctorCheck {
     id: 'tmux',
     title: 'tmux',
     async run(signal) {
-      const r = await runCommand(tmux, ['-V'], signal);
-      if (r.code === 0) return okOutcome(r.stdout.trim());
+      const r = await probe(tmux, ['-V'], signal);
+      if (succeeded(r)) return okOutcome(r.stdout.trim());
       return {
         status: 'warn',
-        detail: r.errorCode === 'ENOENT' ? `${tmux} not found: the tmux backend (sessions that survive a restart) is unavailable` : `\`${tmux} -V\` failed: ${firstLine(r)}`,
+        detail: notFound(r) ? `${tmux} not found: the tmux backend (sessions that survive a restart) is unavailable` : `\`${tmux} -V\` failed: ${firstLine(r)}`,
         fix: 'Install tmux (`sudo apt install tmux`, `brew install tmux`).',
       };
     },
   };
 }
 
-function firstLine(r: { stderr: string; errorMessage: string | null; code: number | null }): string {
-  return r.stderr.trim().split('\n')[0] || r.errorMessage || `exit ${r.code}`;
+/** Longest a probe command (`tmux -V`, `bwrap … true`) may run. */
+const PROBE_TIMEOUT_MS = 10_000;
+
+/** Runs a probe with untranslated messages; every ending is a value. */
+function probe(file: string, args: readonly string[], signal: AbortSignal): Promise<ProcessOutcome> {
+  return runProcess(file, args, { timeoutMs: PROBE_TIMEOUT_MS, signal, env: { ...process.env, LC_ALL: 'C' } });
+}
+
+function succeeded(r: ProcessOutcome): r is Extract<ProcessOutcome, { kind: 'exit' }> {
+  return r.kind === 'exit' && r.code === 0;
+}
+
+function notFound(r: ProcessOutcome): boolean {
+  return r.kind === 'error' && r.code === 'ENOENT';
+}
+
+/** Why a probe failed, in one line: the first line of its stderr, else how it ended. */
+function firstLine(r: ProcessOutcome): string {
+  return (r.kind === 'exit' && r.stderr.trim().split('\n')[0]) || describeFailure(r);
 }

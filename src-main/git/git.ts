@@ -1,14 +1,14 @@
 /**
  * Git plumbing for sessions: inspect repositories, add and remove worktrees.
  *
- * Git runs with `execFile` (no shell), a timeout, hooks and fsmonitor disabled, so a repository's own
- * configuration cannot run code on Berth's behalf.
+ * Git runs through the shared process runner (no shell, a timeout that kills its process group) with
+ * hooks and fsmonitor disabled, so a repository's own configuration cannot run code on Berth's behalf.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import type { RepoInfoDto } from '../../src-shared/dto.js';
+import { runChecked, type ProcessOutput } from '../process/run.js';
 
 /** Longest any one git command may run. */
 const GIT_TIMEOUT_MS = 60_000;
@@ -16,35 +16,25 @@ const GIT_TIMEOUT_MS = 60_000;
 const GIT_MAX_BUFFER = 16 * 1024 * 1024;
 
 /** `-c` options on every call: no hooks, no fsmonitor daemon, no pager, no credential prompts. */
-const SAFE_CONFIG = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'core.pager=cat'];
+export const GIT_SAFE_CONFIG: readonly string[] = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'core.pager=cat'];
 
-export interface GitOutput {
-  stdout: string;
-  stderr: string;
+/** Environment of every git Berth runs: no prompts, no optional locks, untranslated messages. */
+export function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 }
+
+export type GitOutput = ProcessOutput;
 
 /** Runs git in `cwd`; a non-zero exit is an error value carrying git's own message. */
 export function git(cwd: string, args: string[], signal?: AbortSignal): Promise<Result<GitOutput>> {
-  return new Promise((resolve) => {
-    execFile(
-      'git',
-      [...SAFE_CONFIG, ...args],
-      {
-        cwd,
-        timeout: GIT_TIMEOUT_MS,
-        maxBuffer: GIT_MAX_BUFFER,
-        signal,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-      },
-      (error, stdout, stderr) => {
-        if (error) {
-          const detail = (stderr || error.message).trim().split('\n').slice(-3).join(' ');
-          resolve(err('git_failed', `git ${args[0]} failed: ${detail}`));
-        } else {
-          resolve(ok({ stdout, stderr }));
-        }
-      },
-    );
+  return runChecked('git', [...GIT_SAFE_CONFIG, ...args], {
+    cwd,
+    env: gitEnv(),
+    timeoutMs: GIT_TIMEOUT_MS,
+    maxOutputBytes: GIT_MAX_BUFFER,
+    signal,
+    label: `git ${args[0]}`,
+    errorCode: 'git_failed',
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { Disposable } from '../../src-shared/lifecycle.js';
+import { GIT_SAFE_CONFIG, gitEnv } from './git.js';
 
 /** A repository's batch process ends after this long without questions. */
 const IDLE_MS = 60_000;
@@ -23,9 +24,9 @@ class BatchProcess {
   dead = false;
 
   constructor(root: string, private readonly onDead: () => void) {
-    this.proc = spawn('git', ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', 'cat-file', '--batch-check'], {
+    this.proc = spawn('git', [...GIT_SAFE_CONFIG, 'cat-file', '--batch-check'], {
       cwd: root,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
+      env: gitEnv(),
     });
     this.proc.stdout.setEncoding('utf8');
     this.proc.stdout.on('data', (chunk: string) => this.onData(chunk));

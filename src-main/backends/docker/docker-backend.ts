@@ -3,11 +3,9 @@
  * long-lived TTY stream. Everything it makes is labelled with the session id, so after a restart the
  * reconciler adopts running containers instead of losing them.
  */
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import type { CacheType, DockerSettings } from '../../../src-shared/docker.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
@@ -21,8 +19,10 @@ import { Limiter } from './limiter.js';
 import { LABEL_CACHE, LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
 import { chownMountPoints, copyIn, copyOut, createWorkspaceVolume, workspaceVolumeName } from './workspace-volume.js';
 import { launchScript, WarmPool, type WarmSlot } from './warm-pool.js';
+import { runProcess } from '../../process/run.js';
 
-const execFileAsync = promisify(execFile);
+/** Longest `chown -R` of a worktree may run (a large checkout on a slow disk). */
+const CHOWN_TIMEOUT_MS = 120_000;
 
 /** Engine calls in flight at once when many sessions are created together. */
 const MAX_CONCURRENT_CREATES = 4;
@@ -404,7 +404,7 @@ export class DockerBackend implements IBackend {
     if ((process.getuid?.() ?? FALLBACK_UID) !== 0) return;
     const git = readWorktreeGit(worktree);
     const owned = [worktree, ...(git ? [path.join(git.repoGitDir, 'worktrees', git.adminName)] : [])];
-    await execFileAsync('chown', ['-R', `${uid}:${gid}`, ...owned]).catch(() => undefined);
+    await runProcess('chown', ['-R', `${uid}:${gid}`, ...owned], { timeoutMs: CHOWN_TIMEOUT_MS });
   }
 }
 
