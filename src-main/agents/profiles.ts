@@ -2,10 +2,9 @@
  * Agent profiles: which executable each agent is, how the prompt and model reach it, and whether it is
  * installed on this machine.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AgentId, AgentProfileDto } from '../../src-shared/dto.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
+import { findExecutable } from '../process/find-executable.js';
 import { splitCommandLine } from './command-line.js';
 
 /** What a backend needs to start an agent. */
@@ -118,20 +117,6 @@ const PROFILES: readonly Profile[] = [
     },
   },
 ];
-
-/** Finds `name` on PATH (or checks it when it contains a slash). */
-export function findExecutable(name: string, envPath = process.env.PATH ?? ''): string | null {
-  const candidates = name.includes('/') ? [name] : envPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
-  for (const file of candidates) {
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 /** The user's shell: $SHELL when it exists, else bash, else sh. */
 export function defaultShell(env: NodeJS.ProcessEnv = process.env): string {

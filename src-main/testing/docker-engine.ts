@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
+import { findExecutable as findOnPath } from '../process/find-executable.js';
 
 /** Short base for engine dirs: sun_path holds 108 bytes, and `/tmp/bd-XXXXXX/docker.sock` is 26. */
 const SHORT_TMP = '/tmp';
@@ -42,6 +43,8 @@ const BUSYBOX = '/bin/busybox';
 const CRUN = '/usr/bin/crun';
 /** Wrapper that hides the cgroup2 mount from crun on such hybrid hosts (see ensureCrunRuntime). */
 const CRUN_HYBRID_WRAPPER = '/tmp/berth-crun-hybrid';
+/** Where root's tools live when PATH (a user's, a test's) leaves them out. */
+const ROOT_SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 /** The non-root user test containers run as. */
 export const AGENT_UID = 1000;
 /** Default tag of the busybox test image. */
@@ -95,8 +98,7 @@ export function dockerAvailable(): { ok: true } | { ok: false; why: string } {
 
 /** Path of an executable found on PATH (or the sbin dirs root uses), or null. */
 export function findExecutable(name: string): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean);
-  return dirs.map((d) => path.join(d, name)).find((p) => attempt(() => (fs.accessSync(p, fs.constants.X_OK), true), false)) ?? null;
+  return findOnPath(name, [process.env.PATH ?? '', ...ROOT_SBIN_DIRS].join(path.delimiter));
 }
 
 /** Starts a private dockerd on its own bridge; resolves once it answers `/_ping`. */

@@ -8,7 +8,7 @@ import { Emitter } from '../../../src-shared/lifecycle.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import { withoutCredentials } from '../credential-env.js';
 import { SESSION_LABEL_ENV, type ExitInfo, type IBackend, type ITerminalProcess, type StartSpec } from '../backend.js';
-import { findExecutable } from '../../agents/profiles.js';
+import { findExecutable } from '../../process/find-executable.js';
 
 let ptyModule: Promise<typeof Pty> | null = null;
 
