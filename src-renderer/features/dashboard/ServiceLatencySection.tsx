@@ -9,7 +9,7 @@ import { LatencyCells, LatencyHeaders } from './LatencyCells.js';
 import { Sparkline } from './Sparkline.js';
 
 /** The event-loop sparkline's y axis reaches at least this, ms (its target). */
-const EVENT_LOOP_SPARK_MIN_MS = 20;
+const EVENT_LOOP_SPARK_MIN_MS = 5;
 
 function LabelledTable({ rows, what, testId, empty }: { rows: LabelledLatency[]; what: string; testId: string; empty: string }) {
   if (rows.length === 0) return <p className="field-hint dash-empty">{empty}</p>;
@@ -100,7 +100,7 @@ export function ServiceLatencySection({ snapshot, eventLoopHistory }: { snapshot
       <section className="settings-section dash-section" data-testid="dash-event-loop" aria-labelledby="dash-loop-title">
         <div className="dash-section-head">
           <h2 id="dash-loop-title">Event loop</h2>
-          <span className="dash-note">orchestrator delay, last second</span>
+          <span className="dash-note">how late the orchestrator ran due work, last second</span>
         </div>
         <div className="dash-loop">
           <dl className="dash-figures">

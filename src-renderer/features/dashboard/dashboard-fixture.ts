@@ -58,9 +58,9 @@ export const SNAPSHOT_FIXTURE: MetricsSnapshotDto = {
     h('db_query_ms', { op: 'metrics.flush' }, 30, 0.2, 0.4, 0.7),
   ],
   gauges: [
-    { name: 'event_loop_delay_ms', labels: { stat: 'p50' }, value: 10.1 },
-    { name: 'event_loop_delay_ms', labels: { stat: 'p99' }, value: 24.6 },
-    { name: 'event_loop_delay_ms', labels: { stat: 'max' }, value: 31 },
+    { name: 'event_loop_delay_ms', labels: { stat: 'p50' }, value: 0.4 },
+    { name: 'event_loop_delay_ms', labels: { stat: 'p99' }, value: 12.6 },
+    { name: 'event_loop_delay_ms', labels: { stat: 'max' }, value: 19 },
     { name: 'sessions', labels: { state: 'running' }, value: 1 },
     { name: 'sessions', labels: { state: 'idle' }, value: 1 },
     { name: 'resource_cpu_percent', labels: { subject: `session:${ALPHA_ID}` }, value: 12.5 },

@@ -108,9 +108,9 @@ export const DEFAULT_TARGETS: readonly TargetDef[] = [
     operation: 'Event-loop delay',
     stat: 'p99',
     source: { kind: 'gauge', name: 'event_loop_delay_ms', labels: { stat: 'p99' } },
-    detail: "event_loop_delay_ms{stat=\"p99\"}: the orchestrator's event loop over the last second",
-    targetMs: 20,
-    acceptableMs: 50,
+    detail: "event_loop_delay_ms{stat=\"p99\"}: how late the orchestrator's event loop ran due work over the last second",
+    targetMs: 5,
+    acceptableMs: 20,
   },
 ];
 
