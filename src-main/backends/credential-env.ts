@@ -2,6 +2,7 @@
  * Environment variables that carry credentials by convention. A local session's agent inherits the
  * orchestrator's environment minus these (and minus any variable a vault entry reads its value from),
  * so a key exported in the user's shell never reaches an agent: the agent gets stand-ins instead.
+ * Berth's own variables go too (see BERTH_INTERNAL_PREFIX).
  */
 export const CREDENTIAL_ENV_VARS: readonly string[] = [
   'ANTHROPIC_API_KEY',
@@ -29,10 +30,23 @@ export const CREDENTIAL_ENV_VARS: readonly string[] = [
   'AWS_SESSION_TOKEN',
 ];
 
-/** `base` without credential variables and without `extra` (e.g. the vault's env-source variables). */
+/**
+ * Prefix of the orchestrator's own variables (BERTH_HOME, BERTH_PORT, BERTH_SQLITE_NATIVE_BINDING,
+ * BERTH_MODE…): they point at Berth's data directory (database, vault, API token) and must not steer an
+ * agent there. The variables Berth gives a session on purpose (BERTH_SESSION_ID, the proxy's) are added
+ * after this filter.
+ */
+export const BERTH_INTERNAL_PREFIX = 'BERTH_';
+
+/**
+ * `base` without credential variables, without Berth's own variables and without `extra` (e.g. the
+ * vault's env-source variables).
+ */
 export function withoutCredentials(base: NodeJS.ProcessEnv, extra: readonly string[] = []): Record<string, string> {
   const drop = new Set([...CREDENTIAL_ENV_VARS, ...extra]);
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined && !drop.has(k)) env[k] = v;
+  for (const [k, v] of Object.entries(base)) {
+    if (v !== undefined && !drop.has(k) && !k.toUpperCase().startsWith(BERTH_INTERNAL_PREFIX)) env[k] = v;
+  }
   return env;
 }

@@ -22,6 +22,7 @@ import { SessionService } from '../sessions/session-service.js';
 import { openDatabase } from '../store/database.js';
 import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
+import { secureDataDir, writePrivateFile } from './data-dir.js';
 import { acquireLock } from './lock.js';
 import { createBenchService } from '../bench-runner/runner.js';
 import { createMetrics, followSessions, timedRepo } from './metrics-wiring.js';
@@ -39,7 +40,7 @@ function instanceId(dataDir: string): string {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
     const id = crypto.randomUUID();
-    fs.writeFileSync(file, id, { mode: 0o600 });
+    writePrivateFile(file, id);
     return id;
   }
 }
@@ -84,11 +85,9 @@ export interface RunningOrchestrator {
 export async function startOrchestrator(options: OrchestratorOptions): Promise<Result<RunningOrchestrator>> {
   const startedAt = Date.now();
   const dataDir = path.resolve(options.dataDir);
-  try {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  } catch (e) {
-    return err('internal', `cannot create the data directory ${dataDir}: ${(e as Error).message}`);
-  }
+  // Private whatever existed before: the folder 0700, the files Berth keeps in it 0600.
+  const secured = secureDataDir(dataDir);
+  if (!secured.ok) return secured;
   const lock = acquireLock(dataDir);
   if (!lock.ok) return lock;
 
@@ -286,8 +285,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   guard.setPort(port);
   const url = `http://${host}:${port}`;
   const apiFile = path.join(dataDir, API_FILE);
-  fs.writeFileSync(apiFile, JSON.stringify({ url, port, token: guard.apiToken, pid: process.pid }), { mode: 0o600 });
-  fs.chmodSync(apiFile, 0o600);
+  writePrivateFile(apiFile, JSON.stringify({ url, port, token: guard.apiToken, pid: process.pid }));
 
   let closing: Promise<void> | null = null;
   const close = () =>

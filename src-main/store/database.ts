@@ -8,6 +8,11 @@ import { migrations } from './migrations.js';
 
 export type Db = Database.Database;
 
+/** Mode of the database and its -wal/-shm files (SQLite gives those the database file's mode): owner only. */
+const DB_FILE_MODE = 0o600;
+/** Files SQLite keeps beside the database in WAL mode. */
+const SIDE_FILES = ['-wal', '-shm'];
+
 /** How long a writer waits for a lock held by another connection before failing. */
 const BUSY_TIMEOUT_MS = 5_000;
 
@@ -20,6 +25,10 @@ const BUSY_TIMEOUT_MS = 5_000;
 export async function openDatabase(file: string): Promise<Db> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const existed = fs.existsSync(file);
+  // Created (or narrowed) to 0600 before SQLite opens it: SQLite would make it 0644, and it creates the
+  // -wal and -shm files with the database's mode. Leftover side files from an older run are narrowed too.
+  fs.closeSync(fs.openSync(file, 'a', DB_FILE_MODE));
+  for (const f of [file, ...SIDE_FILES.map((suffix) => file + suffix)]) chmodIfExists(f, DB_FILE_MODE);
   // In the desktop app the orchestrator runs on Electron's ABI; main points us at a better-sqlite3
   // build for it (scripts/rebuild-native.mjs). Under Node the package's own build is used.
   const db = new Database(file, { nativeBinding: process.env.BERTH_SQLITE_NATIVE_BINDING || undefined });
@@ -36,9 +45,18 @@ export async function openDatabase(file: string): Promise<Db> {
   }
   if (existed && version > 0 && version < migrations.length) {
     await db.backup(`${file}.v${version}.bak`);
+    chmodIfExists(`${file}.v${version}.bak`, DB_FILE_MODE);
   }
   migrate(db);
   return db;
+}
+
+function chmodIfExists(file: string, mode: number): void {
+  try {
+    fs.chmodSync(file, mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }
 
 function migrate(db: Db): void {
