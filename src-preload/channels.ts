@@ -16,6 +16,3 @@ export const DesktopChannel = {
   /** renderer → main (invoke): open an http(s)/mailto URL in the user's browser or mail client. */
   openExternal: 'berth:open-external',
 } as const;
-
-/** `type` of the window message the preload posts to the main world, carrying the port in `ports[0]`. */
-export const PORT_MESSAGE_TYPE = 'berth:port';

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BerthDesktopApi } from './api.js';
+import type { DesktopBridge } from '../src-shared/desktop-bridge.js';
 import { DesktopChannel } from './channels.js';
 import { contextBridge, ipcRendererFake, resetElectronMock } from '../src-main/shell/testing/electron-mock.js';
 
@@ -17,8 +17,8 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-function api(): BerthDesktopApi {
-  return contextBridge.exposed.get('berthDesktop') as BerthDesktopApi;
+function api(): DesktopBridge {
+  return contextBridge.exposed.get('berthDesktop') as DesktopBridge;
 }
 
 describe('preload', () => {

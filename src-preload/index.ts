@@ -7,8 +7,8 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Result } from '../src-shared/result.js';
-import type { BerthDesktopApi, BerthPortMessage } from './api.js';
-import { DesktopChannel, PORT_MESSAGE_TYPE } from './channels.js';
+import { PORT_MESSAGE_TYPE, type DesktopBridge, type PortMessage } from '../src-shared/desktop-bridge.js';
+import { DesktopChannel } from './channels.js';
 
 /** Turns the main process's Result envelope into a value or a rejection carrying its message. */
 function unwrap<T>(result: Result<T>): T {
@@ -17,7 +17,7 @@ function unwrap<T>(result: Result<T>): T {
 }
 
 /** Builds the API object; exported for the preload's unit test. */
-export function createDesktopApi(): BerthDesktopApi {
+export function createDesktopApi(): DesktopBridge {
   return {
     platform: process.platform,
     requestPort(): void {
@@ -42,7 +42,7 @@ export function createDesktopApi(): BerthDesktopApi {
 export function forwardPort(event: IpcRendererEvent): void {
   const [port] = event.ports;
   if (!port) return;
-  const message: BerthPortMessage = { type: PORT_MESSAGE_TYPE };
+  const message: PortMessage = { type: PORT_MESSAGE_TYPE };
   window.postMessage(message, '*', [port]);
 }
 

@@ -4,7 +4,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { Connection } from '../client/connection.js';
-import type { DesktopBridge } from '../client/desktop-bridge.js';
+import type { DesktopBridge } from '../../src-shared/desktop-bridge.js';
 import type { LinkOpenerDeps } from '../client/safe-links.js';
 import type { AppState, AppStore } from '../store/app-store.js';
 

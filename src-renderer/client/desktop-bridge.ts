@@ -1,22 +1,8 @@
 /**
- * The desktop preload's API as the renderer sees it (`window.berthDesktop`), absent in a browser tab.
- *
- * The renderer may not import src-preload (the layers are linted apart), so the shape is restated here
- * and narrowed at runtime: anything missing is treated as "not on the desktop".
+ * The desktop bridge (`window.berthDesktop`, see src-shared/desktop-bridge.ts) as the renderer finds it:
+ * absent in a browser tab, and narrowed at runtime so anything missing means "not on the desktop".
  */
-
-/** Named methods the desktop preload exposes to the renderer. */
-export interface DesktopBridge {
-  /** Asks main for a MessagePort to the orchestrator; it arrives as a `berth:port` window message. */
-  requestPort(): void;
-  /** Shows the native folder picker; null when cancelled. */
-  pickFolder(): Promise<string | null>;
-  /** Opens an http(s) URL in the system browser. */
-  openExternal(url: string): Promise<unknown> | void;
-}
-
-/** The window message carrying the orchestrator port (in `event.ports[0]`). */
-export const PORT_MESSAGE_TYPE = 'berth:port';
+import type { DesktopBridge } from '../../src-shared/desktop-bridge.js';
 
 declare global {
   interface Window {
@@ -29,8 +15,9 @@ export function getDesktopBridge(win: Window = window): DesktopBridge | null {
   const api = win.berthDesktop;
   if (!api || typeof api.requestPort !== 'function') return null;
   return {
+    platform: typeof api.platform === 'string' ? api.platform : 'unknown',
     requestPort: () => api.requestPort?.(),
     pickFolder: () => (typeof api.pickFolder === 'function' ? api.pickFolder() : Promise.resolve(null)),
-    openExternal: (url) => api.openExternal?.(url),
+    openExternal: async (url) => api.openExternal?.(url),
   };
 }

@@ -32,7 +32,7 @@ describe('openLinkSafely', () => {
 
   it('uses the desktop bridge when present', () => {
     const openExternal = vi.fn();
-    const desktop = { requestPort: vi.fn(), pickFolder: vi.fn(async () => null), openExternal };
+    const desktop = { platform: 'linux', requestPort: vi.fn(), pickFolder: vi.fn(async () => null), openExternal };
     openLinkSafely('http://localhost:3000', { confirm: () => true, desktop, openWindow: vi.fn() });
     expect(openExternal).toHaveBeenCalledWith('http://localhost:3000/');
   });

@@ -3,7 +3,7 @@
  *
  * Terminal output is written by agents, so every link is untrusted (DESIGN.md, "Rules of the layers").
  */
-import type { DesktopBridge } from './desktop-bridge.js';
+import type { DesktopBridge } from '../../src-shared/desktop-bridge.js';
 
 /** Schemes a terminal link may open. */
 const ALLOWED_PROTOCOLS = new Set(['http:', 'https:']);

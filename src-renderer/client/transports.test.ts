@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ServerFrame } from '../../src-shared/contract.js';
-import { PORT_MESSAGE_TYPE } from './desktop-bridge.js';
+import { PORT_MESSAGE_TYPE } from '../../src-shared/desktop-bridge.js';
 import { messagePortTransportFactory, webSocketUrl } from './transports.js';
 
 /** A window stand-in: the factory only listens for `message` events on it. */
@@ -25,7 +25,7 @@ describe('messagePortTransportFactory', () => {
   it('requests a port, exchanges structured-clone frames and drops malformed ones', async () => {
     const { win, deliverPort } = fakeWindow();
     const channel = new MessageChannel();
-    const bridge = { requestPort: vi.fn(() => deliverPort(channel.port1)), pickFolder: vi.fn(), openExternal: vi.fn() };
+    const bridge = { platform: 'linux', requestPort: vi.fn(() => deliverPort(channel.port1)), pickFolder: vi.fn(), openExternal: vi.fn() };
     const transport = await messagePortTransportFactory(bridge, win)();
     expect(bridge.requestPort).toHaveBeenCalledOnce();
 
@@ -47,7 +47,7 @@ describe('messagePortTransportFactory', () => {
     const { win, deliverPort } = fakeWindow();
     const first = new MessageChannel();
     const second = new MessageChannel();
-    const bridge = { requestPort: vi.fn(() => deliverPort(first.port1)), pickFolder: vi.fn(), openExternal: vi.fn() };
+    const bridge = { platform: 'linux', requestPort: vi.fn(() => deliverPort(first.port1)), pickFolder: vi.fn(), openExternal: vi.fn() };
     const factory = messagePortTransportFactory(bridge, win);
     const transport = await factory();
     const closed = vi.fn();

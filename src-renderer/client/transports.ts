@@ -7,7 +7,7 @@
 import type { FrameTransport } from '../../src-shared/client.js';
 import { API_PREFIX, ServerFrame, WS_PATH, type ClientFrame } from '../../src-shared/contract.js';
 import { Emitter } from '../../src-shared/lifecycle.js';
-import { PORT_MESSAGE_TYPE, type DesktopBridge } from './desktop-bridge.js';
+import { PORT_MESSAGE_TYPE, type DesktopBridge } from '../../src-shared/desktop-bridge.js';
 
 /** How long to wait for a socket to open or a port to arrive before giving up on this attempt. */
 export const CONNECT_TIMEOUT_MS = 10_000;

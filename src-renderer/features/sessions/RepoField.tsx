@@ -2,7 +2,7 @@
  * Repository path input with live validation, recent repositories and (desktop) a folder picker.
  */
 import type { RecentRepoDto } from '../../../src-shared/dto.js';
-import type { DesktopBridge } from '../../client/desktop-bridge.js';
+import type { DesktopBridge } from '../../../src-shared/desktop-bridge.js';
 import type { RepoInspection } from './use-repo-inspect.js';
 
 /** Recent repositories listed under the path field. */
