@@ -11,6 +11,7 @@ import react from '@vitejs/plugin-react';
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
+import { buildCsp, withCspMeta } from './src-shared/csp.js';
 
 const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as { version: string };
 
@@ -23,14 +24,15 @@ const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json')
 const BUNDLED_DEPS = ['zod', 'env-paths', 'fastify', 'commander', 'ws', '@fastify/websocket'];
 
 /**
- * In `electron-vite dev` only: drop the CSP meta tag, whose script-src 'self' blocks the inline
- * Fast Refresh preamble of @vitejs/plugin-react. Production builds keep it.
+ * Builds write the one policy of src-shared/csp.ts into index.html as a `<meta http-equiv>` tag. Not in
+ * `electron-vite dev`, whose inline Fast Refresh preamble script-src 'self' would block; there the
+ * shell's header (with the dev relaxations) applies.
  */
-function devCspRelaxation(): Plugin {
+function cspMeta(): Plugin {
   return {
-    name: 'berth-dev-csp',
-    apply: 'serve',
-    transformIndexHtml: (html) => html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/i, ''),
+    name: 'berth-csp-meta',
+    apply: 'build',
+    transformIndexHtml: { order: 'pre', handler: (html) => withCspMeta(html, buildCsp({ delivery: 'meta' })) },
   };
 }
 
@@ -71,7 +73,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src-renderer',
-    plugins: [react(), devCspRelaxation()],
+    plugins: [react(), cspMeta()],
     build: {
       minify: true,
       outDir: resolve(import.meta.dirname, 'out/renderer'),

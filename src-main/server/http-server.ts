@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { buildCsp } from '../../src-shared/csp.js';
 import { API_PREFIX, LOGIN_PATH, WS_PATH, type EventFrame, type ServerFrame } from '../../src-shared/contract.js';
 import type { Event } from '../../src-shared/lifecycle.js';
 import { err, type ErrorCode } from '../../src-shared/result.js';
@@ -24,19 +25,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Largest accepted WebSocket message. */
 const WS_MAX_PAYLOAD_BYTES = 2 * 1024 * 1024;
 
-/** Content Security Policy for the renderer: nothing inline, nothing remote. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The renderer's one Content Security Policy (src-shared/csp.ts), on every answer. */
+const CONTENT_SECURITY_POLICY = buildCsp();
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   bad_request: 400,
