@@ -2,6 +2,7 @@
  * A session container's TTY as an ITerminalProcess: one long-lived attach stream (not an exec per
  * keystroke), resize through the API, exit from `wait`.
  */
+import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
 import { Emitter } from '../../../src-shared/lifecycle.js';
@@ -10,6 +11,14 @@ import { withTimeout } from './engine.js';
 
 /** Seconds Docker waits after SIGTERM before SIGKILL on stop. */
 const STOP_GRACE_SECONDS = 3;
+/** Beyond the grace period, how long the engine gets to report the exit before we kill it ourselves. */
+const ENGINE_STOP_SLACK_MS = 5_000;
+/** How long a stop waits for the engine (SIGTERM, its grace, its SIGKILL) before killing. */
+export const STOP_DEADLINE_MS = STOP_GRACE_SECONDS * 1_000 + ENGINE_STOP_SLACK_MS;
+/** After our kill, how long the exit may take to be confirmed before the stop stops waiting. */
+const KILL_CONFIRM_MS = 2_000;
+/** SIGKILL's number, reported as the exit signal when the stop had to kill the container itself. */
+const SIGKILL_NUMBER = 9;
 
 /** After the attach stream ends, how long `wait` gets to report the exit before we look ourselves. */
 const STREAM_END_GRACE_MS = 1_000;
@@ -71,13 +80,36 @@ export class DockerProcess implements ITerminalProcess {
     if (!this.exited) this.container.kill({ signal }).catch(() => undefined);
   }
 
+  /**
+   * SIGTERM, then the engine's SIGKILL after the grace period. An engine that doesn't answer (hung,
+   * or its container shim stuck) can't hold the stop: after a deadline the container is killed (through
+   * the engine, and directly when its init runs on this host, as the local backend kills its process
+   * group) and the stop resolves even if the engine never confirms.
+   */
   async stop(): Promise<void> {
     if (this.exited) return;
     this.stopRequested = true;
     const done = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
     this.stream.resume();
-    await this.container.stop({ t: STOP_GRACE_SECONDS }).catch(() => undefined);
-    await done;
+    void this.container.stop({ t: STOP_GRACE_SECONDS }).catch(() => undefined);
+    // Once the exit is known (`finishing`), what remains is our own work after it (the volume's sync back).
+    if ((await settlesWithin(done, STOP_DEADLINE_MS)) || this.finishing) return done;
+    void this.container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
+    const killedHere = killContainerInit(this.pid, this.container.id);
+    if ((await settlesWithin(done, KILL_CONFIRM_MS)) || this.finishing) return done;
+    const waited = Math.round(STOP_DEADLINE_MS / 1_000);
+    await this.finish(
+      {
+        exitCode: null,
+        signal: killedHere ? SIGKILL_NUMBER : null,
+        reason: killedHere
+          ? `killed: the Docker engine did not stop the container within ${waited} s`
+          : `the Docker engine did not stop the container within ${waited} s; it was sent SIGKILL, which the engine has not confirmed`,
+        lost: false,
+      },
+      // The engine isn't answering: copying the workspace volume back would hang the same way.
+      { skipAfterExit: true },
+    );
   }
 
   dispose(): void {
@@ -122,11 +154,13 @@ export class DockerProcess implements ITerminalProcess {
     await this.finish({ exitCode, signal: null, reason, lost: false });
   }
 
-  private async finish(info: ExitInfo): Promise<void> {
+  private async finish(info: ExitInfo, options: { skipAfterExit?: boolean } = {}): Promise<void> {
     if (this.exited || this.finishing) return;
     this.finishing = true;
     let reason = info.reason;
-    if (!info.lost && this.afterExit) {
+    if (options.skipAfterExit && this.afterExit) {
+      reason = `${reason ?? 'stopped'}; changes in the workspace volume were not copied back`;
+    } else if (!info.lost && this.afterExit) {
       const problem = await this.afterExit();
       if (problem) reason = reason ? `${reason}; ${problem}` : problem;
     }
@@ -135,5 +169,32 @@ export class DockerProcess implements ITerminalProcess {
     this.exited = { ...info, reason };
     this.onDidExitEmitter.fire(this.exited);
     for (const w of this.exitWaiters.splice(0)) w();
+  }
+}
+
+/** Whether `promise` settles within `ms` (it is left running either way). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Kills the container's init directly, when it runs on this host: `pid` is the engine's host pid of
+ * it, trusted only if the process is in the container's cgroup (so a remote engine's pid, or a pid
+ * reused since, is never touched). Killing a pid namespace's init ends every process in it.
+ */
+function killContainerInit(pid: number | null, containerId: string): boolean {
+  if (!pid) return false;
+  try {
+    if (!fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(containerId)) return false;
+    process.kill(pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
   }
 }
