@@ -59,6 +59,14 @@ export interface PhaseTiming {
   warm: boolean;
 }
 
+/** The state and reason a session gets when its create or restart is cancelled. */
+interface CancelledAs {
+  state: SessionState;
+  reason: string;
+}
+const CREATE_CANCELLED: CancelledAs = { state: 'failed', reason: 'cancelled while being created' };
+const RESTART_CANCELLED: CancelledAs = { state: 'exited', reason: 'stopped while restarting' };
+
 const now = () => Date.now();
 const elapsed = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
@@ -66,6 +74,8 @@ export class SessionService implements Disposable {
   private readonly index: SessionIndex;
   private readonly terminals = new TerminalRegistry();
   private readonly reservedNames = new Set<string>();
+  /** Per session, the tail of its stop/restart/archive/delete chain (see `exclusive`). */
+  private readonly busy = new Map<string, Promise<void>>();
   /** Sessions still being created, so stop and delete can cancel them (an image pull, say). */
   private readonly provisioning = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private readonly repos = new RepoInspector();
@@ -156,16 +166,21 @@ export class SessionService implements Disposable {
     if (!repo.ok) return repo;
     const { root, base } = repo.value;
 
-    const taken = async (name: string) =>
-      this.reservedNames.has(name) || this.deps.sessions.nameExists(name) || (await this.repos.branchExists(root, `berth/${name}`));
+    // Checked again after the branch lookup and claimed in the same step: a create running alongside
+    // with the same name sees the claim and gets `conflict` (the store's unique index is never the judge).
+    const free = (name: string) => !this.reservedNames.has(name) && !this.deps.sessions.nameExists(name);
+    const claim = async (name: string) => {
+      if (!free(name) || (await this.repos.branchExists(root, `berth/${name}`)) || !free(name)) return false;
+      this.reservedNames.add(name);
+      return true;
+    };
     let name: string;
     if (p.name) {
-      if (await taken(p.name)) return err('conflict', `a session or branch named "${p.name}" already exists; pick another name`);
+      if (!(await claim(p.name))) return err('conflict', `a session or branch named "${p.name}" already exists; pick another name`);
       name = p.name;
     } else {
-      name = await uniqueName(slugify(p.prompt, p.agent), taken);
+      name = await uniqueName(slugify(p.prompt, p.agent), async (candidate) => !(await claim(candidate)));
     }
-    this.reservedNames.add(name);
     try {
       const t = now();
       const id = newSessionId();
@@ -196,49 +211,70 @@ export class SessionService implements Disposable {
         docker: docker ? { ...docker.info, warm: warmWorktree !== null } : null,
         stats: null,
       };
-      this.deps.sessions.insert(session, 'created', () => this.deps.recentRepos.touch(root, repo.value.name, t));
+      try {
+        this.deps.sessions.insert(session, 'created', () => this.deps.recentRepos.touch(root, repo.value.name, t));
+      } catch (e) {
+        // Nothing is made yet but the warm reservation: give it back.
+        if (warmWorktree !== null) await backend.value.cleanup?.(id);
+        return err('internal', `cannot save the new session: ${(e as Error).message}`);
+      }
       this.remember(session);
       this.createStarted.set(session.id, received);
-      const abort = new AbortController();
-      const done = this.provision(session.id, launch.value.initialInput, abort.signal, docker).finally(() => this.provisioning.delete(session.id));
-      this.provisioning.set(session.id, { abort, done });
+      this.track(session.id, (signal) => this.provision(session.id, launch.value.initialInput, signal, docker));
       return ok(session);
     } finally {
       this.reservedNames.delete(name);
     }
   }
 
+  /** Stops the agent, or cancels its create or restart in progress (then nothing more is started). */
   async stop(ref: string): Promise<Result<SessionDto>> {
     const s = this.find(ref);
     if (!s.ok) return s;
-    await this.cancelProvisioning(s.value.id);
-    const host = this.terminals.getLive(s.value.id);
-    if (host) await host.stop();
-    return ok(this.index.get(s.value.id) ?? s.value);
+    return this.exclusive(s.value.id, async () => {
+      await this.cancelProvisioning(s.value.id);
+      const host = this.terminals.getLive(s.value.id);
+      if (host) await host.stop();
+      return ok(this.index.get(s.value.id) ?? s.value);
+    });
   }
 
+  /**
+   * Stops the agent and starts it again in the background, cancellable like a create (stop, delete).
+   * A restart while one is in progress is refused: one restart, one process.
+   */
   async restart(ref: string): Promise<Result<SessionDto>> {
     const s = this.find(ref);
     if (!s.ok) return s;
-    if (s.value.archived) return err('invalid_state', `session "${s.value.name}" is archived; unarchive it first`);
-    if (s.value.state === 'creating') return err('invalid_state', `session "${s.value.name}" is still being created`);
-    await this.terminals.getLive(s.value.id)?.stop();
-    this.terminals.drop(s.value.id);
-    const current = this.index.get(s.value.id)!;
-    this.transition(current, { state: 'creating', exitCode: null, reason: null, pid: null }, 'restart');
-    const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null }, current.backend === 'local');
-    void this.startProcess(current.id, current.agent === 'custom' ? null : launch.ok ? launch.value.initialInput : null);
-    return ok(this.index.get(current.id)!);
+    const id = s.value.id;
+    return this.exclusive(id, async () => {
+      const before = this.index.get(id);
+      if (!before) return err('not_found', `session "${s.value.name}" was deleted`);
+      if (before.archived) return err('invalid_state', `session "${before.name}" is archived; unarchive it first`);
+      if (before.state === 'creating' || this.provisioning.has(id)) return err('invalid_state', `session "${before.name}" is still being created or restarted`);
+      await this.terminals.getLive(id)?.stop();
+      this.terminals.drop(id);
+      const current = this.index.get(id)!;
+      this.transition(current, { state: 'creating', exitCode: null, reason: null, pid: null }, 'restart');
+      const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null }, current.backend === 'local');
+      const input = current.agent === 'custom' ? null : launch.ok ? launch.value.initialInput : null;
+      this.track(id, (signal) => this.startProcess(id, input, signal, RESTART_CANCELLED));
+      return ok(this.index.get(id)!);
+    });
   }
 
   async archive(ref: string): Promise<Result<SessionDto>> {
     const s = this.find(ref);
     if (!s.ok) return s;
-    await this.terminals.getLive(s.value.id)?.stop();
-    this.terminals.drop(s.value.id);
-    const current = this.index.get(s.value.id)!;
-    if (!current.archived) this.transition(current, { archived: true }, 'archived');
-    return ok(this.index.get(current.id)!);
+    return this.exclusive(s.value.id, async () => {
+      await this.cancelProvisioning(s.value.id);
+      await this.terminals.getLive(s.value.id)?.stop();
+      this.terminals.drop(s.value.id);
+      const current = this.index.get(s.value.id);
+      if (!current) return err('not_found', `session "${s.value.name}" was deleted`);
+      if (!current.archived) this.transition(current, { archived: true }, 'archived');
+      return ok(this.index.get(current.id)!);
+    });
   }
 
   async unarchive(ref: string): Promise<Result<SessionDto>> {
@@ -252,7 +288,12 @@ export class SessionService implements Disposable {
   async delete(ref: string, force = false): Promise<Result<{ id: string }>> {
     const s = this.find(ref);
     if (!s.ok) return s;
-    const session = s.value;
+    return this.exclusive(s.value.id, () => this.deleteNow(s.value, force));
+  }
+
+  private async deleteNow(found: SessionDto, force: boolean): Promise<Result<{ id: string }>> {
+    const session = this.index.get(found.id);
+    if (!session) return err('not_found', `session "${found.name}" was already deleted`);
     await this.cancelProvisioning(session.id);
     if (!force) {
       const changes = await gitOps.worktreeChanges(session.worktreePath);
@@ -327,7 +368,7 @@ export class SessionService implements Disposable {
     this.onDidPhaseEmitter.dispose();
   }
 
-  /** Cancels a create in progress and waits until it has let go (then nothing more is started). */
+  /** Cancels a create or restart in progress and waits until it has let go (then nothing more is started). */
   private async cancelProvisioning(id: string): Promise<void> {
     const p = this.provisioning.get(id);
     if (!p) return;
@@ -335,10 +376,45 @@ export class SessionService implements Disposable {
     await p.done;
   }
 
+  /**
+   * Runs a create's or restart's background work so stop, archive and delete can cancel it; an error
+   * it throws fails the session with the reason instead of escaping.
+   */
+  private track(id: string, work: (signal: AbortSignal) => Promise<void>): void {
+    const abort = new AbortController();
+    const done = work(abort.signal)
+      .catch((e: unknown) => {
+        const s = this.index.get(id);
+        const reason = `could not start: ${e instanceof Error ? e.message : String(e)}`;
+        if (s) this.transition(s, { state: 'failed', reason, pid: null }, 'start failed');
+      })
+      .finally(() => this.provisioning.delete(id));
+    this.provisioning.set(id, { abort, done });
+  }
+
+  /**
+   * Runs `fn` after every earlier stop, restart, archive or delete of the session has finished, so two
+   * of them never interleave (a stop arriving during a restart cancels it instead of racing it).
+   */
+  private async exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.busy.get(id) ?? Promise.resolve();
+    const run = previous.then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.busy.set(id, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.busy.get(id) === tail) this.busy.delete(id);
+    }
+  }
+
   /** After a cancelled step: record it, unless the session is already gone. */
-  private cancelled(id: string): void {
+  private cancelled(id: string, as: CancelledAs = CREATE_CANCELLED): void {
     const s = this.index.get(id);
-    if (s) this.transition(s, { state: 'failed', reason: 'cancelled while being created' }, 'cancelled');
+    if (s) this.transition(s, { state: as.state, reason: as.reason, pid: null }, 'cancelled');
   }
 
   /** `docker`: the options resolved at create (the request's pull policy, not only the settings'). */
@@ -404,7 +480,7 @@ export class SessionService implements Disposable {
     };
   }
 
-  private async startProcess(id: string, initialInput: string | null, signal?: AbortSignal): Promise<void> {
+  private async startProcess(id: string, initialInput: string | null, signal: AbortSignal, cancelledAs: CancelledAs = CREATE_CANCELLED): Promise<void> {
     const session = this.index.get(id)!;
     const backend = this.deps.backends.get(session.backend);
     this.progress(id, 'start', 'started', null, null);
@@ -412,14 +488,15 @@ export class SessionService implements Disposable {
     await loadHeadless();
     const t0 = process.hrtime.bigint();
     const extra = this.deps.sessionEnv ? await this.deps.sessionEnv(session) : { env: {}, remove: [] };
+    if (signal.aborted) return this.cancelled(id, cancelledAs);
     const started = backend.ok ? await backend.value.start({ ...this.startSpec(id), env: extra.env, envRemove: extra.remove }) : backend;
     const startMs = elapsed(t0);
-    if (signal?.aborted) {
+    if (signal.aborted) {
       if (started.ok) {
         await started.value.stop();
         started.value.dispose();
       }
-      return this.cancelled(id);
+      return this.cancelled(id, cancelledAs);
     }
     if (!started.ok) {
       this.progress(id, 'start', 'failed', startMs, started.error.message);
