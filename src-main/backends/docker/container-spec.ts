@@ -3,11 +3,13 @@
  *
  * Non-root user, no new privileges, all capabilities dropped but a few, no Docker socket, no host
  * namespaces, tmpfs /tmp, resource limits, and the main repository's `.git` mounted read-only except
- * the parts a commit in the worktree writes (objects, refs, logs, this worktree's own metadata), so
- * nothing in the container can plant a hook or change config that the host's git would run.
+ * the parts a commit in the worktree writes (objects, this worktree's own metadata, and the session's
+ * own branch through its ref cell: see branch-refs.ts), so nothing in the container can plant a hook,
+ * change config that the host's git would run, or move any other branch.
  */
 import type Docker from 'dockerode';
 import type { CacheType, NetworkMode, ResourceLimits, VolumeMode } from '../../../src-shared/docker.js';
+import { refCellMounts, type RefCell } from './branch-refs.js';
 import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
 
 /** Where the worktree appears in the container. */
@@ -48,8 +50,8 @@ export interface ContainerSpecInput {
   volumeMode: VolumeMode;
   /** The main repository's .git directory (mounted read-only at the same path)… */
   repoGitDir: string | null;
-  /** …and the parts of it a commit in this worktree writes (existing paths only), mounted writable. */
-  gitWritable: string[];
+  /** …and the parts of it a commit in this worktree writes, mounted writable (gitWritableMounts). */
+  gitWritable: { source: string; target: string }[];
   uid: number;
   gid: number;
   limits: ResourceLimits;
@@ -76,7 +78,7 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
   if (i.repoGitDir) {
     // The worktree's `.git` file names this absolute path; keep it, read-only, with writable islands.
     mounts.push({ Type: 'bind', Source: i.repoGitDir, Target: i.repoGitDir, ReadOnly: true });
-    for (const p of i.gitWritable) mounts.push({ Type: 'bind', Source: p, Target: p, ReadOnly: false });
+    for (const m of i.gitWritable) mounts.push({ Type: 'bind', Source: m.source, Target: m.target, ReadOnly: false });
   }
   for (const c of i.caches) mounts.push({ Type: 'volume', Source: c.volume, Target: c.target, ReadOnly: false });
   for (const m of i.extraMounts ?? []) mounts.push({ Type: 'bind', Source: m.source, Target: m.target, ReadOnly: true });
@@ -125,7 +127,14 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
   } as Docker.ContainerCreateOptions;
 }
 
-/** The parts of the main .git a commit in worktree `adminName` writes: objects, refs, logs, its admin dir. */
-export function gitWritablePaths(repoGitDir: string, adminName: string): string[] {
-  return ['objects', 'refs', 'logs', `worktrees/${adminName}`].map((sub) => `${repoGitDir}/${sub}`);
+/**
+ * The parts of the main .git a commit in a worktree writes, as writable mounts: objects, the worktree's
+ * admin dir (HEAD, index, ORIG_HEAD, its HEAD reflog, rebase state), and its ref cell over
+ * `refs/heads/berth` and `logs/refs/heads/berth`, holding the session's branch and nothing else.
+ * Never `refs/`, `logs/` or `packed-refs` as a whole: other branches, tags and `refs/stash` stay read-only.
+ */
+export function gitWritableMounts(cell: RefCell): { source: string; target: string }[] {
+  const objects = `${cell.repoGitDir}/objects`;
+  const admin = `${cell.repoGitDir}/worktrees/${cell.adminName}`;
+  return [{ source: objects, target: objects }, { source: admin, target: admin }, ...refCellMounts(cell)];
 }

@@ -4,14 +4,14 @@
  * reconciler adopts running containers instead of losing them.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { CacheType, DockerSettings } from '../../../src-shared/docker.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import type { ImageProgressDto } from '../../../src-shared/docker.js';
 import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProcess, type KnownInstance, type StartSpec } from '../backend.js';
-import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID, gitWritablePaths, WORKSPACE } from './container-spec.js';
+import { linkBranch, prepareRefCell, removeRefCell, shareObjectDirs, unlinkBranch, worktreeCell } from './branch-refs.js';
+import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID, gitWritableMounts, WORKSPACE } from './container-spec.js';
 import { DockerProcess } from './docker-process.js';
 import { DockerEngine } from './engine.js';
 import { ensureImage } from './images.js';
@@ -211,6 +211,10 @@ export class DockerBackend implements IBackend {
       const { uid, gid } = containerUser();
       // The branch was checked out on the host after the container was made; a root host user's files need the agent's owner.
       await this.ownForContainer(slot.worktree, uid, gid);
+      // …and it goes into the slot's ref cell, the one ref the container can write, before the agent runs.
+      const cell = worktreeCell(slot.worktree);
+      const linked = cell ? await linkBranch(cell) : ok();
+      if (!linked.ok) return linked;
       const [stream, info] = await Promise.all([
         container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true }),
         container.inspect(),
@@ -219,7 +223,7 @@ export class DockerBackend implements IBackend {
       if (!info.State.Running) return err('spawn_failed', 'the warm container is no longer running');
       const script = launchScript(WORKSPACE, spec.command, { ...spec.env, [SESSION_LABEL_ENV]: spec.sessionId });
       stream.write(script.text);
-      return ok(new DockerProcess(container, stream, info.State.Pid || null));
+      return ok(new DockerProcess(container, stream, info.State.Pid || null, this.afterExit(container, slot.worktree, 'bind')));
     } catch (e) {
       return err('spawn_failed', `cannot claim the warm container: ${(e as Error).message}`);
     }
@@ -256,21 +260,37 @@ export class DockerBackend implements IBackend {
 
   async cleanup(sessionId: string, instanceId?: string | null): Promise<void> {
     await this.pool.release(sessionId);
+    // The worktree goes next: its branch becomes a plain ref again and its ref cell goes.
+    const containers = await this.listSessionContainers(sessionId, instanceId);
+    const worktrees = new Set(containers.ok ? containers.value.map((c) => c.Labels?.[LABEL_WORKTREE]).filter((w): w is string => !!w) : []);
     await this.removeSessionContainers(sessionId, instanceId);
+    for (const w of worktrees) {
+      const cell = worktreeCell(w);
+      if (cell) await removeRefCell(cell);
+    }
     const docker = await this.engine.docker();
     if (docker.ok) await docker.value.getVolume(workspaceVolumeName(sessionId)).remove().catch(() => undefined);
   }
 
-  /** Volume mode: after the agent exits, its changes are copied back to the worktree. */
-  private afterExit(container: Docker.Container, worktree: string, volumeMode: string): (() => Promise<string | null>) | undefined {
-    if (volumeMode !== 'volume') return undefined;
+  /**
+   * After the agent exits: its branch becomes a plain ref on the host again (branch-refs.ts), and in
+   * volume mode its changes are copied back to the worktree.
+   */
+  private afterExit(container: Docker.Container, worktree: string, volumeMode: string): () => Promise<string | null> {
     return async () => {
-      try {
-        await copyOut(container, worktree);
-        return null;
-      } catch (e) {
-        return `changes could not be copied back from the workspace volume: ${(e as Error).message}`;
+      const problems: string[] = [];
+      const cell = worktreeCell(worktree);
+      const unlinked = cell ? await unlinkBranch(cell) : ok(null);
+      if (!unlinked.ok) problems.push(unlinked.error.message);
+      else if (unlinked.value) problems.push(unlinked.value);
+      if (volumeMode === 'volume') {
+        try {
+          await copyOut(container, worktree);
+        } catch (e) {
+          problems.push(`changes could not be copied back from the workspace volume: ${(e as Error).message}`);
+        }
       }
+      return problems.length > 0 ? problems.join('; ') : null;
     };
   }
 
@@ -338,6 +358,8 @@ export class DockerBackend implements IBackend {
       return ok(new DockerProcess(container, stream, state.Pid || null, this.afterExit(container, spec.cwd, info.volumeMode)));
     } catch (e) {
       await container.remove({ force: true }).catch(() => undefined);
+      const cell = worktreeCell(spec.cwd);
+      if (cell) await unlinkBranch(cell);
       return err('spawn_failed', `cannot start the container: ${(e as Error).message}`);
     }
   }
@@ -349,8 +371,18 @@ export class DockerBackend implements IBackend {
   async createContainer(docker: Docker, c: ContainerInput): Promise<Result<{ container: Docker.Container; uid: number; gid: number }>> {
     const { info } = c.options;
     const { uid, gid } = containerUser();
-    const git = readWorktreeGit(c.cwd);
+    const cell = worktreeCell(c.cwd);
     await this.ownForContainer(c.cwd, uid, gid);
+    if (cell) {
+      // The branch checked out in the worktree (none yet in a warm-pool slot) is the only ref it can write.
+      try {
+        prepareRefCell(cell, uid, gid);
+      } catch (e) {
+        return err('spawn_failed', `cannot prepare the branch for the container: ${(e as Error).message}`);
+      }
+      const linked = await linkBranch(cell);
+      if (!linked.ok) return linked;
+    }
     const caches: { volume: string; target: string }[] = [];
     for (const type of info.caches) {
       const volume = cacheVolumeName(type);
@@ -373,8 +405,8 @@ export class DockerBackend implements IBackend {
           workspaceSource,
           worktree: c.cwd,
           volumeMode: info.volumeMode,
-          repoGitDir: git?.repoGitDir ?? null,
-          gitWritable: git ? gitWritablePaths(git.repoGitDir, git.adminName).filter((p) => fs.existsSync(p)) : [],
+          repoGitDir: cell?.repoGitDir ?? null,
+          gitWritable: cell ? gitWritableMounts(cell) : [],
           uid,
           gid,
           limits: info.limits,
@@ -388,6 +420,7 @@ export class DockerBackend implements IBackend {
         }),
       );
     } catch (e) {
+      if (cell) await unlinkBranch(cell);
       return err('spawn_failed', `cannot create the container: ${(e as Error).message}`);
     }
     try {
@@ -399,12 +432,20 @@ export class DockerBackend implements IBackend {
     return ok({ container, uid, gid });
   }
 
-  /** A root host user's sessions run as a dedicated uid, which must own the worktree and its git metadata. */
+  /**
+   * A root host user's sessions run as a dedicated uid, which must own the worktree and its git
+   * metadata, and be able to add objects (but not remove the repository's: see shareObjectDirs).
+   */
   async ownForContainer(worktree: string, uid: number, gid: number): Promise<void> {
     if ((process.getuid?.() ?? FALLBACK_UID) !== 0) return;
-    const git = readWorktreeGit(worktree);
-    const owned = [worktree, ...(git ? [path.join(git.repoGitDir, 'worktrees', git.adminName)] : [])];
+    const cell = worktreeCell(worktree);
+    const owned = [worktree, ...(cell ? [path.join(cell.repoGitDir, 'worktrees', cell.adminName)] : [])];
     await runProcess('chown', ['-R', `${uid}:${gid}`, ...owned], { timeoutMs: CHOWN_TIMEOUT_MS });
+    try {
+      if (cell) shareObjectDirs(path.join(cell.repoGitDir, 'objects'), gid);
+    } catch {
+      // Commits in the container will say what they can't write.
+    }
   }
 }
 
@@ -440,19 +481,4 @@ export function cpuPercent(s: DockerStats): number {
   const systemDelta = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
   const cpus = s.cpu_stats?.online_cpus ?? 1;
   return systemDelta > 0 && cpuDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
-}
-
-/** The main repository's .git dir and this worktree's admin name, from the worktree's `.git` file. */
-export function readWorktreeGit(worktree: string): { repoGitDir: string; adminName: string } | null {
-  try {
-    const text = fs.readFileSync(path.join(worktree, '.git'), 'utf8');
-    const m = /^gitdir: (.+)$/m.exec(text);
-    if (!m) return null;
-    const adminDir = path.resolve(worktree, m[1]!.trim());
-    const worktreesDir = path.dirname(adminDir);
-    if (path.basename(worktreesDir) !== 'worktrees') return null;
-    return { repoGitDir: path.dirname(worktreesDir), adminName: path.basename(adminDir) };
-  } catch {
-    return null;
-  }
 }

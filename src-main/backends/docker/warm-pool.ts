@@ -22,6 +22,7 @@ import type { DockerSettings, WarmPoolDto } from '../../../src-shared/docker.js'
 import type { Disposable } from '../../../src-shared/lifecycle.js';
 import { git } from '../../git/git.js';
 import type { StartSpec } from '../backend.js';
+import { removeRefCell, worktreeCell } from './branch-refs.js';
 import { LABEL_INSTANCE, LABEL_KIND, LABEL_POOL, LABEL_WORKTREE } from './labels.js';
 
 type DockerStartOptions = NonNullable<StartSpec['docker']>;
@@ -281,8 +282,10 @@ export class WarmPool implements Disposable {
   }
 }
 
-/** Removes an unclaimed slot's worktree (nothing of the user's is in it: nothing was checked out). */
+/** Removes an unclaimed slot's worktree (nothing of the user's is in it: nothing was checked out) and its ref cell. */
 async function removeSlotWorktree(repoPath: string, worktree: string): Promise<void> {
+  const cell = worktreeCell(worktree);
+  if (cell) await removeRefCell(cell);
   await git(repoPath, ['worktree', 'remove', '--force', '--force', worktree]);
   fs.rmSync(worktree, { recursive: true, force: true });
   await git(repoPath, ['worktree', 'prune']);
