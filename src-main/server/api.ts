@@ -2,26 +2,22 @@
  * The contract's request handlers, transport-free: the HTTP, WebSocket and MessagePort transports all
  * dispatch here, so every input is parsed by the contract's schema in exactly one place.
  */
-import { isMethodName, methods, type MethodName, type MethodResult } from '../../src-shared/contract.js';
+import type { z } from 'zod';
+import { isMethodName, methods, type MethodName, type MethodResult, type Methods } from '../../src-shared/contract.js';
 import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
 import type { AgentCatalog } from '../agents/profiles.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { inspectRepo } from '../git/git.js';
 import type { SessionService } from '../sessions/session-service.js';
-import type { RecentReposRepo, SettingsPatch, SettingsRepo } from '../store/misc-repos.js';
+import type { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { cleanCaches, dockerInfo, listCaches } from '../backends/docker/docker-admin.js';
-import type { CredentialSetRequest } from '../../src-shared/credentials.js';
 import type { DoctorReportDto } from '../../src-shared/doctor.js';
 import type { Vault } from '../vault/vault.js';
-import type { MetricWindow } from '../../src-shared/metrics.js';
 import type { OrchestratorMetrics } from '../orchestrator/metrics-wiring.js';
 import type { ProxyService } from '../orchestrator/proxy-wiring.js';
 import type { BenchService } from '../bench-runner/bench-service.js';
-import type { BenchRunRequest } from '../../src-shared/bench.js';
 import type { EventFrame } from '../../src-shared/contract.js';
-import type { ProviderSetRequest } from '../../src-shared/proxy-settings.js';
 import type { DockerBackend } from '../backends/docker/docker-backend.js';
-import type { CacheType } from '../../src-shared/docker.js';
 import type { SessionDto, SystemInfoDto } from '../../src-shared/dto.js';
 import { RawJson } from './raw-json.js';
 
@@ -50,8 +46,13 @@ const DEFAULT_BENCH_RUNS_LISTED = 10;
 /** After a `resources.get`, sampling stays at the fast rate this long (the dashboard asks every second). */
 const DASHBOARD_LEASE_MS = 5_000;
 
-type Handlers = {
-  [M in MethodName]: (params: never) => Promise<Result<MethodResult<M>>> | Result<MethodResult<M>>;
+/**
+ * One handler per contract method, typed from the method's schemas: it gets the params as the schema
+ * parsed them and must answer the schema's result, so a handler can't drift from its schema without a
+ * compile error.
+ */
+export type Handlers = {
+  [M in MethodName]: (params: z.output<Methods[M]['params']>) => Promise<Result<MethodResult<M>>> | Result<MethodResult<M>>;
 };
 
 /** Serialized list pages kept with their response bytes. */
@@ -73,24 +74,23 @@ export function createApi(deps: ApiDeps): Api {
     return raw;
   };
   let dashboardLease: NodeJS.Timeout | undefined;
-  const handlers: Handlers = {
+  const handlers = {
     'system.info': () => ok(deps.systemInfo()),
     'agents.list': () => ok(deps.agents.list()),
     'backends.list': async () => ok(await deps.backends.describe()),
-    'repos.inspect': (p: { path: string }) => inspectRepo(p.path),
+    'repos.inspect': (p) => inspectRepo(p.path),
     'repos.recent': () => ok(deps.recentRepos.list()),
-    'sessions.list': (p: { archived?: boolean; limit?: number; offset?: number }) =>
+    'sessions.list': (p) =>
       ok(rawList(sessions.listJson(p.archived ?? false, p.limit, p.offset)) as unknown as SessionDto[]),
-    'sessions.get': (p: { ref: string }) => sessions.find(p.ref),
-    'sessions.events': (p: { ref: string }) => sessions.events(p.ref),
-    // create parses its own params (it needs the raw input for defaults); see below.
-    'sessions.create': (p: unknown) => sessions.create(p),
-    'sessions.stop': (p: { ref: string }) => sessions.stop(p.ref),
-    'sessions.restart': (p: { ref: string }) => sessions.restart(p.ref),
-    'sessions.archive': (p: { ref: string }) => sessions.archive(p.ref),
-    'sessions.unarchive': (p: { ref: string }) => sessions.unarchive(p.ref),
-    'sessions.delete': (p: { ref: string; force?: boolean }) => sessions.delete(p.ref, p.force ?? false),
-    'terminal.text': async (p: { ref: string }) => {
+    'sessions.get': (p) => sessions.find(p.ref),
+    'sessions.events': (p) => sessions.events(p.ref),
+    'sessions.create': (p) => sessions.create(p),
+    'sessions.stop': (p) => sessions.stop(p.ref),
+    'sessions.restart': (p) => sessions.restart(p.ref),
+    'sessions.archive': (p) => sessions.archive(p.ref),
+    'sessions.unarchive': (p) => sessions.unarchive(p.ref),
+    'sessions.delete': (p) => sessions.delete(p.ref, p.force ?? false),
+    'terminal.text': async (p) => {
       const s = sessions.find(p.ref);
       if (!s.ok) return s;
       const host = sessions.host(s.value.id);
@@ -98,7 +98,7 @@ export function createApi(deps: ApiDeps): Api {
       return ok({ text: await host.text() });
     },
     'settings.get': () => ok(deps.settings.get()),
-    'settings.update': (p: SettingsPatch) => {
+    'settings.update': (p) => {
       const updated = deps.settings.update(p);
       // Newly listed warm images are pulled now, in the background, not at the next start.
       if (p.docker?.warmImages) void deps.docker.prepull(updated.docker.warmImages);
@@ -107,18 +107,18 @@ export function createApi(deps: ApiDeps): Api {
       return ok(updated);
     },
     'docker.info': async () => ok(await dockerInfo(deps.docker, () => deps.docker.pool.status(), (image) => sessions.lastUsedImage(image))),
-    'caches.list': (p: { type?: CacheType }) => listCaches(deps.docker, p.type),
-    'caches.clean': (p: { type?: CacheType }) => cleanCaches(deps.docker, p.type),
+    'caches.list': (p) => listCaches(deps.docker, p.type),
+    'caches.clean': (p) => cleanCaches(deps.docker, p.type),
     'auth.loginUrl': () => ok({ url: deps.loginUrl() }),
     'doctor.run': async () => ok(await deps.doctor()),
-    'bench.run': (p: BenchRunRequest) => deps.bench.run(p, (progress) => deps.broadcast({ type: 'event', event: 'bench.progress', progress })),
-    'bench.list': (p: { limit?: number }) => ok(deps.bench.list(p.limit ?? DEFAULT_BENCH_RUNS_LISTED)),
+    'bench.run': (p) => deps.bench.run(p, (progress) => deps.broadcast({ type: 'event', event: 'bench.progress', progress })),
+    'bench.list': (p) => ok(deps.bench.list(p.limit ?? DEFAULT_BENCH_RUNS_LISTED)),
     'bench.advice': () => ok(deps.bench.advice()),
     'providers.list': async () => {
       const proxy = await deps.proxy();
       return proxy.ok ? ok(proxy.value.providers()) : proxy;
     },
-    'providers.set': async (p: ProviderSetRequest) => {
+    'providers.set': async (p) => {
       const proxy = await deps.proxy();
       if (!proxy.ok) return proxy;
       const current = deps.settings.get().proxy.providers;
@@ -142,11 +142,11 @@ export function createApi(deps: ApiDeps): Api {
       const dto = proxy.value.providers().find((c) => c.id === p.id);
       return dto ? ok(dto) : err('internal', `provider "${p.id}" was not applied`);
     },
-    'audit.list': async (p: { sessionId?: string; limit?: number; beforeId?: number }) => {
+    'audit.list': async (p) => {
       const proxy = await deps.proxy();
       return proxy.ok ? ok(proxy.value.audit.list(p)) : proxy;
     },
-    'usage.list': async (p: { sessionId?: string }) => {
+    'usage.list': async (p) => {
       const proxy = await deps.proxy();
       return proxy.ok ? ok(proxy.value.audit.usage(p)) : proxy;
     },
@@ -154,14 +154,14 @@ export function createApi(deps: ApiDeps): Api {
       const proxy = await deps.proxy();
       return proxy.ok ? ok(proxy.value.egress.list()) : proxy;
     },
-    'egress.answer': async (p: { id: string; allow: boolean; remember?: 'once' | 'session' | 'always' }) => {
+    'egress.answer': async (p) => {
       const proxy = await deps.proxy();
       if (!proxy.ok) return proxy;
       const r = proxy.value.egress.answer(p.id, p.allow, p.remember);
       return r.ok ? ok({ id: p.id }) : r;
     },
-    'metrics.snapshot': (p: { window?: MetricWindow }) => ok(deps.metrics.registry.snapshot(p.window ?? '1m')),
-    'metrics.series': (p: { seconds?: number; names?: string[] }) => ok(deps.metrics.registry.timeSeries({ seconds: p.seconds, names: p.names })),
+    'metrics.snapshot': (p) => ok(deps.metrics.registry.snapshot(p.window ?? '1m')),
+    'metrics.series': (p) => ok(deps.metrics.registry.timeSeries({ seconds: p.seconds, names: p.names })),
     'metrics.text': () => ok({ text: deps.metrics.registry.toPrometheus() }),
     'resources.get': () => {
       deps.metrics.sampler.setVisible(true);
@@ -170,12 +170,12 @@ export function createApi(deps: ApiDeps): Api {
       return ok({ latest: deps.metrics.sampler.latest(), history: deps.metrics.history() });
     },
     'credentials.list': () => ok({ credentials: deps.vault.list(), protection: deps.vault.keyDescription, warning: deps.vault.keyWarning }),
-    'credentials.set': (p: CredentialSetRequest) => deps.vault.set(p),
-    'credentials.delete': async (p: { name: string }) => {
+    'credentials.set': (p) => deps.vault.set(p),
+    'credentials.delete': async (p) => {
       const r = await deps.vault.delete(p.name);
       return r.ok ? ok({ name: p.name }) : r;
     },
-  };
+  } satisfies Handlers;
 
   return async (method, params) => {
     if (!isMethodName(method)) return err('not_found', `unknown method "${method}"`);
@@ -183,8 +183,9 @@ export function createApi(deps: ApiDeps): Api {
     if (!parsed.success) return err('bad_request', `invalid parameters for ${method}: ${describeZodError(parsed.error)}`);
     const stop = deps.metrics.timeRequest(method);
     try {
+      // The params were parsed by this very method's schema, which is what its handler's type says.
       const handler = handlers[method] as (p: unknown) => Promise<Result<unknown>> | Result<unknown>;
-      return await handler(method === 'sessions.create' ? params : parsed.data);
+      return await handler(parsed.data);
     } catch (e) {
       return err('internal', `${method} failed: ${(e as Error).message}`);
     } finally {
