@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CODEX_VIA_PROXY } from '../agents/profiles.js';
 import { dockerClient } from '../testing/docker-engine.js';
 import { FakeProvider } from '../testing/fake-provider.js';
+import { AGENT_CLI_BIN } from '../testing/hermetic-home.js';
 import { engineAvailable, makeRepo, startTestOrchestrator, tempDir, waitFor, type TestOrchestrator } from '../testing/fixtures.js';
 
 const AGENTS = path.resolve(import.meta.dirname, '../testing/agents');
@@ -140,8 +141,7 @@ describe('credential proxy in sessions', () => {
 
   it('the real Codex CLI, launched the way the codex agent is, gets its answer through the proxy with only a stand-in', async () => {
     // Codex ignores OPENAI_BASE_URL; the codex profile's wrapper points it at the proxy (CODEX_VIA_PROXY).
-    const bin = path.resolve(import.meta.dirname, '../../node_modules/.bin');
-    fs.writeFileSync(path.join(repo, 'codex-run.sh'), `PATH=${bin}:$PATH\nset -- exec --skip-git-repo-check 'say hi'\n${CODEX_VIA_PROXY}\n`);
+    fs.writeFileSync(path.join(repo, 'codex-run.sh'), `PATH=${AGENT_CLI_BIN}:$PATH\nset -- exec --skip-git-repo-check 'say hi'\n${CODEX_VIA_PROXY}\n`);
     execFileSync('git', ['-C', repo, 'add', 'codex-run.sh']);
     execFileSync('git', ['-C', repo, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'codex runner']);
     await t.must('providers.set', { id: 'openai', upstream: fake.url, allowPrivate: true });

@@ -84,17 +84,17 @@ describe.runIf(available)('docker backend (real engine)', () => {
     expect(s.command).toEqual(['sh', '-c', 'command -v bash >/dev/null 2>&1 && exec bash -i || exec sh -i']);
     await textOf(s.id, 'in-image-81');
     await t.must('sessions.delete', { ref: s.id, force: true });
-    // Not installed on this machine (nor in the test image): accepted, and the start fails with the reason.
+    // Not on this machine's PATH (the test PATH never holds it) nor in the test image: accepted, and the
+    // start fails with the reason.
     const agents = await t.must('agents.list', {});
-    if (!agents.find((a) => a.id === 'codex')!.available) {
-      const codex = await t.must('sessions.create', { repoPath: repo, agent: 'codex', backend: 'docker', name: 'codex-in', prompt: 'hi' });
-      const ended = await waitFor(async () => {
-        const x = await get(codex.id);
-        return x.state === 'exited' || x.state === 'failed' ? x : null;
-      }, 'codex start', 30_000);
-      expect(ended.reason).toBeTruthy();
-      await t.must('sessions.delete', { ref: codex.id, force: true });
-    }
+    expect(agents.find((a) => a.id === 'codex')!.available).toBe(false);
+    const codex = await t.must('sessions.create', { repoPath: repo, agent: 'codex', backend: 'docker', name: 'codex-in', prompt: 'hi' });
+    const ended = await waitFor(async () => {
+      const x = await get(codex.id);
+      return x.state === 'exited' || x.state === 'failed' ? x : null;
+    }, 'codex start', 30_000);
+    expect(ended.reason).toBeTruthy();
+    await t.must('sessions.delete', { ref: codex.id, force: true });
   });
 
   it('bind mode: a file the agent writes is in the worktree on the host at once', async () => {
