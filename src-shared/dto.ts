@@ -140,9 +140,19 @@ export const TargetThresholds = z
   .refine((t) => t.acceptableMs >= t.targetMs, 'acceptable must be at least the target');
 export type TargetThresholds = z.infer<typeof TargetThresholds>;
 
+/**
+ * What a graceful quit (SIGTERM, SIGINT, quitting the desktop app) does with live sessions:
+ * `leave-running` leaves sessions whose backend survives a restart (`persistsAcrossRestart`: Docker
+ * containers) running, to be adopted by the next start, and stops the rest; `stop-all` stops every one.
+ */
+export const QuitPolicy = z.enum(['leave-running', 'stop-all']);
+export type QuitPolicy = z.infer<typeof QuitPolicy>;
+
 export const SettingsDto = z.object({
   defaultAgent: AgentId,
   defaultBackend: BackendId,
+  /** Graceful quit: leave surviving sessions running (the default) or stop everything. */
+  onQuit: QuitPolicy,
   docker: DockerSettings,
   proxy: ProxySettings,
   /** Dashboard targets the user changed, by target id (the rest keep Berth's defaults). */

@@ -58,6 +58,8 @@ export interface ResourceSamplerOptions {
   /** Start ticking at once (default true); tests call sampleNow() themselves. */
   autoStart?: boolean;
   now?: () => number;
+  /** A tick that failed (logged and counted by the orchestrator; default: ignored, the next tick tries again). */
+  onError?: (error: unknown) => void;
 }
 
 type Spec =
@@ -99,12 +101,14 @@ export class ResourceSampler implements Disposable {
   private lastFlush: number;
   private lastRetention = Number.NEGATIVE_INFINITY;
   private disposed = false;
+  private readonly onError: (error: unknown) => void;
 
   /** Fires after every tick with all subjects' samples and the machine's totals. */
   readonly onDidSample: Event<ResourceTickDto> = this.onDidSampleEmitter.event;
 
   constructor(opts: ResourceSamplerOptions = {}) {
     this.now = opts.now ?? Date.now;
+    this.onError = opts.onError ?? (() => undefined);
     this.repo = opts.db ? new ResourceSamplesRepo(opts.db) : null;
     this.opts = {
       visibleIntervalMs: opts.visibleIntervalMs ?? VISIBLE_INTERVAL_MS,
@@ -169,7 +173,7 @@ export class ResourceSampler implements Disposable {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.sampleNow()
-        .catch(() => undefined)
+        .catch((e: unknown) => this.onError(e))
         .finally(() => {
           if (!this.timer) this.schedule();
         });

@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { API_FILE, LOGIN_PATH, type EventFrame } from '../../src-shared/contract.js';
-import { Emitter, type Event } from '../../src-shared/lifecycle.js';
+import { AsyncDisposableStore, Emitter, type Event } from '../../src-shared/lifecycle.js';
+import type { SessionDto } from '../../src-shared/dto.js';
 import type { DockerSettings } from '../../src-shared/docker.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { AgentCatalog } from '../agents/profiles.js';
@@ -25,9 +26,10 @@ import { SessionsRepo } from '../store/sessions-repo.js';
 import { secureDataDir, writePrivateFile } from './data-dir.js';
 import { acquireLock } from './lock.js';
 import { createBenchService } from '../bench-runner/runner.js';
-import { createMetrics, followSessions, timedRepo } from './metrics-wiring.js';
+import { describeError } from '../metrics/faults.js';
+import { createMetrics, followSessions, timedRepo, type OrchestratorMetrics } from './metrics-wiring.js';
 import type { ProxyService } from './proxy-wiring.js';
-import { reconcile } from './reconciler.js';
+import { reconcile, startReconcileLoop } from './reconciler.js';
 import { MemoryKeyProvider } from '../vault/key-provider.js';
 import { createHeadlessKeyProvider } from '../vault/secret-service.js';
 import { VAULT_FILE, Vault } from '../vault/vault.js';
@@ -82,36 +84,65 @@ export interface RunningOrchestrator {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the orchestrator. One store owns its lifetime: every step (lock, database, metrics, backends,
+ * sessions, reconcile loop, vault, proxy, bench, HTTP server, API file) adds its teardown as soon as it
+ * is made, so a start that fails half-way (lock held, vault or port unavailable) and `close()` tear down
+ * through the same path, in reverse order, leaving no timer, handle or lock behind.
+ */
 export async function startOrchestrator(options: OrchestratorOptions): Promise<Result<RunningOrchestrator>> {
+  const life = new AsyncDisposableStore('orchestrator', (step, e) => console.error(`berth: shutting down ${step} failed: ${describeError(e)}`));
+  try {
+    const started = await compose(options, life);
+    if (!started.ok) await life.dispose();
+    return started;
+  } catch (e) {
+    await life.dispose();
+    return err('internal', `the orchestrator could not start: ${describeError(e)}`);
+  }
+}
+
+/** The orchestrator's steps, in order; each adds its teardown to `life`. */
+async function compose(options: OrchestratorOptions, life: AsyncDisposableStore): Promise<Result<RunningOrchestrator>> {
   const startedAt = Date.now();
+  const env = options.env ?? process.env;
   const dataDir = path.resolve(options.dataDir);
   // Private whatever existed before: the folder 0700, the files Berth keeps in it 0600.
   const secured = secureDataDir(dataDir);
   if (!secured.ok) return secured;
   const lock = acquireLock(dataDir);
   if (!lock.ok) return lock;
+  life.add('lock', lock.value);
 
   let db: Awaited<ReturnType<typeof openDatabase>>;
   try {
     db = await openDatabase(path.join(dataDir, 'berth.db'));
   } catch (e) {
-    lock.value.dispose();
     return err('internal', `cannot open the database: ${(e as Error).message}`);
   }
+  life.defer('database', () => void db.close());
+
   // BERTH_METRICS=0 switches measuring off (the bench compares create latency with and without it).
   // eslint-disable-next-line prefer-const -- assigned once, below, after the service it measures exists
   let sessions: SessionService;
-  const metrics = createMetrics({ db, sessions: () => sessions, enabled: (options.env ?? process.env).BERTH_METRICS !== '0' });
+  const metrics = life.add('metrics', createMetrics({ db, sessions: () => sessions, enabled: env.BERTH_METRICS !== '0' }));
+  const faults = metrics.faults.background;
   const sessionsRepo = timedRepo(new SessionsRepo(db), 'sessions', metrics);
   const recentRepos = timedRepo(new RecentReposRepo(db), 'recentRepos', metrics);
   const settings = timedRepo(new SettingsRepo(db), 'settings', metrics);
   const backends = new BackendRegistry();
-  backends.register(new LocalPtyBackend(options.env ?? process.env));
-  const docker = new DockerBackend(() => settings.get().docker, instanceId(dataDir), options.env ?? process.env, (repo) => repoWorktreesDir(dataDir, repo));
+  backends.register(new LocalPtyBackend(env));
+  const docker = new DockerBackend(() => settings.get().docker, instanceId(dataDir), env, (repo) => repoWorktreesDir(dataDir, repo), faults);
   backends.register(docker);
-  const agents = new AgentCatalog(options.env ?? process.env);
-  // The proxy starts after the vault opens (below); a session's env waits for it.
-  let proxy: ProxyService | null = null;
+  // Warm-pool containers go on every shutdown; background pulls are cancelled and awaited (they read settings).
+  life.defer('docker', async () => {
+    await docker.pool.close();
+    await docker.shutdown();
+  });
+  const agents = new AgentCatalog(env);
+
+  // The vault and the proxy start below; a session's env waits for them (no create is served before).
+  let sessionEnv: (s: SessionDto) => Promise<{ env: Record<string, string>; remove: string[] }> = async () => ({ env: {}, remove: [] });
   sessions = new SessionService({
     dataDir,
     sessions: sessionsRepo,
@@ -119,81 +150,42 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     backends,
     agents,
     settings: () => settings.get(),
-    sessionEnv: async (s) => ({
-      env: await proxyReady.then((p) => (p.ok ? p.value.sessionEnv(s) : {})),
-      // Variables vault entries read their values from never reach an agent.
-      remove: vaultEnvSources(),
-    }),
+    sessionEnv: (s) => sessionEnv(s),
+    onBackgroundError: faults,
   });
-  const following = followSessions(metrics, sessions, backends);
-  await reconcile(sessions, backends);
-  // Sessions whose engine was unreachable are looked at again until it answers; resource use is sampled.
-  const timers = [
-    setInterval(() => void reconcile(sessions, backends, ['unknown']), RECONCILE_UNKNOWN_MS),
-  ];
-  for (const t of timers) t.unref();
+  // Sessions whose backend survives a restart stay running unless the user chose to stop everything on quit.
+  life.defer('sessions', async () => {
+    await sessions.shutdown(settings.get().onQuit);
+    sessions.dispose();
+  });
+  life.add('session-metrics', followSessions(metrics, sessions, backends));
+  await reconcile(sessions, backends, undefined, faults);
+  // Sessions whose engine was unreachable are looked at again until it answers.
+  life.add('reconcile', startReconcileLoop({ sessions, backends, only: ['unknown'], intervalMs: RECONCILE_UNKNOWN_MS, onError: faults }));
   // Images kept warm are pulled in the background; failures show when a session needs them.
-  void docker.prepull(settings.get().docker.warmImages);
-  void docker.track(warmUp(docker, sessions, settings.get().docker));
+  docker.prepull(settings.get().docker.warmImages);
+  docker.track('warm-up', warmUp(docker, sessions, settings.get().docker));
 
   const vault = await Vault.open({
     file: path.join(dataDir, VAULT_FILE),
     keyProvider: options.vaultKey
       ? new MemoryKeyProvider(options.vaultKey.key, { description: options.vaultKey.description, warning: options.vaultKey.warning ?? undefined })
-      : createHeadlessKeyProvider({ dir: dataDir, env: options.env ?? process.env }),
-    env: options.env ?? process.env,
+      : createHeadlessKeyProvider({ dir: dataDir, env }),
+    env,
   });
-  if (!vault.ok) {
-    sessions.dispose();
-    following.dispose();
-    metrics.dispose();
-    db.close();
-    lock.value.dispose();
-    return err(vault.error.code, `cannot open the credential vault: ${vault.error.message}`);
-  }
-
+  if (!vault.ok) return err(vault.error.code, `cannot open the credential vault: ${vault.error.message}`);
+  life.defer('vault', async () => {
+    await vault.value.flush();
+    vault.value.dispose();
+  });
+  // Variables vault entries read their values from never reach an agent.
   const vaultEnvSources = () => vault.value.list().flatMap((c) => (c.source.type === 'env' ? [c.source.variable] : []));
-  // The proxy (its CA, TLS and HTTP client modules) starts in the background, off the start-up path:
-  // a session starting before it is ready waits for it. If it can't start, sessions run without provider
-  // access (they never get real keys either way) and the error is logged and kept for `providers.list`.
-  const events = new Emitter<EventFrame>();
-  const proxyReady: Promise<Result<ProxyService>> = import('./proxy-wiring.js')
-    .then(({ startProxyService }) =>
-      startProxyService({
-        dataDir,
-        settings: () => settings.get(),
-        saveEgressRule: (rule) => {
-          const egress = settings.get().proxy.egress;
-          settings.update({ proxy: { egress: { ...egress, hosts: [...egress.hosts.filter((h) => !(h.host === rule.host && h.sessionId === rule.sessionId)), rule] } } });
-        },
-        vault: vault.value,
-        docker,
-        sessionName: (id) => {
-          const s = sessions.find(id);
-          return s.ok ? s.value.name : null;
-        },
-        metrics,
-      }),
-    )
-    .then(
-      (started) => {
-        if (!started.ok) {
-          console.error(`berth: cannot start the credential proxy: ${started.error.message}`);
-          return err(started.error.code, `the credential proxy is not running: ${started.error.message}`);
-        }
-        const p = started.value;
-        p.egress.onDidAsk((ask) => events.fire({ type: 'event', event: 'egress.ask', ask }));
-        p.egress.onDidSettle((e) => events.fire({ type: 'event', event: 'egress.settled', ...e }));
-        proxy = p;
-        return started;
-      },
-      (e: Error) => err('internal', `the credential proxy is not running: ${e.message}`),
-    );
-  const revoking = sessions.onDidEndTerminal((id) => proxy?.revoke(id));
-  const closeProxy = async () => {
-    const p = await proxyReady;
-    if (p.ok) await p.value.close();
-  };
+
+  const events = life.add('events', new Emitter<EventFrame>());
+  const proxy = startProxy({ dataDir, settings, vault: vault.value, docker, sessions, metrics, events });
+  life.defer('proxy', () => proxy.close());
+  life.add('proxy-revoke', sessions.onDidEndTerminal((id) => proxy.current()?.revoke(id)));
+  sessionEnv = async (s) => ({ env: await proxy.ready.then((p) => (p.ok ? p.value.sessionEnv(s) : {})), remove: vaultEnvSources() });
 
   const guard = new AccessGuard();
   let port = options.port ?? DEFAULT_PORT;
@@ -201,15 +193,18 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
   const loginUrl = () => `http://${host}:${port}${LOGIN_PATH}?token=${guard.mintLoginToken()}`;
   // The benchmark drives the API in-process (creates sessions like a client); `api` is bound below.
   let apiRef: Api | null = null;
-  const bench = createBenchService({
-    db,
-    dataDir,
-    sessions,
-    backends,
-    docker,
-    settings,
-    call: (method, params) => apiRef!(method, params),
-  });
+  const bench = life.add(
+    'bench',
+    createBenchService({
+      db,
+      dataDir,
+      sessions,
+      backends,
+      docker,
+      settings,
+      call: (method, params) => apiRef!(method, params),
+    }),
+  );
   const api = createApi({
     docker,
     sessions,
@@ -220,7 +215,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
     loginUrl,
     vault: vault.value,
     metrics,
-    proxy: () => proxyReady,
+    proxy: () => proxy.ready,
     bench,
     broadcast: (frame) => events.fire(frame),
     doctor: async () => {
@@ -238,7 +233,7 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
         apiPort: port,
         ownsApiPort: true,
         proxyHealth: async () => {
-          const p = await proxyReady;
+          const p = await proxy.ready;
           return p.ok ? ok() : p;
         },
       });
@@ -252,7 +247,6 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       startedAt,
     }),
   });
-
   apiRef = api;
 
   let server;
@@ -268,53 +262,94 @@ export async function startOrchestrator(options: OrchestratorOptions): Promise<R
       events: events.event,
     });
   } catch (e) {
-    revoking.dispose();
-    bench.dispose();
-    await closeProxy();
-    vault.value.dispose();
-    sessions.dispose();
-    following.dispose();
-    metrics.dispose();
-    db.close();
-    lock.value.dispose();
     const code = (e as NodeJS.ErrnoException).code;
     return err(code === 'EADDRINUSE' ? 'conflict' : 'internal', code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use; pass --port 0 for any free port` : `cannot listen: ${(e as Error).message}`);
   }
+  const listening = server;
+  life.defer('http-server', () => listening.close());
   const address = server.server.address();
   port = typeof address === 'object' && address ? address.port : port;
   guard.setPort(port);
   const url = `http://${host}:${port}`;
   const apiFile = path.join(dataDir, API_FILE);
   writePrivateFile(apiFile, JSON.stringify({ url, port, token: guard.apiToken, pid: process.pid }));
+  life.defer('api-file', () => {
+    try {
+      const current = JSON.parse(fs.readFileSync(apiFile, 'utf8')) as { pid?: number };
+      if (current.pid === process.pid) fs.unlinkSync(apiFile);
+    } catch {
+      // already gone
+    }
+  });
 
-  let closing: Promise<void> | null = null;
-  const close = () =>
-    (closing ??= (async () => {
-      for (const t of timers) clearInterval(t);
-      await server.close();
-      await docker.pool.close();
-      await docker.shutdown();
-      await sessions.stopAll();
-      sessions.dispose();
-      revoking.dispose();
-      bench.dispose();
-      events.dispose();
-      await closeProxy();
-      await vault.value.flush();
-      vault.value.dispose();
-      following.dispose();
-      metrics.dispose();
-      db.close();
-      try {
-        const current = JSON.parse(fs.readFileSync(apiFile, 'utf8')) as { pid?: number };
-        if (current.pid === process.pid) fs.unlinkSync(apiFile);
-      } catch {
-        // already gone
-      }
-      lock.value.dispose();
-    })());
+  return ok({ url, port, token: guard.apiToken, dataDir, api, sessions, events: events.event, loginUrl, close: () => life.dispose() });
+}
 
-  return ok({ url, port, token: guard.apiToken, dataDir, api, sessions, events: events.event, loginUrl, close });
+/** The credential proxy, starting in the background. */
+interface ProxyHandle {
+  /** Resolves once it runs, or with why it can't. */
+  ready: Promise<Result<ProxyService>>;
+  /** The running proxy, null until it is ready (or when it failed). */
+  current(): ProxyService | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the proxy (its CA, TLS and HTTP client modules) in the background, off the start-up path: a
+ * session starting before it is ready waits for it. If it can't start, sessions run without provider
+ * access (they never get real keys either way) and the error is logged and kept for `providers.list`.
+ */
+function startProxy(deps: {
+  dataDir: string;
+  settings: SettingsRepo;
+  vault: Vault;
+  docker: DockerBackend;
+  sessions: SessionService;
+  metrics: OrchestratorMetrics;
+  events: Emitter<EventFrame>;
+}): ProxyHandle {
+  const { settings, sessions, events } = deps;
+  let running: ProxyService | null = null;
+  const ready: Promise<Result<ProxyService>> = import('./proxy-wiring.js')
+    .then(({ startProxyService }) =>
+      startProxyService({
+        dataDir: deps.dataDir,
+        settings: () => settings.get(),
+        saveEgressRule: (rule) => {
+          const egress = settings.get().proxy.egress;
+          settings.update({ proxy: { egress: { ...egress, hosts: [...egress.hosts.filter((h) => !(h.host === rule.host && h.sessionId === rule.sessionId)), rule] } } });
+        },
+        vault: deps.vault,
+        docker: deps.docker,
+        sessionName: (id) => {
+          const s = sessions.find(id);
+          return s.ok ? s.value.name : null;
+        },
+        metrics: deps.metrics,
+      }),
+    )
+    .then(
+      (started) => {
+        if (!started.ok) {
+          console.error(`berth: cannot start the credential proxy: ${started.error.message}`);
+          return err(started.error.code, `the credential proxy is not running: ${started.error.message}`);
+        }
+        const p = started.value;
+        p.egress.onDidAsk((ask) => events.fire({ type: 'event', event: 'egress.ask', ask }));
+        p.egress.onDidSettle((e) => events.fire({ type: 'event', event: 'egress.settled', ...e }));
+        running = p;
+        return started;
+      },
+      (e: Error) => err('internal', `the credential proxy is not running: ${e.message}`),
+    );
+  return {
+    ready,
+    current: () => running,
+    close: async () => {
+      const p = await ready;
+      if (p.ok) await p.value.close();
+    },
+  };
 }
 
 /**

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '../server/connection.js';
+import { installProcessFaultHandlers } from '../metrics/faults.js';
 import { stringifyWithRaw } from '../server/raw-json.js';
 import { resolveDataDir } from './data-dir.js';
 import { DEFAULT_PORT, startOrchestrator } from './index.js';
@@ -50,6 +51,8 @@ function receiveVaultKey(port: ParentPortLike): Promise<{ key: Uint8Array; descr
 }
 
 async function main(): Promise<void> {
+  // One fault nobody handled must not take every local session down: log it, count it, keep serving.
+  installProcessFaultHandlers();
   const embedded = parentPort !== undefined;
   const vaultKey = parentPort ? await receiveVaultKey(parentPort) : undefined;
   const started = await startOrchestrator({

@@ -8,6 +8,7 @@ import type { ResourceSampleDto } from '../../src-shared/metrics.js';
 import { DisposableStore, type Disposable } from '../../src-shared/lifecycle.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { EventLoopMonitor } from '../metrics/event-loop.js';
+import { createFaults, type Faults } from '../metrics/faults.js';
 import { MetricsRegistry } from '../metrics/registry.js';
 import { registerResourceGauges } from '../metrics/resource-gauges.js';
 import { ResourceSampler } from '../metrics/resource-sampler.js';
@@ -23,6 +24,8 @@ export const sessionSubject = (id: string) => `session:${id}`;
 export interface OrchestratorMetrics extends Disposable {
   registry: MetricsRegistry;
   sampler: ResourceSampler;
+  /** Background failures and what the process-wide handlers caught, logged and counted. */
+  faults: Faults;
   /** Times one API request (`api_request_ms{method}`); call the returned function when it is answered. */
   timeRequest(method: string): () => void;
   /** Times a DB operation (`db_query_ms{op}`). */
@@ -34,7 +37,8 @@ export interface OrchestratorMetrics extends Disposable {
 export function createMetrics(deps: { db: Db; sessions: () => SessionService; enabled?: boolean }): OrchestratorMetrics {
   const store = new DisposableStore();
   const registry = store.add(new MetricsRegistry({ db: deps.db, enabled: deps.enabled ?? true }));
-  const sampler = store.add(new ResourceSampler({ db: deps.db }));
+  const faults = store.add(createFaults(registry));
+  const sampler = store.add(new ResourceSampler({ db: deps.db, onError: (e) => faults.background('sampler', e) }));
   store.add(new EventLoopMonitor({ registry }));
   registerResourceGauges(registry, sampler);
   const api = registry.histogram({ name: 'api_request_ms', help: 'API request handling time (ms)', labelNames: ['method'] });
@@ -54,6 +58,7 @@ export function createMetrics(deps: { db: Db; sessions: () => SessionService; en
   return {
     registry,
     sampler,
+    faults,
     timeRequest: (method) => {
       const stop = api.time({ method });
       return () => void stop();

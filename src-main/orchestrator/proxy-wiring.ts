@@ -93,6 +93,7 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
   const audit = AuditWriter.open(path.join(deps.dataDir, 'berth.db'), {
     enabled: proxySettings().audit.enabled,
     retention: { days: proxySettings().audit.retentionDays, rows: proxySettings().audit.retentionRows },
+    onError: (e) => deps.metrics.faults.background('audit-flush', e),
   });
   if (!audit.ok) return audit;
   store.add(audit.value);

@@ -35,6 +35,8 @@ export interface AuditWriterOptions {
   retention?: AuditRetention;
   /** Clock, for retention tests. */
   now?: () => number;
+  /** A flush nobody waits for (timer or queue threshold) failed: logged and counted by the orchestrator. */
+  onError?: (error: Error) => void;
 }
 
 interface UsageAcc {
@@ -78,6 +80,7 @@ export class AuditWriter implements AuditSink, Disposable {
   private enabledFlag: boolean;
   private retentionValue: AuditRetention;
   private readonly now: () => number;
+  private readonly onError: (error: Error) => void;
   private readonly insertStmt;
   private readonly usageStmt;
   private readonly pruneAgeStmt;
@@ -91,6 +94,7 @@ export class AuditWriter implements AuditSink, Disposable {
     this.enabledFlag = options.enabled ?? true;
     this.retentionValue = options.retention ?? { days: null, rows: null };
     this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? (() => undefined);
     this.insertStmt = db.prepare(
       `INSERT INTO audit (at, session_id, provider, host, method, path, status, bytes_up, bytes_down, latency_ms, injected, decision, model, tokens_in, tokens_out, cost_usd)
        VALUES (@at, @sessionId, @provider, @host, @method, @path, @status, @bytesUp, @bytesDown, @latencyMs, @injected, @decision, @model, @tokensIn, @tokensOut, @costUsd)`,
@@ -176,8 +180,8 @@ export class AuditWriter implements AuditSink, Disposable {
       u.tokensOut += row.tokensOut ?? 0;
       u.costUsd += row.costUsd ?? 0;
     }
-    if (this.rows.length >= FLUSH_THRESHOLD) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS).unref();
+    if (this.rows.length >= FLUSH_THRESHOLD) this.flushInBackground();
+    else this.timer ??= setTimeout(() => this.flushInBackground(), FLUSH_INTERVAL_MS).unref();
   }
 
   /** The last failed flush's error (its batch was dropped whole), or null. */
@@ -205,6 +209,12 @@ export class AuditWriter implements AuditSink, Disposable {
       return err('internal', this.lastErrorText);
     }
     return ok(rows.length);
+  }
+
+  /** A flush nobody waits for: its failure goes to `onError`. */
+  private flushInBackground(): void {
+    const r = this.flush();
+    if (!r.ok) this.onError(new Error(r.error.message));
   }
 
   /** Applies retention: drops rows older than `days` and beyond the newest `rows`. Returns rows deleted. */

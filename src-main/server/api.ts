@@ -20,6 +20,7 @@ import type { EventFrame } from '../../src-shared/contract.js';
 import type { DockerBackend } from '../backends/docker/docker-backend.js';
 import type { SessionDto, SystemInfoDto } from '../../src-shared/dto.js';
 import { RawJson } from './raw-json.js';
+import { inBackground } from '../metrics/faults.js';
 
 export interface ApiDeps {
   docker: DockerBackend;
@@ -101,9 +102,9 @@ export function createApi(deps: ApiDeps): Api {
     'settings.update': (p) => {
       const updated = deps.settings.update(p);
       // Newly listed warm images are pulled now, in the background, not at the next start.
-      if (p.docker?.warmImages) void deps.docker.prepull(updated.docker.warmImages);
+      if (p.docker?.warmImages) deps.docker.prepull(updated.docker.warmImages);
       if (p.docker) deps.docker.pool.resize();
-      if (p.proxy) void deps.proxy().then((proxy) => (proxy.ok ? proxy.value.apply() : undefined));
+      if (p.proxy) inBackground('proxy-apply', deps.proxy().then((proxy) => (proxy.ok ? proxy.value.apply() : undefined)), deps.metrics.faults.background);
       return ok(updated);
     },
     'docker.info': async () => ok(await dockerInfo(deps.docker, () => deps.docker.pool.status(), (image) => sessions.lastUsedImage(image))),

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { CreateSessionParams, type MethodResult } from '../../src-shared/contract.js';
-import { type CreatePhase, type ProgressDto, type SessionDto, type SessionState, type SettingsDto } from '../../src-shared/dto.js';
+import { type CreatePhase, type ProgressDto, type QuitPolicy, type SessionDto, type SessionState, type SettingsDto } from '../../src-shared/dto.js';
 import { DEFAULT_COLS, DEFAULT_ROWS } from '../../src-shared/flow-control.js';
 import { Emitter, type Disposable } from '../../src-shared/lifecycle.js';
 import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
@@ -17,6 +17,7 @@ import { resolveDocker } from './backend-options.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import * as gitOps from '../git/git.js';
 import { RepoInspector } from '../git/repo-inspector.js';
+import { describeError, ignoreBackgroundErrors, type BackgroundErrorSink, type BackgroundTask } from '../metrics/faults.js';
 import type { RecentReposRepo } from '../store/misc-repos.js';
 import type { SessionsRepo } from '../store/sessions-repo.js';
 import { newSessionId, repoWorktreesDir, slugify, uniqueName } from './naming.js';
@@ -48,6 +49,8 @@ export interface SessionServiceDeps {
    * stand-in keys, HTTPS_PROXY and CA), and variables to drop from an inherited one.
    */
   sessionEnv?: (session: SessionDto) => Promise<{ env: Record<string, string>; remove: string[] }>;
+  /** Where failures of background work (provisioning, restarts) are logged and counted. */
+  onBackgroundError?: BackgroundErrorSink;
 }
 
 /** One timed create phase; `total` is from the create request to the first output byte. */
@@ -220,7 +223,7 @@ export class SessionService implements Disposable {
       }
       this.remember(session);
       this.createStarted.set(session.id, received);
-      this.track(session.id, (signal) => this.provision(session.id, launch.value.initialInput, signal, docker));
+      this.track(session.id, 'provision', (signal) => this.provision(session.id, launch.value.initialInput, signal, docker));
       return ok(session);
     } finally {
       this.reservedNames.delete(name);
@@ -258,7 +261,7 @@ export class SessionService implements Disposable {
       this.transition(current, { state: 'creating', exitCode: null, reason: null, pid: null }, 'restart');
       const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null }, current.backend === 'local');
       const input = current.agent === 'custom' ? null : launch.ok ? launch.value.initialInput : null;
-      this.track(id, (signal) => this.startProcess(id, input, signal, RESTART_CANCELLED));
+      this.track(id, 'restart', (signal) => this.startProcess(id, input, signal, RESTART_CANCELLED));
       return ok(this.index.get(id)!);
     });
   }
@@ -350,10 +353,23 @@ export class SessionService implements Disposable {
     return this.index.live();
   }
 
-  /** Stops every live process (graceful shutdown). */
-  async stopAll(): Promise<void> {
+  /**
+   * Graceful shutdown. Creates in progress are cancelled. With `leave-running`, a live session whose
+   * backend persists across restarts is let go, not stopped: its terminal is closed here, its process
+   * (a container) keeps running and its state stays live in the store, so the next start adopts it.
+   * Every other session is stopped. Resolves once the stopped ones have exited.
+   */
+  async shutdown(policy: QuitPolicy): Promise<void> {
     await Promise.all([...this.provisioning.keys()].map((id) => this.cancelProvisioning(id)));
-    await Promise.all(this.terminals.liveHosts().map((h) => h.stop()));
+    const stopping: Promise<void>[] = [];
+    for (const id of this.terminals.liveIds()) {
+      const session = this.index.get(id);
+      const backend = session ? this.deps.backends.get(session.backend) : null;
+      const survives = backend?.ok === true && backend.value.capabilities.persistsAcrossRestart;
+      if (policy === 'leave-running' && survives) this.terminals.release(id);
+      else stopping.push(this.terminals.getLive(id)!.stop());
+    }
+    await Promise.all(stopping);
   }
 
   dispose(): void {
@@ -380,16 +396,30 @@ export class SessionService implements Disposable {
    * Runs a create's or restart's background work so stop, archive and delete can cancel it; an error
    * it throws fails the session with the reason instead of escaping.
    */
-  private track(id: string, work: (signal: AbortSignal) => Promise<void>): void {
+  private track(id: string, task: BackgroundTask, work: (signal: AbortSignal) => Promise<void>): void {
     const abort = new AbortController();
     const done = work(abort.signal)
-      .catch((e: unknown) => {
-        const s = this.index.get(id);
-        const reason = `could not start: ${e instanceof Error ? e.message : String(e)}`;
-        if (s) this.transition(s, { state: 'failed', reason, pid: null }, 'start failed');
-      })
+      .catch((e: unknown) => this.faulted(id, task, e))
       .finally(() => this.provisioning.delete(id));
     this.provisioning.set(id, { abort, done });
+  }
+
+  /**
+   * Background work for a session threw (a bug, or a backend that broke its contract and threw instead
+   * of returning an error): the session fails with the reason, and the fault is logged and counted.
+   */
+  private faulted(id: string, task: BackgroundTask, e: unknown): void {
+    const report = this.deps.onBackgroundError ?? ignoreBackgroundErrors;
+    report(task, e);
+    const s = this.index.get(id);
+    if (!s) return;
+    const reason = `could not start: ${describeError(e)}`;
+    if (s.state === 'creating') this.onDidProgressEmitter.fire({ sessionId: id, phase: 'start', status: 'failed', elapsedMs: null, message: reason });
+    try {
+      this.transition(s, { state: 'failed', reason, pid: null }, 'start failed');
+    } catch (error) {
+      report(task, error);
+    }
   }
 
   /**

@@ -35,6 +35,17 @@ export class TerminalRegistry implements Disposable {
     return [...this.live.values()];
   }
 
+  /**
+   * Lets a live terminal go without stopping its process (it outlives the orchestrator and is adopted
+   * by the next one): the host is disposed, no exit is reported.
+   */
+  release(id: string): void {
+    const host = this.live.get(id);
+    if (!host) return;
+    this.live.delete(id);
+    host.dispose();
+  }
+
   /** Moves an exited terminal to the ended ones (evicting the oldest beyond the bound). */
   markEnded(id: string, host: TerminalHost): void {
     if (this.live.get(id) === host) this.live.delete(id);

@@ -41,6 +41,7 @@ export class RecentReposRepo {
 export const DEFAULT_SETTINGS: SettingsDto = {
   defaultAgent: 'shell',
   defaultBackend: 'local',
+  onQuit: 'leave-running',
   docker: DEFAULT_DOCKER_SETTINGS,
   proxy: DEFAULT_PROXY_SETTINGS,
   dashboardTargets: {},
@@ -80,7 +81,7 @@ export class SettingsRepo {
       }
     }
     const merged: SettingsDto = { ...DEFAULT_SETTINGS, docker: { ...DEFAULT_DOCKER_SETTINGS }, proxy: { ...DEFAULT_PROXY_SETTINGS } };
-    for (const key of ['defaultAgent', 'defaultBackend', 'dashboardTargets'] as const) {
+    for (const key of ['defaultAgent', 'defaultBackend', 'onQuit', 'dashboardTargets'] as const) {
       const parsed = SettingsDto.shape[key].safeParse(raw[key]);
       if (parsed.success) (merged as Record<string, unknown>)[key] = parsed.data;
     }

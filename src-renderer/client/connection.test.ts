@@ -13,7 +13,7 @@ describe('Connection', () => {
   afterEach(() => vi.useRealTimers());
 
   it('connects, answers requests and reports status', async () => {
-    const server = new FakeServer().on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} }));
+    const server = new FakeServer().on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} }));
     const connection = new Connection(server.factory);
     const statuses: string[] = [];
     connection.onDidChangeStatus((s) => statuses.push(s));
@@ -21,7 +21,7 @@ describe('Connection', () => {
     await flush();
     expect(connection.status).toBe('connected');
     const result = await connection.request('settings.get', {});
-    expect(result).toEqual({ ok: true, value: { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} } });
+    expect(result).toEqual({ ok: true, value: { defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} } });
     expect(statuses).toEqual(['connected']);
     connection.dispose();
   });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import type { CacheType, DockerSettings } from '../../../src-shared/docker.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
+import { ignoreBackgroundErrors, type BackgroundErrorSink, type BackgroundTask } from '../../metrics/faults.js';
 import type { ImageProgressDto } from '../../../src-shared/docker.js';
 import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProcess, type KnownInstance, type StartSpec } from '../backend.js';
 import { linkBranch, prepareRefCell, removeRefCell, shareObjectDirs, unlinkBranch, worktreeCell } from './branch-refs.js';
@@ -57,6 +58,8 @@ export class DockerBackend implements IBackend {
     env: NodeJS.ProcessEnv = process.env,
     /** Where warm-pool slot worktrees of a repository go (the repository's worktrees folder). */
     slotsDir: (repoPath: string) => string = (repoPath) => path.join(repoPath, '.git', 'berth-warm'),
+    /** Where failures of background work (pre-pulls, warm-up, pool refills) are logged and counted. */
+    private readonly onBackgroundError: BackgroundErrorSink = ignoreBackgroundErrors,
   ) {
     this.engine = new DockerEngine(() => ({ endpoint: settings().endpoint, tlsCertPath: settings().tlsCertPath }), env);
     this.instanceId = instanceId;
@@ -65,6 +68,7 @@ export class DockerBackend implements IBackend {
       settings,
       instanceId,
       slotsDir,
+      background: (work) => this.track('pool-refill', work),
       createContainer: async (c) => {
         const docker = await this.engine.docker();
         if (!docker.ok) return docker;
@@ -147,17 +151,29 @@ export class DockerBackend implements IBackend {
 
   /**
    * Pulls the images the user keeps warm, when missing (at start-up, in the background, never on a
-   * create's critical path). Returns what could not be pulled.
+   * create's critical path). What could not be pulled shows when a session needs the image.
    */
-  prepull(images: readonly string[]): Promise<{ image: string; error: string }[]> {
-    return this.track(this.pullAll(images));
+  prepull(images: readonly string[]): void {
+    this.track('prepull', this.pullAll(images));
   }
 
-  /** Work started off any request (pre-pulls, warm-up), awaited by `idle()` before the store closes. */
-  track<T>(work: Promise<T>): Promise<T> {
-    this.background.add(work);
-    void work.finally(() => this.background.delete(work)).catch(() => undefined);
-    return work;
+  /**
+   * Work started off any request (pre-pulls, warm-up, pool refills): awaited by `shutdown()` before the
+   * store closes, and its failure logged and counted, never unhandled.
+   */
+  track(task: BackgroundTask, work: Promise<unknown>): void {
+    const settled = work.then(
+      () => undefined,
+      (e: unknown) => {
+        try {
+          this.onBackgroundError(task, e);
+        } catch {
+          // a failing reporter must not become an unhandled rejection
+        }
+      },
+    );
+    this.background.add(settled);
+    void settled.finally(() => this.background.delete(settled));
   }
 
   /**
@@ -166,9 +182,9 @@ export class DockerBackend implements IBackend {
    */
   async shutdown(): Promise<void> {
     this.stopping.abort();
-    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+    while (this.background.size > 0) await Promise.all([...this.background]);
   }
-  private readonly background = new Set<Promise<unknown>>();
+  private readonly background = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
 
   private async pullAll(images: readonly string[]): Promise<{ image: string; error: string }[]> {

@@ -38,6 +38,8 @@ export class DockerProcess implements ITerminalProcess {
   private readonly exitWaiters: (() => void)[] = [];
   private stopRequested = false;
   private finishing = false;
+  /** Aborted on dispose: the container is let go (it may outlive us), its `wait` request with it. */
+  private readonly released = new AbortController();
 
   constructor(
     private readonly container: Docker.Container,
@@ -112,7 +114,9 @@ export class DockerProcess implements ITerminalProcess {
     );
   }
 
+  /** Lets the container go without stopping it: the stream closes, nothing more is reported. */
   dispose(): void {
+    this.released.abort();
     this.stream.removeAllListeners('data');
     (this.stream as NodeJS.ReadWriteStream & { destroy?: () => void }).destroy?.();
     this.onDidOutputEmitter.dispose();
@@ -121,9 +125,10 @@ export class DockerProcess implements ITerminalProcess {
 
   private async waitForExit(): Promise<void> {
     try {
-      const result = (await this.container.wait()) as { StatusCode?: number };
+      const result = (await this.container.wait({ abortSignal: this.released.signal })) as { StatusCode?: number };
       await this.finishWithState(result.StatusCode ?? null);
     } catch (e) {
+      if (this.released.signal.aborted) return;
       await this.finish({ exitCode: null, signal: null, reason: `lost contact with the container: ${(e as Error).message}`, lost: !this.stopRequested });
     }
   }
@@ -133,8 +138,9 @@ export class DockerProcess implements ITerminalProcess {
    * goes away, `wait` never answers (its socket just stops), so look at the container ourselves.
    */
   private onStreamEnded(): void {
+    if (this.released.signal.aborted) return;
     setTimeout(() => {
-      if (this.exited || this.finishing) return;
+      if (this.exited || this.finishing || this.released.signal.aborted) return;
       void withTimeout(this.container.inspect(), INSPECT_TIMEOUT_MS).then(
         (info) => {
           if (info.State.Running) void this.finish({ exitCode: null, signal: null, reason: 'the terminal stream closed while the container still runs', lost: true });

@@ -46,7 +46,8 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       await engine.up();
       // The engine restarts (live-restore keeps the container) and the next reconcile pass adopts it;
       // both take longer on a loaded machine.
-      await waitFor(async () => (await t.must('sessions.get', { ref: s.id })).state === 'running', 'adopted', 60_000);
+      // Adopted: live again (a quiet shell shows as idle a second later).
+      await waitFor(async () => ['running', 'idle'].includes((await t.must('sessions.get', { ref: s.id })).state), 'adopted', 60_000);
       const client = await t.connect();
       const reader = new TerminalReader(client, s.id);
       client.attach(s.id);
@@ -87,9 +88,10 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       await new Promise((r) => first.child.once('exit', r));
 
       const second = await start();
+      // Live again (a quiet shell shows as idle a second after its adoption).
       const adopted = await waitFor(async () => {
         const r = await callHttp(second.api, 'sessions.get', { ref: created.value.id });
-        return r.ok && r.value.state === 'running' ? r.value : null;
+        return r.ok && ['running', 'idle'].includes(r.value.state) ? r.value : null;
       }, 'adopted', 30_000);
       expect(adopted.docker?.containerId).toBe(running.docker?.containerId);
       // Adopted, not just shown as running: the new orchestrator has its terminal.

@@ -138,9 +138,10 @@ describe.runIf(available)('docker warm pool (real engine)', () => {
       await new Promise((r) => children[0]!.once('exit', r));
 
       const second = await start();
+      // Live again (a quiet shell shows as idle a second after its adoption).
       const adopted = await waitFor(async () => {
         const s = await must(callHttp(second, 'sessions.get', { ref: warm.id }));
-        return s.state === 'running' ? s : null;
+        return ['running', 'idle'].includes(s.state) ? s : null;
       }, 'claimed container adopted', 30_000);
       expect(adopted.docker?.containerId).toBe(running.docker?.containerId);
       expect((await callHttp(second, 'terminal.text', { ref: warm.id })).ok).toBe(true);

@@ -76,6 +76,8 @@ export interface WarmPoolDeps {
   instanceId: string;
   /** Where slot worktrees of a repository go (its worktrees folder). */
   slotsDir(repoPath: string): string;
+  /** Runs pool work in the background: awaited at shutdown, its failure logged and counted (default: failures ignored). */
+  background?(work: Promise<unknown>): void;
   /** Creates (does not start) a pool container on a slot worktree, made like a session's. */
   createContainer(input: { name: string; cwd: string; command: string[]; options: DockerStartOptions; labels: Record<string, string> }): Promise<
     { ok: true; value: { container: Docker.Container } } | { ok: false; error: { message: string } }
@@ -153,7 +155,7 @@ export class WarmPool implements Disposable {
       this.pools.set(key, pool);
       this.evictBeyondLimit();
     }
-    void this.fill(pool);
+    this.run(this.fill(pool));
   }
 
   /** Settings changed: pools that are no longer wanted drain, the rest fill or shrink to the new size. */
@@ -161,12 +163,12 @@ export class WarmPool implements Disposable {
     for (const pool of [...this.pools.values()]) {
       if (!this.eligible(pool.options)) {
         this.pools.delete(pool.key);
-        void this.drain(pool.ready.splice(0));
+        this.run(this.drain(pool.ready.splice(0)));
         continue;
       }
       const extra = pool.ready.length - this.deps.settings().warmPoolSize;
-      if (extra > 0) void this.drain(pool.ready.splice(0, extra));
-      else void this.fill(pool);
+      if (extra > 0) this.run(this.drain(pool.ready.splice(0, extra)));
+      else this.run(this.fill(pool));
     }
   }
 
@@ -205,14 +207,20 @@ export class WarmPool implements Disposable {
   }
 
   dispose(): void {
-    void this.close();
+    this.run(this.close());
+  }
+
+  /** Pool work nobody awaits: handed to the owner's background runner. */
+  private run(work: Promise<unknown>): void {
+    if (this.deps.background) this.deps.background(work);
+    else work.catch(() => undefined);
   }
 
   private evictBeyondLimit(): void {
     while (this.pools.size > MAX_POOLS) {
       const oldest = [...this.pools.values()].sort((a, b) => a.lastUsed - b.lastUsed)[0]!;
       this.pools.delete(oldest.key);
-      void this.drain(oldest.ready.splice(0));
+      this.run(this.drain(oldest.ready.splice(0)));
     }
   }
 

@@ -66,7 +66,9 @@ export function registerServeCommand(program: Command, state: RunState): void {
       }
       const dataDir = ctx.dataDir;
       // Loaded on demand, so the other commands never load the orchestrator and its native modules.
-      const { startOrchestrator } = await import('../../orchestrator/index.js');
+      const [{ startOrchestrator }, { installProcessFaultHandlers }] = await Promise.all([import('../../orchestrator/index.js'), import('../../metrics/faults.js')]);
+      // One fault nobody handled must not take every local session down: log it, count it, keep serving.
+      installProcessFaultHandlers();
       let started: Awaited<ReturnType<typeof startOrchestrator>>;
       try {
         started = await startOrchestrator({

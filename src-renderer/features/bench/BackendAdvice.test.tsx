@@ -16,7 +16,7 @@ function dialogServer(advice: BenchAdviceDto[]) {
     // Docker available here, so it can be picked.
     .on('backends.list', () => BACKENDS_FIXTURE.map((b) => ({ ...b, available: true, reason: null })))
     .on('repos.recent', () => [])
-    .on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} }))
+    .on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} }))
     .on('bench.advice', () => {
       adviceCalls++;
       return advice;

@@ -12,7 +12,7 @@ import { DEFAULT_PROXY_SETTINGS } from '../../../src-shared/proxy-settings.js';
 /** The orchestrator's settings as the fake keeps them (targets edited on the page are saved there). */
 const settings: { current: SettingsDto } = { current: baseSettings() };
 function baseSettings(): SettingsDto {
-  return { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };
+  return { defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };
 }
 
 /** A fake orchestrator answering the Dashboard's three requests, recording the windows asked for. */

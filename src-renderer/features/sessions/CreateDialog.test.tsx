@@ -30,7 +30,7 @@ function fakeServer(createResults: Array<'fail' | 'ok'>) {
       { id: 'docker', name: 'Docker', description: 'containers', available: false, reason: 'engine down', capabilities },
     ])
     .on('repos.recent', () => [{ path: '/repo', name: 'repo', lastUsedAt: 1 }])
-    .on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} }))
+    .on('settings.get', () => ({ defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} }))
     .on('repos.inspect', ({ path }) =>
       path === '/repo'
         ? { path, name: 'repo', currentBranch: 'main', branches: ['main', 'dev'] }

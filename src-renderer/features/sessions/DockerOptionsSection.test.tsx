@@ -34,6 +34,7 @@ function dockerServer(info: DockerInfoDto = engine) {
     .on('settings.get', () => ({
       defaultAgent: 'shell',
       defaultBackend: 'docker',
+      onQuit: 'leave-running',
       docker: { ...DEFAULT_DOCKER_SETTINGS, defaultImage: 'berth-agent:latest', limits: { cpus: 2, memoryMb: null, pids: 4096 } },
       proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {},
     }))

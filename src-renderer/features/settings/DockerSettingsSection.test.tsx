@@ -9,7 +9,7 @@ import { renderWithServer } from '../../app/test-render.js';
 import { FakeServer } from '../../client/fake-server.js';
 import { SettingsPage } from './SettingsPage.js';
 
-const SETTINGS: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };
+const SETTINGS: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };
 
 const UP: DockerInfoDto = {
   available: true,

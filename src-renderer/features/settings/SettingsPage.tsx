@@ -1,6 +1,7 @@
 /**
- * Settings: where Berth keeps its data, default agent and backend, Docker and its caches, credentials
- * (saved on the orchestrator), and this device's terminal renderer.
+ * Settings: where Berth keeps its data, default agent and backend, what a quit does with running
+ * sessions, Docker and its caches, credentials (saved on the orchestrator), and this device's terminal
+ * renderer.
  */
 import { useEffect, useState } from 'react';
 import type { AgentProfileDto, BackendDto, SettingsDto } from '../../../src-shared/dto.js';
@@ -12,6 +13,7 @@ import { ProvidersSection } from '../proxy/providers/ProvidersSection.js';
 import { RulesSection } from '../proxy/rules/RulesSection.js';
 import { CachesSection } from './CachesSection.js';
 import { DockerSettingsSection } from './DockerSettingsSection.js';
+import { QuitPolicySection } from './QuitPolicySection.js';
 import { SaveStatus } from './SaveStatus.js';
 import { useSettingsSave } from './use-settings-save.js';
 
@@ -101,6 +103,7 @@ export function SettingsPage() {
         <SaveStatus state={save} testId="settings-save-status" />
       </section>
 
+      <QuitPolicySection />
       <DockerSettingsSection />
       <CachesSection />
       <CredentialsSection />

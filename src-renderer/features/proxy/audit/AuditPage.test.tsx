@@ -142,6 +142,7 @@ describe('Audit page', () => {
       store.getState().setSettings({
         defaultAgent: 'shell',
         defaultBackend: 'local',
+        onQuit: 'leave-running',
         dashboardTargets: {},
         docker: DEFAULT_DOCKER_SETTINGS,
         proxy: { ...DEFAULT_PROXY_SETTINGS, audit: { ...DEFAULT_PROXY_SETTINGS.audit, enabled: false } },

@@ -8,7 +8,7 @@ import { renderWithServer } from '../../../app/test-render.js';
 import { FakeServer, makeSession } from '../../../client/fake-server.js';
 import { EgressSection } from './EgressSection.js';
 
-const INITIAL: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };
+const INITIAL: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };
 
 /** Settings behind a fake orchestrator that merges `proxy` field by field, like the real one. */
 function settingsServer(onServer: SettingsDto) {

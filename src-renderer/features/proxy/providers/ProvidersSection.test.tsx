@@ -29,6 +29,7 @@ function providersServer() {
   const settings = (): SettingsDto => ({
     defaultAgent: 'shell',
     defaultBackend: 'local',
+    onQuit: 'leave-running',
     dashboardTargets: {},
     docker: DEFAULT_DOCKER_SETTINGS,
     proxy: { ...DEFAULT_PROXY_SETTINGS, providers: overrides },

@@ -10,7 +10,7 @@ import { renderWithServer } from '../../../app/test-render.js';
 import { FakeServer } from '../../../client/fake-server.js';
 import { RulesSection } from './RulesSection.js';
 
-const INITIAL: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };
+const INITIAL: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };
 
 const credential = (name: string): CredentialDto => ({
   name,
