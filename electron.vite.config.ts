@@ -21,7 +21,7 @@ const pkg = JSON.parse(readFileSync(resolve(import.meta.dirname, 'package.json')
  * bundling turns its optional `require('bufferutil')` into an empty object, which ws would take for
  * the native helper, and the first masked frame would crash the server.
  */
-const BUNDLED_DEPS = ['zod', 'env-paths', 'fastify', 'commander', 'ws', '@fastify/websocket'];
+const BUNDLED_DEPS = ['zod', 'env-paths', 'commander', 'ws'];
 
 /**
  * Builds write the one policy of src-shared/csp.ts into index.html as a `<meta http-equiv>` tag. Not in
