@@ -16,6 +16,7 @@ export type BackgroundTask =
   | 'reconcile'
   | 'sampler'
   | 'audit-flush'
+  | 'session-flush'
   | 'prepull'
   | 'proxy-apply'
   | 'teardown';

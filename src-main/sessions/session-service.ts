@@ -27,6 +27,8 @@ import { TerminalRegistry } from './terminal-registry.js';
 
 /** A running session with no output for this long is shown as idle. */
 const IDLE_AFTER_MS = 5_000;
+/** How often staged activity and sizes are written (see SessionsRepo: what a crash may lose). */
+const FLUSH_INTERVAL_MS = 5_000;
 /** After the agent's first output, wait this long for the rest of its prompt before typing. */
 const PROMPT_SETTLE_MS = 30;
 /** Type the initial input after this long even if the agent has printed nothing. */
@@ -35,6 +37,18 @@ const INITIAL_INPUT_FALLBACK_MS = 1_000;
 const REFILL_FALLBACK_MS = 2_000;
 /** How often activity is checked for running → idle. */
 const ACTIVITY_CHECK_MS = 1_000;
+
+/** States a working session flips between; the flips are activity, not transitions a restart needs. */
+const ACTIVITY_STATES: readonly SessionState[] = ['running', 'idle'];
+/** Fields that only say how a session is doing now: written in batches, not durably one by one. */
+const LIGHT_FIELDS: ReadonlySet<string> = new Set(['cols', 'rows', 'phases', 'stats', 'updatedAt']);
+
+/** Whether a change only touches activity (running ⇄ idle) and light fields. */
+function isLightChange(s: SessionDto, change: Partial<SessionDto>): boolean {
+  return Object.keys(change).every((k) =>
+    k === 'state' ? change.state === s.state || (ACTIVITY_STATES.includes(s.state) && ACTIVITY_STATES.includes(change.state!)) : LIGHT_FIELDS.has(k),
+  );
+}
 
 export interface SessionServiceDeps {
   dataDir: string;
@@ -51,6 +65,8 @@ export interface SessionServiceDeps {
   sessionEnv?: (session: SessionDto) => Promise<{ env: Record<string, string>; remove: string[] }>;
   /** Where failures of background work (provisioning, restarts) are logged and counted. */
   onBackgroundError?: BackgroundErrorSink;
+  /** Activity and write timings (tests shorten them); defaults are the named constants above. */
+  timing?: { idleAfterMs?: number; activityCheckMs?: number; flushIntervalMs?: number };
 }
 
 /** One timed create phase; `total` is from the create request to the first output byte. */
@@ -83,6 +99,10 @@ export class SessionService implements Disposable {
   private readonly provisioning = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private readonly repos = new RepoInspector();
   private readonly activityTimer: NodeJS.Timeout;
+  private readonly flushTimer: NodeJS.Timeout;
+  private readonly idleAfterMs: number;
+  /** After dispose nothing is written: the store closes next (a late exit is not recorded). */
+  private disposed = false;
 
   private readonly onDidUpdateEmitter = new Emitter<SessionDto>();
   private readonly onDidRemoveEmitter = new Emitter<string>();
@@ -104,8 +124,21 @@ export class SessionService implements Disposable {
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.index = new SessionIndex(deps.sessions.all());
-    this.activityTimer = setInterval(() => this.checkActivity(), ACTIVITY_CHECK_MS);
+    this.idleAfterMs = deps.timing?.idleAfterMs ?? IDLE_AFTER_MS;
+    this.activityTimer = setInterval(() => this.checkActivity(), deps.timing?.activityCheckMs ?? ACTIVITY_CHECK_MS);
     this.activityTimer.unref();
+    this.flushTimer = setInterval(() => this.flush(), deps.timing?.flushIntervalMs ?? FLUSH_INTERVAL_MS);
+    this.flushTimer.unref();
+  }
+
+  /** Writes staged activity and sizes now (also periodically and on dispose). */
+  flush(): void {
+    try {
+      this.deps.sessions.flush();
+    } catch (e) {
+      // Kept staged; the next flush or durable write tries again.
+      (this.deps.onBackgroundError ?? ignoreBackgroundErrors)('session-flush', e);
+    }
   }
 
   /** A page of sessions, newest first. */
@@ -374,6 +407,9 @@ export class SessionService implements Disposable {
 
   dispose(): void {
     clearInterval(this.activityTimer);
+    clearInterval(this.flushTimer);
+    this.flush();
+    this.disposed = true;
     this.repos.dispose();
     this.terminals.dispose();
     this.onDidUpdateEmitter.dispose();
@@ -609,7 +645,7 @@ export class SessionService implements Disposable {
     for (const id of this.terminals.liveIds()) {
       const host = this.terminals.getLive(id)!;
       const s = this.index.get(id);
-      if (s?.state === 'running' && host.millisSinceOutput > IDLE_AFTER_MS) this.transition(s, { state: 'idle' }, null);
+      if (s?.state === 'running' && host.millisSinceOutput > this.idleAfterMs) this.transition(s, { state: 'idle' }, null);
     }
   }
 
@@ -623,10 +659,16 @@ export class SessionService implements Disposable {
     if (s) this.transition(s, change, null);
   }
 
+  /**
+   * Saves and announces a change. Transitions a restart must find are written at once and durably;
+   * activity flips and light fields are staged for the next flush (see SessionsRepo).
+   */
   private transition(s: SessionDto, change: Partial<SessionDto>, detail: string | null): void {
+    if (this.disposed) return;
     if (change.state === 'failed') this.createStarted.delete(s.id);
     const next: SessionDto = { ...s, ...change, updatedAt: now() };
-    this.deps.sessions.update(next, s.state, detail);
+    if (isLightChange(s, change)) this.deps.sessions.stage(next, s.state, detail);
+    else this.deps.sessions.update(next, s.state, detail);
     this.remember(next);
   }
 

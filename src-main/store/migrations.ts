@@ -121,4 +121,9 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, provider, model)
   ) WITHOUT ROWID;
   `,
+  // 5: running ⇄ idle rows of session_events, for their retention (newest per session, by age).
+  `
+  CREATE INDEX session_events_activity ON session_events(session_id, id)
+    WHERE from_state IN ('running', 'idle') AND to_state IN ('running', 'idle');
+  `,
 ];
