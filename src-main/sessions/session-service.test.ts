@@ -186,7 +186,7 @@ describe('sessions on the local backend (real git, real pty)', () => {
     client.input(s.id, 'echo second-$((20+2))\r');
     await waitFor(() => `${reader.snapshot ?? ''}${reader.text}`.includes('second-22'), 'both commands ran');
     const all = `${reader.snapshot ?? ''}${reader.text}`;
-    expect(all.indexOf('first-11')).toBeGreaterThanOrEqual(0);
+    expect(all).toContain('first-11');
     expect(all.indexOf('first-11')).toBeLessThan(all.indexOf('second-22'));
   });
 });
