@@ -1,14 +1,20 @@
 /**
  * In-memory orchestrator for renderer unit tests: answers requests from handlers, records terminal
  * frames, pushes events. Not used by the app itself.
+ *
+ * It holds both sides to the contract like the real server does: params are parsed with the method's
+ * schema (invalid ones get the server's `bad_request` answer, and the handler sees the parsed params),
+ * and a handler whose answer is outside the method's result schema makes the request throw, so a test
+ * can't pass on data the orchestrator would never send.
  */
+import type { z } from 'zod';
 import type { FrameTransport } from '../../src-shared/client.js';
-import type { ClientFrame, EventFrame, MethodName, MethodParams, MethodResult, ServerFrame } from '../../src-shared/contract.js';
+import { isMethodName, methods, type ClientFrame, type EventFrame, type MethodName, type MethodResult, type Methods, type ServerFrame } from '../../src-shared/contract.js';
 import { Emitter } from '../../src-shared/lifecycle.js';
 import type { SessionDto } from '../../src-shared/dto.js';
-import { err, ok, type Result } from '../../src-shared/result.js';
+import { describeZodError, err, ErrorDto, ok, type Result } from '../../src-shared/result.js';
 
-type Handler<M extends MethodName> = (params: MethodParams<M>) => Result<MethodResult<M>> | MethodResult<M>;
+type Handler<M extends MethodName> = (params: z.output<Methods[M]['params']>) => Result<MethodResult<M>> | MethodResult<M>;
 
 /** A fake orchestrator speaking frames through transports it hands out. */
 export class FakeServer {
@@ -37,7 +43,10 @@ export class FakeServer {
     return {
       send: (frame) => {
         this.sent.push(frame);
-        if (frame.type === 'req') queueMicrotask(() => onFrame.fire(this.answer(frame.id, frame.method, frame.params)));
+        if (frame.type !== 'req') return;
+        // Answered now (a handler outside the contract throws in the caller's request), delivered later.
+        const answer = this.answer(frame.id, frame.method, frame.params);
+        queueMicrotask(() => onFrame.fire(answer));
       },
       onFrame: onFrame.event,
       onClose: onClose.event,
@@ -71,12 +80,16 @@ export class FakeServer {
 
   private answer(id: number, method: string, params: unknown): ServerFrame {
     const handler = this.handlers.get(method);
-    if (!handler) return { type: 'res', id, result: err('not_found', `no handler for ${method}`) };
-    const value = handler(params);
+    if (!isMethodName(method) || !handler) return { type: 'res', id, result: err('not_found', `no handler for ${method}`) };
+    const parsed = methods[method].params.safeParse(params ?? {});
+    if (!parsed.success) return { type: 'res', id, result: err('bad_request', `invalid parameters for ${method}: ${describeZodError(parsed.error)}`) };
+    const value = handler(parsed.data);
     const result =
       value !== null && typeof value === 'object' && 'ok' in value && typeof (value as { ok: unknown }).ok === 'boolean'
         ? (value as Result<unknown>)
         : ok(value);
+    const checked = result.ok ? methods[method].result.safeParse(result.value) : ErrorDto.safeParse(result.error);
+    if (!checked.success) throw new Error(`fake server: the ${method} handler answered outside the contract: ${describeZodError(checked.error)}`);
     return { type: 'res', id, result };
   }
 }
