@@ -23,6 +23,7 @@ import type { SessionsRepo } from '../store/sessions-repo.js';
 import { newSessionId, repoWorktreesDir, slugify, uniqueName } from './naming.js';
 import { loadHeadless, prewarmHeadless, TerminalHost } from './terminal-host.js';
 import { SessionIndex } from './session-index.js';
+import { SessionWork } from './session-work.js';
 import { TerminalRegistry } from './terminal-registry.js';
 
 /** A running session with no output for this long is shown as idle. */
@@ -93,10 +94,8 @@ export class SessionService implements Disposable {
   private readonly index: SessionIndex;
   private readonly terminals = new TerminalRegistry();
   private readonly reservedNames = new Set<string>();
-  /** Per session, the tail of its stop/restart/archive/delete chain (see `exclusive`). */
-  private readonly busy = new Map<string, Promise<void>>();
-  /** Sessions still being created, so stop and delete can cancel them (an image pull, say). */
-  private readonly provisioning = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** Creates and restarts in progress (cancellable), and each session's queue of operations. */
+  private readonly work = new SessionWork();
   private readonly repos = new RepoInspector();
   private readonly activityTimer: NodeJS.Timeout;
   private readonly flushTimer: NodeJS.Timeout;
@@ -267,8 +266,8 @@ export class SessionService implements Disposable {
   async stop(ref: string): Promise<Result<SessionDto>> {
     const s = this.find(ref);
     if (!s.ok) return s;
-    return this.exclusive(s.value.id, async () => {
-      await this.cancelProvisioning(s.value.id);
+    return this.work.exclusive(s.value.id, async () => {
+      await this.work.cancel(s.value.id);
       const host = this.terminals.getLive(s.value.id);
       if (host) await host.stop();
       return ok(this.index.get(s.value.id) ?? s.value);
@@ -283,11 +282,11 @@ export class SessionService implements Disposable {
     const s = this.find(ref);
     if (!s.ok) return s;
     const id = s.value.id;
-    return this.exclusive(id, async () => {
+    return this.work.exclusive(id, async () => {
       const before = this.index.get(id);
       if (!before) return err('not_found', `session "${s.value.name}" was deleted`);
       if (before.archived) return err('invalid_state', `session "${before.name}" is archived; unarchive it first`);
-      if (before.state === 'creating' || this.provisioning.has(id)) return err('invalid_state', `session "${before.name}" is still being created or restarted`);
+      if (before.state === 'creating' || this.work.isStarting(id)) return err('invalid_state', `session "${before.name}" is still being created or restarted`);
       await this.terminals.getLive(id)?.stop();
       this.terminals.drop(id);
       const current = this.index.get(id)!;
@@ -302,8 +301,8 @@ export class SessionService implements Disposable {
   async archive(ref: string): Promise<Result<SessionDto>> {
     const s = this.find(ref);
     if (!s.ok) return s;
-    return this.exclusive(s.value.id, async () => {
-      await this.cancelProvisioning(s.value.id);
+    return this.work.exclusive(s.value.id, async () => {
+      await this.work.cancel(s.value.id);
       await this.terminals.getLive(s.value.id)?.stop();
       this.terminals.drop(s.value.id);
       const current = this.index.get(s.value.id);
@@ -324,13 +323,13 @@ export class SessionService implements Disposable {
   async delete(ref: string, force = false): Promise<Result<{ id: string }>> {
     const s = this.find(ref);
     if (!s.ok) return s;
-    return this.exclusive(s.value.id, () => this.deleteNow(s.value, force));
+    return this.work.exclusive(s.value.id, () => this.deleteNow(s.value, force));
   }
 
   private async deleteNow(found: SessionDto, force: boolean): Promise<Result<{ id: string }>> {
     const session = this.index.get(found.id);
     if (!session) return err('not_found', `session "${found.name}" was already deleted`);
-    await this.cancelProvisioning(session.id);
+    await this.work.cancel(session.id);
     if (!force) {
       const changes = await gitOps.worktreeChanges(session.worktreePath);
       if (changes.ok && changes.value.length > 0) {
@@ -393,7 +392,7 @@ export class SessionService implements Disposable {
    * Every other session is stopped. Resolves once the stopped ones have exited.
    */
   async shutdown(policy: QuitPolicy): Promise<void> {
-    await Promise.all([...this.provisioning.keys()].map((id) => this.cancelProvisioning(id)));
+    await Promise.all(this.work.starting().map((id) => this.work.cancel(id)));
     const stopping: Promise<void>[] = [];
     for (const id of this.terminals.liveIds()) {
       const session = this.index.get(id);
@@ -420,24 +419,12 @@ export class SessionService implements Disposable {
     this.onDidPhaseEmitter.dispose();
   }
 
-  /** Cancels a create or restart in progress and waits until it has let go (then nothing more is started). */
-  private async cancelProvisioning(id: string): Promise<void> {
-    const p = this.provisioning.get(id);
-    if (!p) return;
-    p.abort.abort();
-    await p.done;
-  }
-
   /**
    * Runs a create's or restart's background work so stop, archive and delete can cancel it; an error
    * it throws fails the session with the reason instead of escaping.
    */
   private track(id: string, task: BackgroundTask, work: (signal: AbortSignal) => Promise<void>): void {
-    const abort = new AbortController();
-    const done = work(abort.signal)
-      .catch((e: unknown) => this.faulted(id, task, e))
-      .finally(() => this.provisioning.delete(id));
-    this.provisioning.set(id, { abort, done });
+    this.work.start(id, work, (e) => this.faulted(id, task, e));
   }
 
   /**
@@ -455,25 +442,6 @@ export class SessionService implements Disposable {
       this.transition(s, { state: 'failed', reason, pid: null }, 'start failed');
     } catch (error) {
       report(task, error);
-    }
-  }
-
-  /**
-   * Runs `fn` after every earlier stop, restart, archive or delete of the session has finished, so two
-   * of them never interleave (a stop arriving during a restart cancels it instead of racing it).
-   */
-  private async exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.busy.get(id) ?? Promise.resolve();
-    const run = previous.then(fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.busy.set(id, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.busy.get(id) === tail) this.busy.delete(id);
     }
   }
 
