@@ -55,7 +55,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(import.meta.dirname, 'src-main/index.ts'),
-          orchestrator: resolve(import.meta.dirname, 'src-main/orchestrator/main.ts'),
+          orchestrator: resolve(import.meta.dirname, 'src-main/orchestrator/entry.ts'),
           cli: resolve(import.meta.dirname, 'src-main/cli/main.ts'),
         },
       },

@@ -7,10 +7,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import * as pty from 'node-pty';
 import type { ProgressDto, SessionDto } from '../../src-shared/dto.js';
 import type { Disposable } from '../../src-shared/lifecycle.js';
 import type { Result } from '../../src-shared/result.js';
+import { loadPty } from '../backends/local-pty/local-pty-backend.js';
 import { msSince } from './stats.js';
 
 const execFileAsync = promisify(execFile);
@@ -162,6 +162,8 @@ export async function rawLocalCreate(repo: string, dir: string, name: string, en
   const t0 = process.hrtime.bigint();
   const worktree = path.join(dir, name);
   await execFileAsync('git', ['worktree', 'add', '--quiet', '-b', `raw/${name}`, worktree, 'HEAD'], { cwd: repo, timeout: GIT_TIMEOUT_MS });
+  // node-pty loads on first use here too: the orchestrator imports this file at start for `berth bench`.
+  const pty = await loadPty();
   const proc = pty.spawn(BENCH_COMMAND[0]!, BENCH_COMMAND.slice(1), { cols: RAW_COLS, rows: RAW_ROWS, cwd: worktree, env: env as Record<string, string> });
   try {
     await new Promise<void>((resolve, reject) => {

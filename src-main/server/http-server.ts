@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { buildCsp } from '../../src-shared/csp.js';
 import { API_PREFIX, LOGIN_PATH, WS_PATH, type EventFrame, type ServerFrame } from '../../src-shared/contract.js';
 import type { Event } from '../../src-shared/lifecycle.js';
@@ -150,7 +150,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   const { guard } = opts;
   const rendererDir = opts.rendererDir && fs.existsSync(path.join(opts.rendererDir, 'index.html')) ? opts.rendererDir : null;
   const textRoutes = new Map(Object.entries(opts.textRoutes ?? {}));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES });
+  // ws (and the tls, https, zlib and net modules it loads) on the first upgrade: the desktop app talks
+  // over MessagePorts and the CLI over HTTP, so many orchestrators never need it.
+  let wss: Promise<WebSocketServer> | null = null;
+  const webSockets = () => (wss ??= import('ws').then(({ WebSocketServer: Server }) => new Server({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES })));
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, query: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -216,7 +219,11 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     const decision = guard.authenticate(facts(req));
     if (!decision.ok) return refuseUpgrade(socket, decision.status, decision.status === 401 ? 'unauthorized' : 'forbidden', decision.message);
     if ((req.url ?? '').split('?')[0] !== WS_PATH) return refuseUpgrade(socket, 404, 'not_found', `no WebSocket at ${req.url ?? ''}`);
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
+    // The client sends no frame before the 101 answer, so nothing arrives while ws loads.
+    void webSockets().then(
+      (server) => server.handleUpgrade(req, socket, head, (ws) => accept(ws)),
+      () => socket.destroy(),
+    );
   }
 
   function accept(socket: WebSocket): void {
@@ -257,8 +264,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const ws of wss.clients) ws.terminate();
-        wss.close();
+        void wss?.then((w) => {
+          for (const ws of w.clients) ws.terminate();
+          w.close();
+        });
         server.closeAllConnections();
       })),
   };

@@ -81,18 +81,23 @@ export class SettingsRepo {
       }
     }
     const merged: SettingsDto = { ...DEFAULT_SETTINGS, docker: { ...DEFAULT_DOCKER_SETTINGS }, proxy: { ...DEFAULT_PROXY_SETTINGS } };
+    // An absent value keeps its default without a parse: a failed zod parse builds an error object, and a
+    // new data directory's first start parsed every field that way.
     for (const key of ['defaultAgent', 'defaultBackend', 'onQuit', 'dashboardTargets'] as const) {
+      if (raw[key] === undefined) continue;
       const parsed = SettingsDto.shape[key].safeParse(raw[key]);
       if (parsed.success) (merged as Record<string, unknown>)[key] = parsed.data;
     }
     // Docker settings field by field, so one bad value doesn't reset the rest.
     const docker = typeof raw.docker === 'object' && raw.docker !== null ? (raw.docker as Record<string, unknown>) : {};
     for (const key of Object.keys(DEFAULT_DOCKER_SETTINGS) as (keyof DockerSettings)[]) {
+      if (docker[key] === undefined) continue;
       const parsed = DockerSettings.shape[key].safeParse(docker[key]);
       if (parsed.success) (merged.docker as Record<string, unknown>)[key] = parsed.data;
     }
     const proxy = typeof raw.proxy === 'object' && raw.proxy !== null ? (raw.proxy as Record<string, unknown>) : {};
     for (const key of Object.keys(DEFAULT_PROXY_SETTINGS) as (keyof ProxySettings)[]) {
+      if (proxy[key] === undefined) continue;
       const parsed = ProxySettings.shape[key].safeParse(proxy[key]);
       if (parsed.success) (merged.proxy as Record<string, unknown>)[key] = parsed.data;
     }
