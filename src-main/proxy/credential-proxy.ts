@@ -8,7 +8,7 @@
  * caller says: loopback by default, or a unix socket (for a container's forwarder).
  */
 import http from 'node:http';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import type { InjectionRule, ProviderConfig, ProviderDto } from '../../src-shared/proxy.js';
 import { DisposableStore, Emitter, toDisposable, type Disposable, type Event } from '../../src-shared/lifecycle.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
@@ -19,6 +19,7 @@ import { PriceTable } from './prices.js';
 import { defaultProviderConfigs, resolveProvider, standInCandidates, upstreamQuery, type ResolvedProvider } from './providers.js';
 import { hasForbiddenChars, isRefusedMethod, matchRule, pairsFromRaw, rewriteHeaders, ruleHeaderNames, secretForms, stripHopByHop, type HeaderPair } from './rules.js';
 import { SessionTokens } from './tokens.js';
+import { loadUndici } from './undici-loader.js';
 import type { AuditRecord, CredentialProxyOptions } from './types.js';
 
 export type { AuditRecord, AuditSink, CredentialProxyOptions, EgressRequest, RequestTiming } from './types.js';
@@ -55,8 +56,8 @@ export class CredentialProxy implements Disposable {
   private providerMap = new Map<string, ResolvedProvider>();
   private extraRules: InjectionRule[] = [];
   private ruleHeaders: ReadonlySet<string> = new Set();
-  private readonly guardedAgent: Agent;
-  private readonly openAgent: Agent;
+  /** Upstream pools (private addresses refused / allowed), made on the first forwarded request. */
+  private agents: Promise<{ guarded: Agent; open: Agent }> | null = null;
   private readonly prices: PriceTable;
   private closing: Promise<void> | null = null;
 
@@ -64,11 +65,19 @@ export class CredentialProxy implements Disposable {
     private readonly server: http.Server,
     private readonly options: CredentialProxyOptions,
   ) {
-    const agentOptions = { keepAliveTimeout: UPSTREAM_KEEP_ALIVE_MS, keepAliveMaxTimeout: UPSTREAM_KEEP_ALIVE_MAX_MS };
-    this.guardedAgent = new Agent({ ...agentOptions, connect: { timeout: CONNECT_TIMEOUT_MS, lookup: guardedLookup() } });
-    this.openAgent = new Agent({ ...agentOptions, connect: { timeout: CONNECT_TIMEOUT_MS } });
     this.prices = options.prices ?? PriceTable.bundled();
     this.store.add(toDisposable(() => this.tokens.clear()));
+  }
+
+  private upstreamAgents(): Promise<{ guarded: Agent; open: Agent }> {
+    this.agents ??= loadUndici().then(({ Agent: UndiciAgent }) => {
+      const agentOptions = { keepAliveTimeout: UPSTREAM_KEEP_ALIVE_MS, keepAliveMaxTimeout: UPSTREAM_KEEP_ALIVE_MAX_MS };
+      return {
+        guarded: new UndiciAgent({ ...agentOptions, connect: { timeout: CONNECT_TIMEOUT_MS, lookup: guardedLookup() } }),
+        open: new UndiciAgent({ ...agentOptions, connect: { timeout: CONNECT_TIMEOUT_MS } }),
+      };
+    });
+    return this.agents;
   }
 
   /** Starts listening. Fails (as a value) on a bad provider config or a taken address. */
@@ -291,10 +300,11 @@ export class CredentialProxy implements Disposable {
     // Uncompressed responses, so the injected value can be scrubbed and usage read.
     if (match !== null || provider.usage) flat.push('accept-encoding', 'identity');
 
+    const agents = await this.upstreamAgents();
     const result = await forward({
       req,
       res,
-      dispatcher: provider.allowPrivate ? this.openAgent : this.guardedAgent,
+      dispatcher: provider.allowPrivate ? agents.open : agents.guarded,
       origin: provider.origin,
       path: row.path + upstreamQuery(search, match !== null),
       headers: flat,
@@ -352,7 +362,8 @@ export class CredentialProxy implements Disposable {
         this.server.close(() => resolve());
         this.server.closeAllConnections();
       });
-      await Promise.all([this.guardedAgent.destroy(), this.openAgent.destroy()]);
+      const agents = await this.agents?.catch(() => null);
+      if (agents) await Promise.all([agents.guarded.destroy(), agents.open.destroy()]);
       this.store.dispose();
     })();
     return this.closing;

@@ -7,9 +7,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Disposable } from '../../../src-shared/lifecycle.js';
 import { normalizeHost } from '../ca/name-constraints.js';
+import { loadUndici } from '../undici-loader.js';
 import { guardedLookup, NON_PUBLIC_CODE, type AllowPrivate, type LookupFunction } from '../address-policy.js';
 import { formatAuthority } from './target.js';
 
@@ -132,12 +133,18 @@ function answer(res: ServerResponse, status: number, message: string): void {
 
 /** Sends decrypted requests to their CONNECT target over TLS with rewritten headers. */
 export function forwardIntercepted(options: ForwarderOptions): InterceptedForwarder {
-  const agent = new Agent({
-    connect: { ca: options.ca, lookup: guardedLookup(options.allowPrivate, options.lookup), timeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS },
-    keepAliveTimeout: options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
-    headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
-    bodyTimeout: options.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
-  });
+  // The upstream pool, made on the first intercepted request (undici loads then).
+  let agent: Promise<Agent> | null = null;
+  const upstream = () =>
+    (agent ??= loadUndici().then(
+      ({ Agent: UndiciAgent }) =>
+        new UndiciAgent({
+          connect: { ca: options.ca, lookup: guardedLookup(options.allowPrivate, options.lookup), timeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS },
+          keepAliveTimeout: options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS,
+          headersTimeout: options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS,
+          bodyTimeout: options.bodyTimeoutMs ?? BODY_TIMEOUT_MS,
+        }),
+    ));
 
   const handle: InterceptedRequestHandler = (req, res, target) => {
     const t0 = performance.now();
@@ -200,8 +207,10 @@ export function forwardIntercepted(options: ForwarderOptions): InterceptedForwar
         finish('client closed the connection');
       }
     });
-    try {
-      agent.dispatch(
+    const dispatch = (pool: Agent) => {
+      // The client may have gone while undici loaded.
+      if (res.destroyed) return;
+      pool.dispatch(
         { origin: `https://${authority}`, path: url, method, headers, body },
         {
           onRequestStart(c) {
@@ -234,14 +243,18 @@ export function forwardIntercepted(options: ForwarderOptions): InterceptedForwar
           },
         },
       );
-    } catch (error) {
-      refuse(500, `forwarding failed: ${(error as Error).message}`);
-    }
+    };
+    upstream()
+      .then(dispatch)
+      .catch((error: unknown) => refuse(500, `forwarding failed: ${(error as Error).message}`));
   };
 
   return {
     handle,
-    close: () => agent.close(),
-    dispose: () => void agent.destroy().catch(() => undefined),
+    close: async () => {
+      const a = await agent?.catch(() => null);
+      await a?.close();
+    },
+    dispose: () => void agent?.then((a) => a.destroy()).catch(() => undefined),
   };
 }
