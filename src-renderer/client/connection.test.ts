@@ -2,7 +2,7 @@ import { DEFAULT_PROXY_SETTINGS } from '../../src-shared/proxy-settings.js';
 import { DEFAULT_DOCKER_SETTINGS } from '../../src-shared/docker.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Connection, RECONNECT_INITIAL_DELAY_MS } from './connection.js';
-import { FakeServer } from './fake-server.js';
+import { FakeServer } from '../testing/fake-server.js';
 import { TransportError } from './transports.js';
 
 async function flush(): Promise<void> {

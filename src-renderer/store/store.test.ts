@@ -2,7 +2,7 @@ import { DEFAULT_PROXY_SETTINGS } from '../../src-shared/proxy-settings.js';
 import { DEFAULT_DOCKER_SETTINGS } from '../../src-shared/docker.js';
 import { describe, expect, it } from 'vitest';
 import { Connection } from '../client/connection.js';
-import { FakeServer, makeSession } from '../client/fake-server.js';
+import { FakeServer, makeSession } from '../testing/fake-server.js';
 import { createAppStore } from './app-store.js';
 import { bindStoreToConnection } from './sync.js';
 

@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BenchAdviceDto } from '../../../src-shared/bench.js';
 import { DEFAULT_DOCKER_SETTINGS } from '../../../src-shared/docker.js';
 import { DEFAULT_PROXY_SETTINGS } from '../../../src-shared/proxy-settings.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer } from '../../client/fake-server.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer } from '../../testing/fake-server.js';
 import { CreateDialog } from '../sessions/CreateDialog.js';
-import { BACKENDS_FIXTURE, DOCKER_ADVICE, LOCAL_ADVICE } from './bench-fixture.js';
+import { BACKENDS_FIXTURE, DOCKER_ADVICE, LOCAL_ADVICE } from '../../testing/bench-fixture.js';
 
 /** A fake orchestrator for the New session dialog whose latest benchmark gave `advice`. */
 function dialogServer(advice: BenchAdviceDto[]) {

@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BenchProgressDto, BenchRunDto } from '../../../src-shared/bench.js';
 import type { MethodParams } from '../../../src-shared/contract.js';
 import { err, ok } from '../../../src-shared/result.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer } from '../../client/fake-server.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer } from '../../testing/fake-server.js';
 import { bindStoreToConnection } from '../../store/sync.js';
-import { BACKENDS_FIXTURE, holdRequests, RUN_1, RUN_2, RUN_3 } from './bench-fixture.js';
+import { BACKENDS_FIXTURE, holdRequests, RUN_1, RUN_2, RUN_3 } from '../../testing/bench-fixture.js';
 import { BenchPanel } from './BenchPanel.js';
 import { FOREIGN_FINISH_RELOAD_MS } from './use-bench-data.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BenchRunDto } from '../../../src-shared/bench.js';
-import { BACKENDS_FIXTURE, figure, RUN_1, RUN_2, RUN_3 } from './bench-fixture.js';
+import { BACKENDS_FIXTURE, figure, RUN_1, RUN_2, RUN_3 } from '../../testing/bench-fixture.js';
 import {
   changeSince,
   defaultBackendSelection,

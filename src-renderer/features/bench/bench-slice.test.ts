@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { err, ok } from '../../../src-shared/result.js';
 import { createAppStore } from '../../store/app-store.js';
-import { RUN_3 } from './bench-fixture.js';
+import { RUN_3 } from '../../testing/bench-fixture.js';
 
 const progress = (runId: number, done: number) => ({ runId, done, total: 10, label: `step ${done}` });
 

@@ -2,8 +2,8 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, describe, expect, it } from 'vitest';
 import { maskValue, type CredentialDto, type CredentialSetRequest } from '../../../src-shared/credentials.js';
 import { err } from '../../../src-shared/result.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer } from '../../client/fake-server.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer } from '../../testing/fake-server.js';
 import { CredentialsSection } from './CredentialsSection.js';
 
 const WARNING = 'The credential vault key is stored in /home/u/.berth/vault.key, protected only by its file permissions (0600).';

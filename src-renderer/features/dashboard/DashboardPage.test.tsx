@@ -1,9 +1,9 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MetricWindow } from '../../../src-shared/metrics.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer } from '../../client/fake-server.js';
-import { RESOURCES_FIXTURE, SERIES_FIXTURE, SESSIONS_FIXTURE, SNAPSHOT_FIXTURE } from './dashboard-fixture.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer } from '../../testing/fake-server.js';
+import { RESOURCES_FIXTURE, SERIES_FIXTURE, SESSIONS_FIXTURE, SNAPSHOT_FIXTURE } from '../../testing/dashboard-fixture.js';
 import { DashboardPage } from './DashboardPage.js';
 import { DEFAULT_DOCKER_SETTINGS } from '../../../src-shared/docker.js';
 import type { SettingsDto } from '../../../src-shared/dto.js';

@@ -1,7 +1,7 @@
 import type uPlot from 'uplot';
 import { describe, expect, it } from 'vitest';
 import { createChartData } from './dashboard-data.js';
-import { FIXTURE_AT, SERIES_FIXTURE } from './dashboard-fixture.js';
+import { FIXTURE_AT, SERIES_FIXTURE } from '../../testing/dashboard-fixture.js';
 import { applyChartData, clockTicks, SERIES_COLORS } from './LatencyChart.js';
 
 /** Records what the chart is told; stands in for a uPlot instance (jsdom can't draw one). */

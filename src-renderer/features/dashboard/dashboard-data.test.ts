@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_AT, SERIES_FIXTURE, SESSIONS_FIXTURE, SNAPSHOT_FIXTURE } from './dashboard-fixture.js';
+import { FIXTURE_AT, SERIES_FIXTURE, SESSIONS_FIXTURE, SNAPSHOT_FIXTURE } from '../../testing/dashboard-fixture.js';
 import { apiRoutes, createChartData, createLatencyGroups, dbOperations, eventLoop, formatMs, proxyProviders, sessionsByState } from './dashboard-data.js';
 import { createDashboardStore, EVENT_LOOP_HISTORY } from './dashboard-store.js';
 

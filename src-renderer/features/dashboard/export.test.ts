@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ALPHA_ID, FIXTURE_AT, RESOURCES_FIXTURE, SNAPSHOT_FIXTURE } from './dashboard-fixture.js';
+import { ALPHA_ID, FIXTURE_AT, RESOURCES_FIXTURE, SNAPSHOT_FIXTURE } from '../../testing/dashboard-fixture.js';
 import { CSV_COLUMNS, csvField, downloadText, exportCsv, exportFileName, exportJson, type DashboardExport } from './export.js';
 
 const DATA: DashboardExport = {

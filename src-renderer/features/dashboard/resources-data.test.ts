@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALPHA_ID, BETA_ID, RESOURCES_FIXTURE, SESSIONS_FIXTURE } from './dashboard-fixture.js';
+import { ALPHA_ID, BETA_ID, RESOURCES_FIXTURE, SESSIONS_FIXTURE } from '../../testing/dashboard-fixture.js';
 import { resourceRows, resourceTotals, shareOf, sortRows } from './resources-data.js';
 import { sameMeta, sessionMeta } from './use-session-meta.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SNAPSHOT_FIXTURE } from './dashboard-fixture.js';
+import { SNAPSHOT_FIXTURE } from '../../testing/dashboard-fixture.js';
 import {
   classify,
   DEFAULT_TARGETS,

@@ -2,9 +2,9 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DoctorReportDto } from '../../../src-shared/doctor.js';
 import { err } from '../../../src-shared/result.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer } from '../../client/fake-server.js';
-import { DOCTOR_FIXTURE } from './doctor-fixture.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer } from '../../testing/fake-server.js';
+import { DOCTOR_FIXTURE } from '../../testing/doctor-fixture.js';
 import { groupChecks, parseFix, reportToJson, summaryEntries } from './doctor-format.js';
 import { DoctorPage } from './DoctorPage.js';
 

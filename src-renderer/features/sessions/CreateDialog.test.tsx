@@ -4,8 +4,8 @@ import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateSessionParams } from '../../../src-shared/contract.js';
 import { err } from '../../../src-shared/result.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer, makeSession } from '../../client/fake-server.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer, makeSession } from '../../testing/fake-server.js';
 import { CreateDialog } from './CreateDialog.js';
 
 const capabilities = { isolation: 'none', persistsAcrossRestart: false, resourceLimits: false, egressContainment: false } as const;

@@ -3,8 +3,8 @@ import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CreateSessionParams } from '../../../src-shared/contract.js';
 import { DEFAULT_DOCKER_SETTINGS, type DockerInfoDto } from '../../../src-shared/docker.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer, makeSession } from '../../client/fake-server.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer, makeSession } from '../../testing/fake-server.js';
 import { CreateDialog } from './CreateDialog.js';
 
 const capabilities = { isolation: 'container', persistsAcrossRestart: true, resourceLimits: true, egressContainment: false } as const;

@@ -1,8 +1,8 @@
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { err } from '../../../src-shared/result.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer, makeSession } from '../../client/fake-server.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer, makeSession } from '../../testing/fake-server.js';
 import { SessionHeader } from './SessionHeader.js';
 
 describe('SessionHeader', () => {

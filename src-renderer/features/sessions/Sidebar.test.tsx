@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer, makeSession } from '../../client/fake-server.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer, makeSession } from '../../testing/fake-server.js';
 import { Sidebar } from './Sidebar.js';
 
 describe('Sidebar', () => {

@@ -2,8 +2,8 @@ import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CacheDto, CacheType } from '../../../src-shared/docker.js';
 import { err } from '../../../src-shared/result.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer } from '../../client/fake-server.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer } from '../../testing/fake-server.js';
 import { CachesSection } from './CachesSection.js';
 
 function cache(type: CacheType, sizeBytes: number | null): CacheDto {

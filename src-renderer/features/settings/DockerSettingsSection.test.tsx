@@ -5,8 +5,8 @@ import type { MethodParams } from '../../../src-shared/contract.js';
 import { DEFAULT_DOCKER_SETTINGS, type DockerInfoDto } from '../../../src-shared/docker.js';
 import type { SettingsDto } from '../../../src-shared/dto.js';
 import { err } from '../../../src-shared/result.js';
-import { renderWithServer } from '../../app/test-render.js';
-import { FakeServer } from '../../client/fake-server.js';
+import { renderWithServer } from '../../testing/test-render.js';
+import { FakeServer } from '../../testing/fake-server.js';
 import { SettingsPage } from './SettingsPage.js';
 
 const SETTINGS: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FLOW_ACK_BATCH_CHARS } from '../../../src-shared/flow-control.js';
 import { Connection } from '../../client/connection.js';
-import { FakeServer } from '../../client/fake-server.js';
+import { FakeServer } from '../../testing/fake-server.js';
 import { TerminalController, type TerminalStatus } from './terminal-controller.js';
 
 class NoopResizeObserver {

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MethodParams } from '../../../../src-shared/contract.js';
 import type { EgressAskDto } from '../../../../src-shared/proxy-settings.js';
 import { err } from '../../../../src-shared/result.js';
-import { renderWithServer } from '../../../app/test-render.js';
-import { FakeServer } from '../../../client/fake-server.js';
+import { renderWithServer } from '../../../testing/test-render.js';
+import { FakeServer } from '../../../testing/fake-server.js';
 import { bindStoreToConnection } from '../../../store/sync.js';
 import { EgressAskBar } from './EgressAskBar.js';
 

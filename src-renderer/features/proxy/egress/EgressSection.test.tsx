@@ -4,8 +4,8 @@ import type { MethodParams } from '../../../../src-shared/contract.js';
 import { DEFAULT_DOCKER_SETTINGS } from '../../../../src-shared/docker.js';
 import type { SettingsDto } from '../../../../src-shared/dto.js';
 import { DEFAULT_PROXY_SETTINGS } from '../../../../src-shared/proxy-settings.js';
-import { renderWithServer } from '../../../app/test-render.js';
-import { FakeServer, makeSession } from '../../../client/fake-server.js';
+import { renderWithServer } from '../../../testing/test-render.js';
+import { FakeServer, makeSession } from '../../../testing/fake-server.js';
 import { EgressSection } from './EgressSection.js';
 
 const INITIAL: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };

@@ -6,8 +6,8 @@ import type { SettingsDto } from '../../../../src-shared/dto.js';
 import { DEFAULT_PROXY_SETTINGS, type ProviderSetRequest } from '../../../../src-shared/proxy-settings.js';
 import type { ProviderConfig, ProviderDto } from '../../../../src-shared/proxy.js';
 import { err } from '../../../../src-shared/result.js';
-import { renderWithServer } from '../../../app/test-render.js';
-import { FakeServer } from '../../../client/fake-server.js';
+import { renderWithServer } from '../../../testing/test-render.js';
+import { FakeServer } from '../../../testing/fake-server.js';
 import { ProvidersSection } from './ProvidersSection.js';
 
 function credential(name: string): CredentialDto {

@@ -6,8 +6,8 @@ import { DEFAULT_DOCKER_SETTINGS } from '../../../../src-shared/docker.js';
 import type { SettingsDto } from '../../../../src-shared/dto.js';
 import { DEFAULT_PROXY_SETTINGS } from '../../../../src-shared/proxy-settings.js';
 import { err } from '../../../../src-shared/result.js';
-import { renderWithServer } from '../../../app/test-render.js';
-import { FakeServer } from '../../../client/fake-server.js';
+import { renderWithServer } from '../../../testing/test-render.js';
+import { FakeServer } from '../../../testing/fake-server.js';
 import { RulesSection } from './RulesSection.js';
 
 const INITIAL: SettingsDto = { defaultAgent: 'shell', defaultBackend: 'local', onQuit: 'leave-running', docker: DEFAULT_DOCKER_SETTINGS, proxy: DEFAULT_PROXY_SETTINGS, dashboardTargets: {} };

@@ -1,10 +1,10 @@
 import { cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodParams } from '../../../../src-shared/contract.js';
-import { renderWithServer } from '../../../app/test-render.js';
-import { FakeServer, makeSession } from '../../../client/fake-server.js';
+import { renderWithServer } from '../../../testing/test-render.js';
+import { FakeServer, makeSession } from '../../../testing/fake-server.js';
 import { SessionResources } from '../../sessions/SessionResources.js';
-import { USAGE_ROWS } from '../audit/audit-fixture.js';
+import { USAGE_ROWS } from '../../../testing/audit-fixture.js';
 
 describe('session usage line', () => {
   afterEach(cleanup);

@@ -1,7 +1,7 @@
 /**
  * A doctor report with every status, for the Doctor page's unit tests.
  */
-import type { DoctorReportDto } from '../../../src-shared/doctor.js';
+import type { DoctorReportDto } from '../../src-shared/doctor.js';
 
 /** One check of each status (two ok), fixes quoting commands the way src-main/doctor writes them. */
 export const DOCTOR_FIXTURE: DoctorReportDto = {

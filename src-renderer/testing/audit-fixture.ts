@@ -2,7 +2,7 @@
  * Audit rows and usage for the renderer's unit tests: two sessions, an injected LLM call with tokens, a
  * denied request, a 407 without a session, a GitHub call without usage.
  */
-import type { AuditRowDto, UsageDto } from '../../../../src-shared/proxy.js';
+import type { AuditRowDto, UsageDto } from '../../src-shared/proxy.js';
 
 /** 2025-01-10 12:00:00 local time, the fixture's "now". */
 export const FIXTURE_NOW = new Date(2025, 0, 10, 12, 0, 0).getTime();

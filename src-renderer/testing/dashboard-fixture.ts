@@ -3,9 +3,9 @@
  * unit tests: local and Docker (cold and warm) creates by phase, API routes, a proxy provider, DB
  * operations, event-loop gauges, two sessions and the orchestrator process.
  */
-import type { SessionDto } from '../../../src-shared/dto.js';
-import type { MetricSeriesDto, MetricTimeSeriesDto, MetricsSnapshotDto } from '../../../src-shared/metrics.js';
-import type { ResourcesDto } from './resources-data.js';
+import type { SessionDto } from '../../src-shared/dto.js';
+import type { MetricSeriesDto, MetricTimeSeriesDto, MetricsSnapshotDto } from '../../src-shared/metrics.js';
+import type { ResourcesDto } from '../features/dashboard/resources-data.js';
 
 /** The fixture's clock: 2025-01-10 12:00:05 UTC. */
 export const FIXTURE_AT = Date.UTC(2025, 0, 10, 12, 0, 5);

@@ -2,12 +2,12 @@
  * Benchmark runs, backends and a holding fake orchestrator for the benchmark's unit tests (not used by
  * the app).
  */
-import type { BenchAdviceDto, BenchFigureDto, BenchRunDto } from '../../../src-shared/bench.js';
-import type { FrameTransport } from '../../../src-shared/client.js';
-import type { ServerFrame } from '../../../src-shared/contract.js';
-import type { BackendDto } from '../../../src-shared/dto.js';
-import type { Result } from '../../../src-shared/result.js';
-import type { FakeServer } from '../../client/fake-server.js';
+import type { BenchAdviceDto, BenchFigureDto, BenchRunDto } from '../../src-shared/bench.js';
+import type { FrameTransport } from '../../src-shared/client.js';
+import type { ServerFrame } from '../../src-shared/contract.js';
+import type { BackendDto } from '../../src-shared/dto.js';
+import type { Result } from '../../src-shared/result.js';
+import type { FakeServer } from './fake-server.js';
 
 const capabilities = { isolation: 'none', persistsAcrossRestart: false, resourceLimits: false, egressContainment: false } as const;
 

@@ -4,9 +4,9 @@
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { Connection } from '../client/connection.js';
-import { FakeServer } from '../client/fake-server.js';
+import { FakeServer } from './fake-server.js';
 import { createAppStore, type AppState } from '../store/app-store.js';
-import { ServicesProvider, type AppServices } from './services.js';
+import { ServicesProvider, type AppServices } from '../app/services.js';
 
 /** Connects a fresh store to `server` and renders `ui`; dispose the returned connection when done. */
 export async function renderWithServer(ui: ReactElement, server: FakeServer, initial: Partial<AppState> = {}) {
