@@ -3,7 +3,8 @@ import { webcrypto, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import './reflect-metadata.js';
+// @peculiar/x509 (an independent reader of what the CA writes) needs the Reflect polyfill first.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
 import { engineAvailable, tempDir } from '../../testing/fixtures.js';

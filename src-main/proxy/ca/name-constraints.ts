@@ -60,7 +60,8 @@ function tlv(tag: number, content: readonly number[]): number[] {
   return [tag, ...derLength(content.length), ...content];
 }
 
-function ipBytes(address: string): number[] {
+/** The 4 or 16 bytes of an IPv4 or IPv6 literal (`::` and a dotted IPv4 tail expanded). */
+export function ipBytes(address: string): number[] {
   if (net.isIPv4(address)) return address.split('.').map(Number);
   // Expand `::` into zero groups, then write each 16-bit group big-endian.
   const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
