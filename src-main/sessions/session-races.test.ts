@@ -68,7 +68,7 @@ describe('concurrent operations on one session (local backend)', () => {
     const generated = await Promise.all(Array.from({ length: 4 }, () => t.call('sessions.create', { repoPath: repo, agent: 'custom', prompt: 'same task', command: 'sleep 600' })));
     const names = generated.map((r) => (r.ok ? r.value.name : `${r.error.code}: ${r.error.message}`));
     expect(new Set(names)).toEqual(new Set(['same-task', 'same-task-2', 'same-task-3', 'same-task-4']));
-  });
+  }, 60_000);
 
   it('a stop during a restart cancels it: no process is left and the session says exited', async () => {
     const s = await t.must('sessions.create', { repoPath: repo, agent: 'custom', command: 'sleep 600' });
@@ -89,7 +89,7 @@ describe('concurrent operations on one session (local backend)', () => {
     expect((await t.must('sessions.get', { ref: s.id })).state).toBe('exited');
     const transitions = (await t.must('sessions.events', { ref: s.id })).map((e) => `${e.from ?? '∅'}→${e.to}`);
     expect(transitions.slice(-2)).toEqual(['exited→creating', 'creating→exited']);
-  });
+  }, 60_000);
 
   it('a delete during a restart removes the session and leaves no process', async () => {
     const s = await t.must('sessions.create', { repoPath: repo, agent: 'custom', command: 'sleep 600' });
@@ -101,7 +101,7 @@ describe('concurrent operations on one session (local backend)', () => {
     expect((await t.call('sessions.get', { ref: s.id })).ok).toBe(false);
     expect(fs.existsSync(s.worktreePath)).toBe(false);
     await staysTrue(() => sessionProcesses(s.id).length === 0, 'a process of the deleted session runs');
-  });
+  }, 60_000);
 
   it('two restarts at once give one process', async () => {
     const s = await t.must('sessions.create', { repoPath: repo, agent: 'custom', command: 'sleep 600' });
@@ -118,5 +118,5 @@ describe('concurrent operations on one session (local backend)', () => {
     expect(sessionProcesses(s.id)).toEqual([again.pid]);
     await t.must('sessions.stop', { ref: s.id });
     expect(sessionProcesses(s.id)).toEqual([]);
-  });
+  }, 60_000);
 });
