@@ -16,7 +16,7 @@ import { Ipc } from './shell/ipc.js';
 import { initLogging, logFilePath, scopedLogger } from './shell/logging.js';
 import { notify } from './shell/notifications.js';
 import { WEB_PROTOCOLS, openExternalUrl } from './shell/open-external.js';
-import { loadVaultKey } from './shell/keychain.js';
+import { DesktopKeychainService } from './shell/keychain.js';
 import { OrchestratorHost } from './shell/orchestrator-host.js';
 import { orchestratorEnv } from './shell/orchestrator-env.js';
 import { PortBroker } from './shell/port-broker.js';
@@ -75,18 +75,11 @@ function start(): WindowManager {
     args: ['--embedded'],
     env: orchestratorEnv(process.env, OUT_DIR),
     log: scopedLogger('orchestrator-host'),
+    // The vault's desktop key protector: the orchestrator asks main to seal and unseal its keys with
+    // safeStorage over the utility process channel (never env or argv).
+    keychain: new DesktopKeychainService({ userDataDir: app.getPath('userData'), allowBasicText: process.env.BERTH_ALLOW_BASIC_TEXT === '1' }),
   });
-  // The vault key, unsealed with the OS keychain, goes to the orchestrator in memory (never env or argv).
-  const vaultKey = loadVaultKey({ userDataDir: app.getPath('userData'), allowBasicText: process.env.BERTH_ALLOW_BASIC_TEXT === '1' });
-  if (!vaultKey.ok) log.warn(`credential vault: ${vaultKey.error.message}`);
-  orchestrator.onDidSpawn((child) => {
-    child.postMessage(
-      vaultKey.ok
-        ? { type: 'berth.vault-key', key: Buffer.from(vaultKey.value.key).toString('base64'), description: vaultKey.value.description, warning: vaultKey.value.warning }
-        : { type: 'berth.vault-key', key: null, description: null, warning: vaultKey.error.message },
-    );
-    broker.setOrchestrator(child);
-  });
+  orchestrator.onDidSpawn((child) => broker.setOrchestrator(child));
   orchestrator.onDidExit(() => broker.setOrchestrator(undefined));
   orchestrator.onDidGiveUp(({ crashes, lastExitCode, message }) => {
     const why = message ?? `It exited ${crashes} times in a row (last exit code ${lastExitCode}).`;

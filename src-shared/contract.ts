@@ -21,7 +21,7 @@ import {
 } from './dto.js';
 import { ErrorDto } from './result.js';
 import { CacheDto, CacheType, DockerCreateOptions, DockerInfoDto, DockerSettings } from './docker.js';
-import { CredentialDeleteRequest, CredentialDto, CredentialName, CredentialSetRequest } from './credentials.js';
+import { CredentialDeleteRequest, CredentialDto, CredentialListDto, CredentialName, CredentialSetRequest, VaultResetRequest, VaultResetResult, VaultStatusDto } from './credentials.js';
 import { DoctorReportDto } from './doctor.js';
 import { BenchAdviceDto, BenchProgressDto, BenchRunDto, BenchRunRequest } from './bench.js';
 import { EgressAskDto, ProviderSetRequest, ProxySettings } from './proxy-settings.js';
@@ -151,11 +151,15 @@ export const methods = {
   'bench.advice': method(Empty, z.array(BenchAdviceDto)),
   /** Checks engines, repositories, disk, ports, proxy and sandbox; each problem with its fix. */
   'doctor.run': method(Empty, DoctorReportDto),
-  /** Stored credentials, masked (values never leave the vault), and what protects the vault. */
-  'credentials.list': method(Empty, z.object({ credentials: z.array(CredentialDto), protection: z.string(), warning: z.string().nullable() })),
+  /** Stored credentials, masked (values never leave the vault), what protects the vault, and whether it is locked. */
+  'credentials.list': method(Empty, CredentialListDto),
   /** Adds or replaces a credential; a typed value is write-only from here on. */
   'credentials.set': method(CredentialSetRequest, CredentialDto),
   'credentials.delete': method(CredentialDeleteRequest.strict(), z.object({ name: CredentialName })),
+  /** Tries again to unlock a locked vault (a keyring started, a key file restored); the vault's state. */
+  'credentials.unlock': method(Empty, VaultStatusDto),
+  /** Only while locked: moves the vault file aside as a backup and starts an empty vault. */
+  'credentials.reset': method(VaultResetRequest.strict(), VaultResetResult),
 } as const;
 
 export type Methods = typeof methods;

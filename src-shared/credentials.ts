@@ -130,3 +130,60 @@ export function maskValue(value: string): string {
   if (chars.length < MASK_MIN_LENGTH_TO_SHOW) return MASK_PREFIX;
   return MASK_PREFIX + chars.slice(-MASK_VISIBLE_CHARS).join('');
 }
+
+/**
+ * A key protector: something that keeps a wrapped copy of the vault's data key. `safe-storage` is the OS
+ * keychain through Electron (desktop app only), `secret-service` the OS secret service through
+ * `secret-tool`, `key-file` a 0600 file next to the vault.
+ */
+export const VaultProtectorKind = z.enum(['safe-storage', 'secret-service', 'key-file']);
+export type VaultProtectorKind = z.infer<typeof VaultProtectorKind>;
+
+/** One protector as this orchestrator sees it. */
+export const VaultProtectorDto = z.object({
+  kind: VaultProtectorKind,
+  description: z.string(),
+  /** The vault file holds a copy of the data key wrapped by it. */
+  wraps: z.boolean(),
+  /** This orchestrator can use it now. */
+  available: z.boolean(),
+  /** Why it is not available, or why its wrapping did not open; null when neither. */
+  problem: z.string().nullable(),
+});
+export type VaultProtectorDto = z.infer<typeof VaultProtectorDto>;
+
+/** Why the vault is locked and what the user can do about it. */
+export const VaultLockDto = z.object({
+  reason: z.string(),
+  fix: z.string(),
+});
+export type VaultLockDto = z.infer<typeof VaultLockDto>;
+
+/**
+ * The vault's state. Locked: no protector available here could unwrap the data key, or the file can't be
+ * read or verified. Berth runs on without provider keys, lists the credentials the file names
+ * (unverified), and never writes the file until it is unlocked.
+ */
+export const VaultStatusDto = z.object({
+  file: z.string(),
+  locked: VaultLockDto.nullable(),
+  protectors: z.array(VaultProtectorDto),
+});
+export type VaultStatusDto = z.infer<typeof VaultStatusDto>;
+
+/** `credentials.list`: the credentials (masked), what protects the vault and its warning, and its state. */
+export const CredentialListDto = z.object({
+  credentials: z.array(CredentialDto),
+  protection: z.string(),
+  warning: z.string().nullable(),
+  vault: VaultStatusDto,
+});
+export type CredentialListDto = z.infer<typeof CredentialListDto>;
+
+/** Reset a locked vault: the caller confirms that the stored credentials are to be set again. */
+export const VaultResetRequest = z.object({ confirm: z.literal(true) });
+export type VaultResetRequest = z.infer<typeof VaultResetRequest>;
+
+/** Where the old vault file was kept (null when there was none), and the new vault's state. */
+export const VaultResetResult = z.object({ backup: z.string().nullable(), vault: VaultStatusDto });
+export type VaultResetResult = z.infer<typeof VaultResetResult>;

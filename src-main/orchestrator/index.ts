@@ -30,8 +30,8 @@ import { describeError } from '../metrics/faults.js';
 import { createMetrics, followSessions, timedRepo, type OrchestratorMetrics } from './metrics-wiring.js';
 import type { ProxyService } from './proxy-wiring.js';
 import { reconcile, startReconcileLoop } from './reconciler.js';
-import { MemoryKeyProvider } from '../vault/key-provider.js';
-import { createHeadlessKeyProvider } from '../vault/secret-service.js';
+import type { DesktopKeychain } from '../vault/keychain-protocol.js';
+import { createVaultProtectors } from '../vault/protectors.js';
 import { VAULT_FILE, Vault } from '../vault/vault.js';
 import { VERSION } from './version.js';
 
@@ -64,10 +64,11 @@ export interface OrchestratorOptions {
   /** Environment the agents inherit (defaults to this process's). */
   env?: NodeJS.ProcessEnv;
   /**
-   * The vault's key, when the desktop app unsealed it with the OS keychain (Electron safeStorage) and
-   * passed it in memory; headless, the key comes from the secret service or a 0600 key file.
+   * The desktop app's OS keychain (Electron safeStorage in main, asked over the utility process
+   * channel): one of the vault key's protectors, beside the secret service and the key file. Headless
+   * has none.
    */
-  vaultKey?: { key: Uint8Array; description: string; warning: string | null };
+  keychain?: DesktopKeychain;
 }
 
 export interface RunningOrchestrator {
@@ -166,23 +167,23 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   docker.prepull(settings.get().docker.warmImages);
   docker.track('warm-up', warmUp(docker, sessions, settings.get().docker));
 
+  // A vault that can't be unlocked comes back locked (reason and fix in credentials.list): Berth runs on
+  // without provider keys, and the file is left as it is.
   const vault = await Vault.open({
     file: path.join(dataDir, VAULT_FILE),
-    keyProvider: options.vaultKey
-      ? new MemoryKeyProvider(options.vaultKey.key, { description: options.vaultKey.description, warning: options.vaultKey.warning ?? undefined })
-      : createHeadlessKeyProvider({ dir: dataDir, env }),
+    protectors: createVaultProtectors({ dir: dataDir, env, keychain: options.keychain }),
     env,
   });
-  if (!vault.ok) return err(vault.error.code, `cannot open the credential vault: ${vault.error.message}`);
+  if (vault.locked) console.error(`berth: the credential vault is locked: ${vault.locked.reason}`);
   life.defer('vault', async () => {
-    await vault.value.flush();
-    vault.value.dispose();
+    await vault.flush();
+    vault.dispose();
   });
   // Variables vault entries read their values from never reach an agent.
-  const vaultEnvSources = () => vault.value.list().flatMap((c) => (c.source.type === 'env' ? [c.source.variable] : []));
+  const vaultEnvSources = () => vault.list().flatMap((c) => (c.source.type === 'env' ? [c.source.variable] : []));
 
   const events = life.add('events', new Emitter<EventFrame>());
-  const proxy = startProxy({ dataDir, settings, vault: vault.value, docker, sessions, metrics, events });
+  const proxy = startProxy({ dataDir, settings, vault, docker, sessions, metrics, events });
   life.defer('proxy', () => proxy.close());
   life.add('proxy-revoke', sessions.onDidEndTerminal((id) => proxy.current()?.revoke(id)));
   sessionEnv = async (s) => ({ env: await proxy.ready.then((p) => (p.ok ? p.value.sessionEnv(s) : {})), remove: vaultEnvSources() });
@@ -213,7 +214,7 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
     recentRepos,
     settings,
     loginUrl,
-    vault: vault.value,
+    vault,
     metrics,
     proxy: () => proxy.ready,
     bench,

@@ -9,6 +9,7 @@ import { Connection } from '../server/connection.js';
 import { installProcessFaultHandlers } from '../metrics/faults.js';
 import { stringifyWithRaw } from '../server/raw-json.js';
 import { resolveDataDir } from './data-dir.js';
+import { channelKeychain, type DesktopKeychain } from '../vault/keychain-protocol.js';
 import { DEFAULT_PORT, startOrchestrator } from './index.js';
 
 /** The slice of Electron's MessagePortMain the orchestrator uses (no electron import here). */
@@ -27,36 +28,20 @@ interface ParentPortLike {
 const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** How long the embedded orchestrator waits for the main process to send the vault key. */
-const VAULT_KEY_WAIT_MS = 10_000;
-
 /**
- * The desktop app's vault key (unsealed by main with the OS keychain), sent as the first message.
- * Null (no keychain, or none sent in time): the headless key provider is used, with its warning.
+ * The desktop app's keychain: main seals and unseals the vault's key-encryption keys with Electron
+ * safeStorage when asked on this channel (keys travel in memory here, never in env or argv).
  */
-function receiveVaultKey(port: ParentPortLike): Promise<{ key: Uint8Array; description: string; warning: string | null } | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), VAULT_KEY_WAIT_MS);
-    port.on('message', (e) => {
-      const data = e.data as { type?: string; key?: string | null; description?: string | null; warning?: string | null } | null;
-      if (data?.type !== 'berth.vault-key') return;
-      clearTimeout(timer);
-      if (typeof data.key !== 'string') {
-        if (data.warning) console.error(`berth: ${data.warning}; using the headless key store instead`);
-        return resolve(undefined);
-      }
-      resolve({ key: Buffer.from(data.key, 'base64'), description: data.description ?? 'OS keychain (Electron safeStorage)', warning: data.warning ?? null });
-    });
-  });
+function parentPortKeychain(port: ParentPortLike): DesktopKeychain {
+  return channelKeychain({ postMessage: (message) => port.postMessage(message), onMessage: (listener) => port.on('message', (e) => listener(e.data)) });
 }
 
 async function main(): Promise<void> {
   // One fault nobody handled must not take every local session down: log it, count it, keep serving.
   installProcessFaultHandlers();
   const embedded = parentPort !== undefined;
-  const vaultKey = parentPort ? await receiveVaultKey(parentPort) : undefined;
   const started = await startOrchestrator({
-    vaultKey,
+    keychain: parentPort ? parentPortKeychain(parentPort) : undefined,
     dataDir: resolveDataDir(),
     mode: embedded ? 'desktop' : 'headless',
     port: embedded ? 0 : process.env.BERTH_PORT ? Number(process.env.BERTH_PORT) : DEFAULT_PORT,

@@ -109,7 +109,8 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
     decide: (r) => egress.decide({ sessionId: r.sessionId, host: r.host, method: r.method, path: r.path }),
     resolveCredential: async (name) => {
       const r = await deps.vault.resolve(name);
-      return r.ok ? r.value : null;
+      if (r.ok) return r.value;
+      return deps.vault.locked ? { unavailable: r.error.message } : null;
     },
     audit: audit.value,
     prices: prices.ok ? prices.value : PriceTable.bundled(),
@@ -184,7 +185,8 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
         const rule = matchRule(activeRules(), { scheme: 'https', host, port });
         if (!rule) return 'tunnel';
         const key = await deps.vault.resolve(rule.credential);
-        if (!key.ok) return 'tunnel';
+        // A locked vault: say so rather than pass the request on without its credential.
+        if (!key.ok) return deps.vault.locked ? { action: 'deny', reason: `credential ${rule.credential} is unavailable: ${key.error.message}` } : 'tunnel';
         keys.set(rule.credential, key.value);
         return 'intercept';
       },

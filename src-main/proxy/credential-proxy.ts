@@ -275,11 +275,17 @@ export class CredentialProxy implements Disposable {
     const match = provider.rule ?? matchRule(this.extraRules, provider);
     let key: string | null = null;
     if (match !== null) {
+      let resolved: Awaited<ReturnType<CredentialProxyOptions['resolveCredential']>>;
       try {
-        key = await this.options.resolveCredential(match.credential);
+        resolved = await this.options.resolveCredential(match.credential);
       } catch {
-        key = null;
+        resolved = null;
       }
+      if (resolved !== null && typeof resolved === 'object') {
+        breaker.release();
+        return refuse(502, 'berth_credential_locked', `credential ${match.credential} for ${provider.name} is unavailable: ${resolved.unavailable}`);
+      }
+      key = resolved;
       if (key === null || key.length === 0) {
         breaker.release();
         return refuse(502, 'berth_credential_missing', `credential ${match.credential} for ${provider.name} has no value`);

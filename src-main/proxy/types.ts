@@ -42,8 +42,11 @@ export interface CredentialProxyOptions {
   rules?: InjectionRule[];
   /** The egress policy; the app resolves `ask` before answering. */
   decide(request: EgressRequest): 'allow' | 'deny' | Promise<'allow' | 'deny'>;
-  /** The vault: a credential's current value, or null when it has none. Called per request, never cached here. */
-  resolveCredential(name: string): Promise<string | null>;
+  /**
+   * The vault: a credential's current value, null when it has none, or why it can't be had now (the
+   * vault is locked), which the client is told. Called per request, never cached here.
+   */
+  resolveCredential(name: string): Promise<string | null | { unavailable: string }>;
   audit?: AuditSink | null;
   prices?: PriceTable;
   onRequestTimed?: (timing: RequestTiming) => void;

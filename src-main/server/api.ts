@@ -170,11 +170,16 @@ export function createApi(deps: ApiDeps): Api {
       dashboardLease = setTimeout(() => deps.metrics.sampler.setVisible(false), DASHBOARD_LEASE_MS).unref();
       return ok({ latest: deps.metrics.sampler.latest(), history: deps.metrics.history() });
     },
-    'credentials.list': () => ok({ credentials: deps.vault.list(), protection: deps.vault.keyDescription, warning: deps.vault.keyWarning }),
+    'credentials.list': () => ok({ credentials: deps.vault.list(), protection: deps.vault.keyDescription, warning: deps.vault.keyWarning, vault: deps.vault.status() }),
     'credentials.set': (p) => deps.vault.set(p),
     'credentials.delete': async (p) => {
       const r = await deps.vault.delete(p.name);
       return r.ok ? ok({ name: p.name }) : r;
+    },
+    'credentials.unlock': async () => ok(await deps.vault.unlock()),
+    'credentials.reset': async () => {
+      const r = await deps.vault.reset();
+      return r.ok ? ok({ backup: r.value.backup, vault: r.value.status }) : r;
     },
   } satisfies Handlers;
 

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { utilityProcess, type UtilityProcess } from 'electron';
 import { z } from 'zod';
 import { Emitter, type Disposable } from '../../src-shared/lifecycle.js';
+import { KeychainRequest, type KeychainReply } from '../vault/keychain-protocol.js';
 import type { Logger } from './logger.js';
 
 /** Crashes in a row (each run shorter than `STABLE_RUN_MS`) after which the host gives up. */
@@ -41,6 +42,8 @@ export interface OrchestratorHostOptions {
   /** Environment of the process. */
   env: Record<string, string | undefined>;
   log: Logger;
+  /** Answers the orchestrator's keychain requests (the vault's desktop key protector); none: unanswered. */
+  keychain?: { handle(request: KeychainRequest): KeychainReply };
 }
 
 /** Why the host gave up restarting. */
@@ -97,6 +100,11 @@ export class OrchestratorHost implements Disposable {
     });
     child.on('error', (type, location) => log.error(`orchestrator fatal error: ${type} at ${location}`));
     child.on('message', (raw: unknown) => {
+      const keychainRequest = KeychainRequest.safeParse(raw);
+      if (keychainRequest.success) {
+        if (this.options.keychain && this.child === child) child.postMessage(this.options.keychain.handle(keychainRequest.data));
+        return;
+      }
       const parsed = OrchestratorMessage.safeParse(raw);
       if (!parsed.success || this.child !== child) return;
       if (parsed.data.type === 'berth.ready') {

@@ -1,24 +1,25 @@
 /**
- * Headless key storage in the OS secret service (GNOME Keyring, KWallet, KeePassXC… through libsecret's
- * `secret-tool`), falling back to a 0600 key file when there is none.
+ * The secret-service protector: a key-encryption key in the OS secret service (GNOME Keyring, KWallet,
+ * KeePassXC… through libsecret's `secret-tool`).
  *
  * `secret-tool store --label L service berth account vault-key` reads the secret from stdin;
  * `secret-tool lookup service berth account vault-key` prints it (exit 1 and no output when absent).
- * See https://manpages.debian.org/secret-tool
+ * See https://manpages.debian.org/secret-tool. The item is the one format 1 kept the vault key in, so a
+ * format-1 headless vault migrates with it and the item stays this protector's key.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertNever, err, type Result } from '../../src-shared/result.js';
-import { FileKeyProvider, VAULT_KEY_BYTES, checkVaultKey, type KeyProvider } from './key-provider.js';
+import { assertNever, err, ok, type Result } from '../../src-shared/result.js';
+import { checkKeyLength } from './key-file-protector.js';
+import type { KeyProtector, NewKek, ProtectorProbe } from './protector.js';
 import { firstStderrLine, runProcess, type ProcessOutcome } from './run-process.js';
+import { VAULT_KEY_BYTES } from './vault-crypto.js';
 
-/** Attributes that identify Berth's vault key in the secret service. */
+/** Attributes that identify Berth's key in the secret service. */
 export const SECRET_SERVICE_ATTRIBUTES: readonly string[] = ['service', 'berth', 'account', 'vault-key'];
 /** Label shown for the item in keyring managers (Seahorse, KWalletManager). */
 export const SECRET_SERVICE_LABEL = 'Berth credential vault key';
-/** Name of the headless key file, next to the vault file. */
-export const VAULT_KEY_FILE = 'vault.key';
 /** Deadline for one `secret-tool` call; an unlock prompt may take a moment, a hung D-Bus must not hang startup. */
 const SECRET_TOOL_TIMEOUT_MS = 15_000;
 
@@ -43,66 +44,78 @@ export function findOnPath(name: string, pathVar: string | undefined): string | 
 type Lookup = { kind: 'found'; secret: string } | { kind: 'missing' } | { kind: 'error'; message: string };
 
 /** How to reach the secret service. */
-export interface SecretServiceKeyProviderOptions {
-  /** Path of `secret-tool`. */
-  secretTool: string;
-  /** Used when the secret service can't be (or, from an earlier run, wasn't) used. */
-  fallback: FileKeyProvider;
+export interface SecretServiceOptions {
+  /** Path of `secret-tool`, or null when it is not installed. */
+  secretTool: string | null;
   /** Environment of `secret-tool` (it needs the D-Bus session address); process.env by default. */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
 }
 
-/**
- * The vault key in the OS secret service, created there on first use. A key file from an earlier run
- * wins over creating a new key (that file's key is the one the vault was encrypted with), and any
- * failure to reach the service falls back to the key file; `warning` then says so and why.
- */
-export class SecretServiceKeyProvider implements KeyProvider {
-  private fallbackReason: string | null = null;
+/** The secret-service protector. `probe()` looks the key up; the other calls use that answer. */
+export class SecretServiceProtector implements KeyProtector {
+  readonly kind = 'secret-service' as const;
+  readonly description = 'the OS secret service (libsecret)';
+  readonly warning = null;
+  readonly unlockHint = `unlock or start the keyring that holds Berth's key (GNOME Keyring, KWallet, KeePassXC): \`secret-tool lookup ${SECRET_SERVICE_ATTRIBUTES.join(' ')}\` must print it`;
+  private lookedUp: Lookup | null = null;
+  private probed: ProtectorProbe | null = null;
 
-  constructor(private readonly options: SecretServiceKeyProviderOptions) {}
+  constructor(private readonly options: SecretServiceOptions) {}
 
-  get description(): string {
-    return this.fallbackReason === null ? 'the OS secret service (libsecret)' : this.options.fallback.description;
+  /** The answer of the latest `probe()`, or null before the first. */
+  get lastProbe(): ProtectorProbe | null {
+    return this.probed;
   }
 
-  get warning(): string | null {
-    return this.fallbackReason === null ? null : `${this.fallbackReason} ${this.options.fallback.warning}`;
-  }
-
-  async getKey(): Promise<Result<Buffer>> {
-    const found = await this.lookup();
-    if (found.kind === 'found') return this.decode(found.secret);
-
-    const fallback = this.options.fallback;
-    if (await fallback.exists()) {
-      const why = found.kind === 'error' ? `the secret service failed: ${found.message}` : 'the secret service has no Berth key';
-      this.fallbackReason = `Using the existing key file (${why}).`;
-      return fallback.getKey();
-    }
-    if (found.kind === 'missing') {
-      const key = randomBytes(VAULT_KEY_BYTES);
-      const stored = await this.store(key.toString('base64'));
-      if (stored === null) {
-        const check = await this.lookup();
-        if (check.kind === 'found' && check.secret === key.toString('base64')) return this.decode(check.secret);
-        this.fallbackReason = 'The secret service did not keep the new key.';
-      } else {
-        this.fallbackReason = `The secret service refused the key (${stored}).`;
-      }
+  async probe(): Promise<ProtectorProbe> {
+    if (this.options.secretTool === null) {
+      this.lookedUp = { kind: 'error', message: 'secret-tool is not installed' };
+      this.probed = { available: false, reason: 'secret-tool is not installed (Debian/Ubuntu: apt install libsecret-tools)' };
     } else {
-      this.fallbackReason = `The secret service is unavailable (${found.message}).`;
+      this.lookedUp = await this.lookup();
+      this.probed = this.lookedUp.kind === 'error' ? { available: false, reason: `the secret service is unavailable (${this.lookedUp.message})` } : { available: true };
     }
-    return fallback.getKey();
+    return this.probed;
+  }
+
+  async kek(): Promise<Result<Buffer>> {
+    const found = this.lookedUp ?? (await this.lookup());
+    if (found.kind === 'found') return this.decode(found.secret);
+    if (found.kind === 'missing') return err('not_found', `the secret service has no Berth key (${SECRET_SERVICE_ATTRIBUTES.join(' ')})`);
+    return err('backend_unavailable', `the secret service is unavailable (${found.message})`);
+  }
+
+  async newKek(): Promise<Result<NewKek>> {
+    const found = this.lookedUp ?? (await this.lookup());
+    const params = { service: 'berth', account: 'vault-key' };
+    if (found.kind === 'found') {
+      const key = this.decode(found.secret);
+      return key.ok ? ok({ kek: key.value, params }) : key;
+    }
+    if (found.kind === 'error') return err('backend_unavailable', `the secret service is unavailable (${found.message})`);
+    const secret = randomBytes(VAULT_KEY_BYTES).toString('base64');
+    const refused = await this.store(secret);
+    if (refused !== null) return err('backend_unavailable', `the secret service refused the key (${refused})`);
+    const check = await this.lookup();
+    if (check.kind !== 'found' || check.secret !== secret) return err('backend_unavailable', 'the secret service did not keep the new key');
+    this.lookedUp = check;
+    const key = this.decode(secret);
+    return key.ok ? ok({ kek: key.value, params }) : key;
+  }
+
+  async legacyKey(): Promise<Result<Buffer | null>> {
+    const found = this.lookedUp ?? (await this.lookup());
+    if (found.kind === 'missing') return ok(null);
+    return this.kek();
   }
 
   private decode(secret: string): Result<Buffer> {
     const key = Buffer.from(secret, 'base64');
     if (key.length !== VAULT_KEY_BYTES) {
-      return err('internal', `the Berth vault key in the secret service is malformed (${key.length} bytes); remove it with \`secret-tool clear ${SECRET_SERVICE_ATTRIBUTES.join(' ')}\` only if the vault is to be reset`);
+      return err('internal', `Berth's key in the secret service is malformed (${key.length} bytes); remove it with \`secret-tool clear ${SECRET_SERVICE_ATTRIBUTES.join(' ')}\` only if the vault is to be reset`);
     }
-    return checkVaultKey(key, this.description);
+    return checkKeyLength(key, this.description);
   }
 
   private async lookup(): Promise<Lookup> {
@@ -125,7 +138,8 @@ export class SecretServiceKeyProvider implements KeyProvider {
     return firstStderrLine(outcome.stderr, secret) ?? `secret-tool exited with code ${outcome.code}`;
   }
 
-  private run(args: string[], input?: string) {
+  private async run(args: string[], input?: string): Promise<ProcessOutcome> {
+    if (this.options.secretTool === null) return { kind: 'error', message: 'secret-tool is not installed' };
     return runProcess(this.options.secretTool, args, {
       env: this.options.env ?? process.env,
       timeoutMs: this.options.timeoutMs ?? SECRET_TOOL_TIMEOUT_MS,
@@ -148,19 +162,4 @@ function describe(outcome: Exclude<ProcessOutcome, { kind: 'exit' }>): string {
     default:
       return assertNever(outcome);
   }
-}
-
-/** Where the headless vault key lives. */
-export interface HeadlessKeyOptions {
-  /** Folder of the vault (the data directory); the key file is `vault.key` in it. */
-  dir: string;
-  env?: NodeJS.ProcessEnv;
-}
-
-/** The headless key provider: the secret service when `secret-tool` is on PATH, else the key file. */
-export function createHeadlessKeyProvider(options: HeadlessKeyOptions): KeyProvider {
-  const env = options.env ?? process.env;
-  const fallback = new FileKeyProvider(path.join(options.dir, VAULT_KEY_FILE));
-  const secretTool = findOnPath('secret-tool', env.PATH);
-  return secretTool ? new SecretServiceKeyProvider({ secretTool, fallback, env }) : fallback;
 }

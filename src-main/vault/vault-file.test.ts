@@ -5,10 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { maskValue } from '../../src-shared/credentials.js';
 import type { Result } from '../../src-shared/result.js';
 import { tempDir } from '../testing/fixtures.js';
-import { FileKeyProvider, VAULT_KEY_BYTES } from './key-provider.js';
-import { VAULT_KEY_FILE } from './secret-service.js';
+import { KeyFileProtector, VAULT_KEY_FILE } from './key-file-protector.js';
 import { VAULT_FILE, Vault } from './vault.js';
-import { deriveVaultKeys, openValue, sealValue } from './vault-file.js';
+import { VAULT_KEY_BYTES, deriveVaultKeys, openValue, sealValue } from './vault-crypto.js';
 
 /** Fixed seed: failures reproduce. */
 const SEED = 20_250_501;
@@ -19,8 +18,8 @@ function must<T>(result: Result<T>): T {
 }
 
 describe('sealed values', () => {
-  const keys = deriveVaultKeys(Buffer.alloc(VAULT_KEY_BYTES, 1));
-  const otherKeys = deriveVaultKeys(Buffer.alloc(VAULT_KEY_BYTES, 2));
+  const keys = deriveVaultKeys(Buffer.alloc(VAULT_KEY_BYTES, 1), 'salt');
+  const otherKeys = deriveVaultKeys(Buffer.alloc(VAULT_KEY_BYTES, 2), 'salt');
 
   it('round-trip any value, with a fresh IV each time, and fail on another name, key, or any flipped bit', () => {
     fc.assert(
@@ -60,7 +59,7 @@ describe('headless vault on a key file', () => {
     const dir = tempDir();
     const secret = `canary-${Date.now()}-${Math.random().toString(36).slice(2)}-end`;
     const keyFile = path.join(dir, VAULT_KEY_FILE);
-    const vault = must(await Vault.open({ file: path.join(dir, VAULT_FILE), keyProvider: new FileKeyProvider(keyFile) }));
+    const vault = await Vault.open({ file: path.join(dir, VAULT_FILE), protectors: [new KeyFileProtector(keyFile)] });
     try {
       must(await vault.set({ name: 'canary', kind: 'custom', source: { type: 'value' }, value: secret }));
       expect(vault.keyWarning).toMatch(/file permissions/);
@@ -72,7 +71,7 @@ describe('headless vault on a key file', () => {
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
       expect(fs.readFileSync(file).includes(secret)).toBe(false);
     }
-    const reopened = must(await Vault.open({ file: path.join(dir, VAULT_FILE), keyProvider: new FileKeyProvider(keyFile) }));
+    const reopened = await Vault.open({ file: path.join(dir, VAULT_FILE), protectors: [new KeyFileProtector(keyFile)] });
     try {
       expect(must(await reopened.resolve('canary'))).toBe(secret);
     } finally {

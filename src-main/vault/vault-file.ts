@@ -1,79 +1,25 @@
 /**
- * The vault file: its format, and the cryptography that protects it.
+ * The vault file (format version 2): one JSON document shared by the desktop app and `berth serve`.
  *
- * One JSON document. Each typed value is sealed with AES-256-GCM (a random 96-bit IV per value, the
- * 128-bit tag, the entry name as additional data, so a value can't be moved to another entry). A key
- * check (a known plaintext sealed the same way) tells a wrong key from a damaged entry, and an
- * HMAC-SHA256 over every entry's definition (name, kind, source) makes edits outside Berth, such as a
- * planted `command` source, fail loudly instead of running. Encryption and MAC keys are derived from the
- * master key with HKDF-SHA256, so the master key itself is never used directly.
+ * One random data key encrypts the values. `keys` records each copy of the data key wrapped by a key
+ * protector (its kind, the parameters it needs to find its key-encryption key again, the wrapped copy;
+ * see vault-crypto.ts), so any protector available in a mode opens the same file. Each typed value is
+ * sealed with keys derived from the data key, bound to its entry name. An HMAC-SHA256 over the wrappings
+ * and every entry's definition (name, kind, source) makes edits outside Berth, such as a planted
+ * `command` source or a swapped wrapping, fail loudly instead of running. Version 1 files (one key, no
+ * wrappings) are read by vault-file-v1.ts for migration.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { CredentialKind, CredentialName, CredentialSource } from '../../src-shared/credentials.js';
+import { CredentialKind, CredentialName, CredentialSource, VaultProtectorKind } from '../../src-shared/credentials.js';
 import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
+import { SealedValue, macMatches, macOf, type VaultKeys } from './vault-crypto.js';
 
-/** Format marker and version of the vault file. */
+/** Format marker of the vault file. */
 export const VAULT_FORMAT = 'berth-vault';
-export const VAULT_FORMAT_VERSION = 1;
-/** AES-GCM IV length: 96 bits, the size GCM is specified for (NIST SP 800-38D). */
-const IV_BYTES = 12;
-/** AES-GCM tag length: the full 128 bits. */
-const TAG_BYTES = 16;
-/** Length of each derived key: 256 bits. */
-const DERIVED_KEY_BYTES = 32;
-/** HKDF salt; bumping it with the format version keeps old and new keys apart. */
-const HKDF_SALT = 'berth-vault-v1';
-/** Additional data of the key check; credential names can't contain NUL, so no entry can collide. */
-const KEY_CHECK_AAD = '\0berth-vault-key-check';
-/** Plaintext of the key check. */
-const KEY_CHECK_PLAINTEXT = 'berth-vault-key-check-v1';
-
-/** Keys derived from the master key. Zero them with `zeroVaultKeys` when done. */
-export interface VaultKeys {
-  readonly enc: Buffer;
-  readonly mac: Buffer;
-}
-
-/** Derives the encryption and MAC keys from a 32-byte master key. */
-export function deriveVaultKeys(master: Buffer): VaultKeys {
-  const derive = (info: string) => Buffer.from(hkdfSync('sha256', master, HKDF_SALT, info, DERIVED_KEY_BYTES));
-  return { enc: derive('berth vault aes-256-gcm'), mac: derive('berth vault hmac-sha256') };
-}
-
-/** Overwrites derived keys in memory. */
-export function zeroVaultKeys(keys: VaultKeys): void {
-  keys.enc.fill(0);
-  keys.mac.fill(0);
-}
-
-/** An AES-256-GCM sealed value, base64 fields. */
-export const SealedValue = z.object({ iv: z.base64(), tag: z.base64(), data: z.base64() });
-export type SealedValue = z.infer<typeof SealedValue>;
-
-/** Encrypts `plaintext`, binding it to `aad`. */
-export function sealValue(keys: VaultKeys, aad: string, plaintext: string): SealedValue {
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', keys.enc, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
-}
-
-/** Decrypts a sealed value; null when it fails authentication (wrong key, altered data or wrong `aad`). */
-export function openValue(keys: VaultKeys, aad: string, sealed: SealedValue): string | null {
-  const iv = Buffer.from(sealed.iv, 'base64');
-  const tag = Buffer.from(sealed.tag, 'base64');
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return null;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', keys.enc, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.from(aad, 'utf8'));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
-  } catch {
-    return null;
-  }
-}
+/** The version this code writes. */
+export const VAULT_FORMAT_VERSION = 2;
+/** HKDF salt of the keys derived from the data key in version 2. */
+export const DATA_KEY_SALT = 'berth-vault-v2';
 
 /** One credential as stored. `sealed` is present exactly for `value` sources. */
 export const StoredEntry = z
@@ -92,63 +38,127 @@ export const StoredEntry = z
   .refine((e) => (e.source.type === 'value') === (e.sealed !== null), 'a sealed value belongs to exactly the typed credentials');
 export type StoredEntry = z.infer<typeof StoredEntry>;
 
-const VaultFileData = z.object({
+/** What a protector needs to find its key-encryption key again (e.g. the keychain-sealed key). */
+export const ProtectorParams = z.record(z.string(), z.string());
+export type ProtectorParams = z.infer<typeof ProtectorParams>;
+
+/** One wrapped copy of the data key. */
+export const KeyWrapping = z.object({
+  protector: VaultProtectorKind,
+  params: ProtectorParams,
+  wrapped: SealedValue,
+  createdAt: z.number(),
+});
+export type KeyWrapping = z.infer<typeof KeyWrapping>;
+
+const VaultFileV2 = z.object({
   format: z.literal(VAULT_FORMAT),
   version: z.literal(VAULT_FORMAT_VERSION),
-  keyCheck: SealedValue,
+  keys: z.array(KeyWrapping),
   mac: z.base64(),
   entries: z.array(StoredEntry),
 });
+export type VaultFileV2 = z.infer<typeof VaultFileV2>;
 
-/** The MAC over every entry's definition, in file order. */
-function macEntries(keys: VaultKeys, entries: readonly StoredEntry[]): Buffer {
-  const definitions = entries.map((e) => {
-    const detail = e.source.type === 'env' ? e.source.variable : e.source.type === 'command' ? e.source.command : null;
-    return [e.name, e.kind, e.source.type, detail, e.createdAt, e.updatedAt];
-  });
-  return createHmac('sha256', keys.mac).update(JSON.stringify([VAULT_FORMAT_VERSION, definitions])).digest();
+/** The parsed file, by version; `json` is the raw document (version 1 is checked by vault-file-v1.ts). */
+export type ParsedVaultFile = { version: 1; json: unknown } | { version: 2; data: VaultFileV2 };
+
+/** What the user can do about a damaged file. */
+const DAMAGED_FIX = 'restore it from a backup, or reset the vault (Berth keeps the damaged file as a backup)';
+
+/** Parses the file's text: JSON, format marker and version, and (version 2) its shape. Nothing is verified yet. */
+export function parseVaultText(text: string, file: string): Result<ParsedVaultFile> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return err('internal', `the vault file ${file} is not valid JSON (damaged?); ${DAMAGED_FIX}`);
+  }
+  const head = z.object({ format: z.literal(VAULT_FORMAT), version: z.number() }).safeParse(json);
+  if (!head.success) return err('internal', `the vault file ${file} is not a Berth vault (${describeZodError(head.error)}); ${DAMAGED_FIX}`);
+  if (head.data.version === 1) return ok({ version: 1, json });
+  if (head.data.version !== VAULT_FORMAT_VERSION) {
+    return err('internal', `the vault file ${file} has format version ${head.data.version}, newer than this Berth understands (${VAULT_FORMAT_VERSION}); update Berth`);
+  }
+  const parsed = VaultFileV2.safeParse(json);
+  if (!parsed.success) return err('internal', `the vault file ${file} is not a Berth vault (${describeZodError(parsed.error)}); ${DAMAGED_FIX}`);
+  return ok({ version: 2, data: parsed.data });
 }
 
-/** The file's text for `entries`, with a fresh key check and MAC. */
-export function serializeVaultFile(keys: VaultKeys, entries: readonly StoredEntry[]): string {
-  const data: z.infer<typeof VaultFileData> = {
+/** Additional data of a wrapping: binds it to its protector and parameters. */
+export function wrappingAad(protector: VaultProtectorKind, params: ProtectorParams): string {
+  return JSON.stringify(['berth-vault-key', protector, sortedPairs(params)]);
+}
+
+function sortedPairs(params: ProtectorParams): [string, string][] {
+  return Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The definition of an entry, as the MAC covers it (usage fields and the sealed value are not in it). */
+export function entryDefinition(e: StoredEntry): unknown[] {
+  const detail = e.source.type === 'env' ? e.source.variable : e.source.type === 'command' ? e.source.command : null;
+  return [e.name, e.kind, e.source.type, detail, e.createdAt, e.updatedAt];
+}
+
+/** The MAC over every wrapping and every entry's definition, in file order. */
+function macFile(keys: VaultKeys, wrappings: readonly KeyWrapping[], entries: readonly StoredEntry[]): Buffer {
+  const wraps = wrappings.map((w) => [w.protector, sortedPairs(w.params), w.wrapped.iv, w.wrapped.tag, w.wrapped.data, w.createdAt]);
+  return macOf(keys, JSON.stringify([VAULT_FORMAT_VERSION, wraps, entries.map(entryDefinition)]));
+}
+
+/** The file's text for `entries` and `wrappings`, with a fresh MAC. */
+export function serializeVaultFile(keys: VaultKeys, wrappings: readonly KeyWrapping[], entries: readonly StoredEntry[]): string {
+  const data: VaultFileV2 = {
     format: VAULT_FORMAT,
     version: VAULT_FORMAT_VERSION,
-    keyCheck: sealValue(keys, KEY_CHECK_AAD, KEY_CHECK_PLAINTEXT),
-    mac: macEntries(keys, entries).toString('base64'),
+    keys: [...wrappings],
+    mac: macFile(keys, wrappings, entries).toString('base64'),
     entries: [...entries],
   };
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
 /**
- * Parses and verifies the file's text: its shape, then the key (key check), then the MAC. Values stay
- * sealed; each is checked when it is used.
+ * Verifies a version-2 file with the keys of a data key that one of its wrappings gave: the MAC, then
+ * that no name is listed twice. Values stay sealed; each is checked when it is used.
  */
-export function parseVaultFile(keys: VaultKeys, text: string, file: string): Result<StoredEntry[]> {
+export function verifyVaultFile(keys: VaultKeys, data: VaultFileV2, file: string): Result<StoredEntry[]> {
+  if (!macMatches(data.mac, macFile(keys, data.keys, data.entries))) {
+    return err('forbidden', `the vault file ${file} was changed outside Berth (its integrity check failed); ${DAMAGED_FIX}`);
+  }
+  return uniqueNames(data.entries, file);
+}
+
+/** Fails when two entries share a name. */
+export function uniqueNames(entries: StoredEntry[], file: string): Result<StoredEntry[]> {
+  const names = new Set<string>();
+  for (const entry of entries) {
+    if (names.has(entry.name)) return err('internal', `the vault file ${file} lists the credential "${entry.name}" twice`);
+    names.add(entry.name);
+  }
+  return ok(entries);
+}
+
+/**
+ * The entries a file names, without verifying anything (for a locked vault's list: names, kinds and
+ * sources to show, never anything to run or inject). Entries that don't parse are left out.
+ */
+export function unverifiedEntries(text: string): StoredEntry[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return err('internal', `the vault file ${file} is not valid JSON (damaged?); restore it from a backup, or move it away to start an empty vault`);
+    return [];
   }
-  const parsed = VaultFileData.safeParse(json);
-  if (!parsed.success) {
-    return err('internal', `the vault file ${file} is not a Berth vault (${describeZodError(parsed.error)}); restore it from a backup, or move it away to start an empty vault`);
+  const raw = (json as { entries?: unknown } | null)?.entries;
+  if (!Array.isArray(raw)) return [];
+  const seen = new Set<string>();
+  const entries: StoredEntry[] = [];
+  for (const item of raw) {
+    const parsed = StoredEntry.safeParse(item);
+    if (!parsed.success || seen.has(parsed.data.name)) continue;
+    seen.add(parsed.data.name);
+    entries.push(parsed.data);
   }
-  const data = parsed.data;
-  if (openValue(keys, KEY_CHECK_AAD, data.keyCheck) !== KEY_CHECK_PLAINTEXT) {
-    return err('forbidden', `the vault key does not open the vault file ${file}: the key was replaced or lost (a new OS keychain, a deleted key file), or the file was altered`);
-  }
-  const mac = Buffer.from(data.mac, 'base64');
-  const expected = macEntries(keys, data.entries);
-  if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) {
-    return err('forbidden', `the vault file ${file} was changed outside Berth (its integrity check failed); restore it from a backup, or move it away to start an empty vault`);
-  }
-  const names = new Set<string>();
-  for (const entry of data.entries) {
-    if (names.has(entry.name)) return err('internal', `the vault file ${file} lists the credential "${entry.name}" twice`);
-    names.add(entry.name);
-  }
-  return ok(data.entries);
+  return entries;
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CredentialSetRequest } from '../../src-shared/credentials.js';
 import type { Result } from '../../src-shared/result.js';
 import { tempDir } from '../testing/fixtures.js';
-import { MemoryKeyProvider, VAULT_KEY_BYTES, type KeyProvider } from './key-provider.js';
+import { KeyFileProtector, VAULT_KEY_FILE } from './key-file-protector.js';
 import { VAULT_FILE, Vault, type VaultChange, type VaultOptions } from './vault.js';
 
 /** A random secret that must never show up anywhere but `resolve()`. */
@@ -23,10 +23,19 @@ function must<T>(result: Result<T>): T {
   return result.value;
 }
 
-async function openVault(dir: string, options: Partial<VaultOptions> & { key?: Buffer } = {}): Promise<Vault> {
-  const keyProvider: KeyProvider = options.keyProvider ?? new MemoryKeyProvider(options.key ?? Buffer.alloc(VAULT_KEY_BYTES, 7));
-  const vault = must(await Vault.open({ file: path.join(dir, VAULT_FILE), env: {}, ...options, keyProvider }));
+/** A vault on `dir` protected by a key file in `dir` (no secret service, no desktop keychain). */
+async function openVault(dir: string, options: Partial<VaultOptions> = {}): Promise<Vault> {
+  const vault = await Vault.open({ file: path.join(dir, VAULT_FILE), env: {}, protectors: [new KeyFileProtector(path.join(dir, VAULT_KEY_FILE))], ...options });
   opened.push(vault);
+  expect(vault.locked).toBeNull();
+  return vault;
+}
+
+/** Opens a vault that is expected to be locked. */
+async function openLocked(dir: string): Promise<Vault> {
+  const vault = await Vault.open({ file: path.join(dir, VAULT_FILE), env: {}, protectors: [new KeyFileProtector(path.join(dir, VAULT_KEY_FILE))] });
+  opened.push(vault);
+  expect(vault.locked).not.toBeNull();
   return vault;
 }
 
@@ -60,7 +69,7 @@ describe('Vault: typed values', () => {
     await vault.flush();
     expectNoCanary(dir, vault, secret);
     expect(fs.statSync(path.join(dir, VAULT_FILE)).mode & 0o777).toBe(0o600);
-    expect(fs.readdirSync(dir)).toEqual([VAULT_FILE]); // no temp files left behind
+    expect(fs.readdirSync(dir).sort()).toEqual([VAULT_FILE, VAULT_KEY_FILE]); // no temp files left behind
     sub.dispose();
 
     vault.dispose();
@@ -157,44 +166,82 @@ describe('Vault: tampering and keys', () => {
     expect(await reopened.resolve('a')).toMatchObject({ ok: false, error: { code: 'internal' } });
   });
 
-  it('refuses a file whose definitions were edited (a planted command source)', async () => {
+  it('stays locked on a file whose definitions were edited (a planted command source), and runs nothing', async () => {
     const dir = tempDir();
+    const marker = path.join(dir, 'pwned');
     const vault = await openVault(dir);
     must(await vault.set({ name: 'tool', kind: 'custom', source: { type: 'command', command: 'printf ok' } }));
     vault.dispose();
     const file = path.join(dir, VAULT_FILE);
     const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-    json.entries[0].source.command = 'touch /tmp/pwned; printf ok';
+    json.entries[0].source.command = `touch '${marker}'; printf ok`;
     fs.writeFileSync(file, JSON.stringify(json));
-    const result = await Vault.open({ file, keyProvider: new MemoryKeyProvider(Buffer.alloc(VAULT_KEY_BYTES, 7)) });
-    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    if (!result.ok) expect(result.error.message).toMatch(/changed outside Berth/);
+    const before = fs.readFileSync(file);
+
+    const locked = await openLocked(dir);
+    expect(locked.locked?.reason).toMatch(/changed outside Berth/);
+    expect(await locked.resolve('tool')).toMatchObject({ ok: false, error: { code: 'invalid_state', message: expect.stringMatching(/vault is locked: .*changed outside Berth/) } });
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 
-  it('refuses a wrong key with a clear message, and a damaged file too', async () => {
+  it('stays locked with the reason and the fix on a replaced key file and on a damaged file, refusing changes and never writing', async () => {
     const dir = tempDir();
     const secret = canary();
     const vault = await openVault(dir);
     must(await vault.set(typed('k', secret)));
     vault.dispose();
     const file = path.join(dir, VAULT_FILE);
+    const keyFile = path.join(dir, VAULT_KEY_FILE);
+    const original = fs.readFileSync(keyFile);
 
-    const wrong = await Vault.open({ file, keyProvider: new MemoryKeyProvider(Buffer.alloc(VAULT_KEY_BYTES, 8)) });
-    expect(wrong).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    if (!wrong.ok) {
-      expect(wrong.error.message).toMatch(/vault key does not open the vault file/);
-      expect(wrong.error.message).not.toContain(secret);
-    }
+    fs.writeFileSync(keyFile, Buffer.alloc(32, 8), { mode: 0o600 });
+    const before = fs.readFileSync(file);
+    const wrong = await openLocked(dir);
+    expect(wrong.locked?.reason).toMatch(/key file .*vault\.key does not unwrap the vault key/);
+    expect(wrong.locked?.fix).toMatch(/Restore .*vault\.key from a backup/);
+    expect(JSON.stringify(wrong.status())).not.toContain(secret);
+    // What the file names is listed, marked by the locked state; nothing can change it.
+    expect(wrong.list().map((c) => c.name)).toEqual(['k']);
+    expect(await wrong.set(typed('new', 'a-value-that-is-long-enough'))).toMatchObject({ ok: false, error: { code: 'invalid_state', message: expect.stringMatching(/locked/) } });
+    expect(await wrong.delete('k')).toMatchObject({ ok: false, error: { code: 'invalid_state' } });
+    await wrong.flush();
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+
+    // Restoring the key file and trying again unlocks the same vault, value intact.
+    fs.writeFileSync(keyFile, original, { mode: 0o600 });
+    expect((await wrong.unlock()).locked).toBeNull();
+    expect(must(await wrong.resolve('k'))).toBe(secret);
+    wrong.dispose();
 
     fs.writeFileSync(file, '{"format":"berth-vault",');
-    const damaged = await Vault.open({ file, keyProvider: new MemoryKeyProvider(Buffer.alloc(VAULT_KEY_BYTES, 7)) });
-    expect(damaged).toMatchObject({ ok: false, error: { code: 'internal' } });
-    if (!damaged.ok) expect(damaged.error.message).toMatch(/not valid JSON/);
+    const damaged = await openLocked(dir);
+    expect(damaged.locked?.reason).toMatch(/not valid JSON/);
+    expect(damaged.locked?.fix).toMatch(/backup/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"format":"berth-vault",');
   });
 
-  it('rejects a key of the wrong length', async () => {
-    const result = await Vault.open({ file: path.join(tempDir(), VAULT_FILE), keyProvider: new MemoryKeyProvider(Buffer.alloc(16)) });
-    expect(result).toMatchObject({ ok: false, error: { message: expect.stringMatching(/16 bytes, expected 32/) } });
+  it('resets a locked vault only by moving the old file aside as a backup', async () => {
+    const dir = tempDir();
+    const vault = await openVault(dir);
+    expect(await vault.reset()).toMatchObject({ ok: false, error: { code: 'invalid_state' } });
+    vault.dispose();
+    const file = path.join(dir, VAULT_FILE);
+    fs.writeFileSync(file, 'not json at all', { mode: 0o600 });
+    const locked = await openLocked(dir);
+    const reset = must(await locked.reset());
+    expect(reset.status.locked).toBeNull();
+    expect(reset.backup).toMatch(/vault\.json\.locked-.*\.bak$/);
+    expect(fs.readFileSync(reset.backup!, 'utf8')).toBe('not json at all');
+    must(await locked.set(typed('fresh', 'fresh-value-0123456789')));
+    expect(must(await locked.resolve('fresh'))).toBe('fresh-value-0123456789');
+  });
+
+  it('rejects a key file of the wrong length', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, VAULT_KEY_FILE), Buffer.alloc(16), { mode: 0o600 });
+    const locked = await openLocked(dir);
+    expect(locked.locked?.reason).toMatch(/16 bytes, expected 32/);
   });
 
   it('tightens a vault file that others could read', async () => {

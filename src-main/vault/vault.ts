@@ -4,15 +4,22 @@
  *
  * Values leave the vault only through `resolve()` (for the proxy, in process); `list()` and every
  * change event carry DTOs without them, and error messages never quote a value or a command's output.
- * File format and cryptography: vault-file.ts. Key sources: key-provider.ts, secret-service.ts.
+ * File format: vault-file.ts; keys and protectors: unlock.ts, protectors.ts.
+ *
+ * A vault that can't be unlocked (no protector here unwraps its key, a damaged or altered file) is
+ * `locked`: it lists what the file names, refuses every change and every value with the reason and the
+ * fix, and never writes the file, until `unlock()` succeeds or the user resets it (the old file is kept).
  */
-import { CredentialName, CredentialSetRequest, maskValue, type CredentialDto } from '../../src-shared/credentials.js';
+import fs from 'node:fs';
+import { CredentialName, CredentialSetRequest, maskValue, type CredentialDto, type VaultLockDto, type VaultStatusDto } from '../../src-shared/credentials.js';
 import { DisposableStore, Emitter, toDisposable, type Disposable, type Event } from '../../src-shared/lifecycle.js';
 import { assertNever, describeZodError, err, ok, type Result } from '../../src-shared/result.js';
-import type { KeyProvider } from './key-provider.js';
-import { readPrivateFile, writePrivateFileAtomic } from './private-file.js';
+import type { KeyProtector } from './protector.js';
+import { createPrivateFileExclusive, writePrivateFileAtomic } from './private-file.js';
 import { MAX_HELPER_OUTPUT_BYTES, firstStderrLine, runProcess, type ProcessOutcome, type RunningProcess } from './run-process.js';
-import { deriveVaultKeys, openValue, parseVaultFile, sealValue, serializeVaultFile, zeroVaultKeys, type StoredEntry, type VaultKeys } from './vault-file.js';
+import { backupName, protectorDtos, unlockVault, type ProtectorReport } from './unlock.js';
+import { deriveVaultKeys, openValue, sealValue, zeroVaultKeys, type VaultKeys } from './vault-crypto.js';
+import { DATA_KEY_SALT, serializeVaultFile, type KeyWrapping, type StoredEntry } from './vault-file.js';
 
 /** Name of the vault file in the data directory. */
 export const VAULT_FILE = 'vault.json';
@@ -25,9 +32,12 @@ export const USAGE_FLUSH_DELAY_MS = 5_000;
 /** The shell that runs credential commands. */
 const SHELL = '/bin/sh';
 
-/** What changed: a credential was set or deleted, or its status (masked tail, last error) moved. */
+/**
+ * What changed: a credential was set or deleted, or its status (masked tail, last error) moved; or the
+ * vault was unlocked or reset (`name` is empty then).
+ */
 export interface VaultChange {
-  readonly type: 'set' | 'deleted' | 'status';
+  readonly type: 'set' | 'deleted' | 'status' | 'unlocked';
   readonly name: string;
 }
 
@@ -35,7 +45,8 @@ export interface VaultChange {
 export interface VaultOptions {
   /** The vault file (`<dataDir>/vault.json`); created on the first `set`. */
   file: string;
-  keyProvider: KeyProvider;
+  /** The key protectors of this mode, in preference order (protectors.ts). */
+  protectors: readonly KeyProtector[];
   /** Environment for `env` sources and commands, read at each use; the live process.env by default. */
   env?: NodeJS.ProcessEnv;
   commandTimeoutMs?: number;
@@ -54,6 +65,11 @@ interface PendingCommand {
   readonly command: string;
   readonly result: Promise<Result<string>>;
 }
+
+/** Unlocked: the data key's derived keys and its wrappings; a format-1 file's bytes until they are backed up. */
+type VaultState =
+  | { readonly kind: 'unlocked'; readonly keys: VaultKeys; readonly wrappings: KeyWrapping[]; backup: Buffer | null }
+  | { readonly kind: 'locked'; readonly lock: VaultLockDto };
 
 /** The encrypted credential store. Open with `Vault.open`; `flush()` then `dispose()` on shutdown. */
 export class Vault implements Disposable {
@@ -76,11 +92,13 @@ export class Vault implements Disposable {
   private usageDirty = false;
   private usageTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(
-    private readonly options: VaultOptions,
-    private readonly keys: VaultKeys,
-    private entries: Map<string, StoredEntry>,
-  ) {
+  private state: VaultState = { kind: 'locked', lock: { reason: 'the vault has not been opened yet', fix: 'wait for Berth to start' } };
+  private entries = new Map<string, StoredEntry>();
+  private reports: ProtectorReport[] = [];
+  /** Why the last write of the file failed, while it did. */
+  private writeProblem: string | null = null;
+
+  private constructor(private readonly options: VaultOptions) {
     this.env = options.env ?? process.env;
     this.now = options.now ?? Date.now;
     this.commandTimeoutMs = options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS;
@@ -92,45 +110,91 @@ export class Vault implements Disposable {
         for (const running of this.runningCommands) running.dispose();
         this.runningCommands.clear();
         this.commandCache.clear();
-        zeroVaultKeys(this.keys);
+        if (this.state.kind === 'unlocked') zeroVaultKeys(this.state.keys);
       }),
     );
   }
 
   /**
-   * Gets the key from the provider and reads the file (absent: an empty vault). Fails with a clear
-   * message on a wrong key, a damaged or altered file, or a file others may read and write.
+   * Opens the vault with the protectors available here. Never fails: a vault that can't be unlocked is
+   * returned locked, with the reason and the fix in `status()`.
    */
-  static async open(options: VaultOptions): Promise<Result<Vault>> {
-    const master = await options.keyProvider.getKey();
-    if (!master.ok) return master;
-    const keys = deriveVaultKeys(master.value);
-    master.value.fill(0);
-    const read = await readPrivateFile(options.file, { tighten: true });
-    if (!read.ok) {
-      zeroVaultKeys(keys);
-      return read;
-    }
-    let entries: StoredEntry[] = [];
-    if (read.value !== null) {
-      const parsed = parseVaultFile(keys, read.value.toString('utf8'), options.file);
-      if (!parsed.ok) {
-        zeroVaultKeys(keys);
-        return parsed;
+  static async open(options: VaultOptions): Promise<Vault> {
+    const vault = new Vault(options);
+    await vault.unlock();
+    return vault;
+  }
+
+  /**
+   * Tries to unlock a locked vault again (a keyring was started, a key file restored); on an unlocked
+   * vault it only reports the state.
+   */
+  unlock(): Promise<VaultStatusDto> {
+    return this.enqueue(async () => {
+      if (this.state.kind === 'unlocked' || this.store.isDisposed) return this.status();
+      const outcome = await unlockVault({ file: this.options.file, protectors: this.options.protectors, now: this.now });
+      this.reports = outcome.protectors;
+      if (this.store.isDisposed) {
+        if (outcome.kind === 'unlocked') outcome.dataKey.fill(0);
+        return this.status();
       }
-      entries = parsed.value;
-    }
-    return ok(new Vault(options, keys, new Map(entries.map((e) => [e.name, e]))));
+      this.entries = new Map(outcome.entries.map((e) => [e.name, e]));
+      if (outcome.kind === 'locked') {
+        this.state = { kind: 'locked', lock: { reason: outcome.reason, fix: outcome.fix } };
+        return this.status();
+      }
+      this.state = { kind: 'unlocked', keys: deriveVaultKeys(outcome.dataKey, DATA_KEY_SALT), wrappings: outcome.wrappings, backup: outcome.backup };
+      outcome.dataKey.fill(0);
+      if (outcome.dirty) await this.save(this.entries);
+      this.onDidChangeEmitter.fire({ type: 'unlocked', name: '' });
+      return this.status();
+    });
   }
 
-  /** Where the key is kept, in words. */
+  /**
+   * Only while locked: moves the vault file aside as a backup (never deletes it) and starts an empty
+   * vault. Returns the backup's path.
+   */
+  reset(): Promise<Result<{ backup: string | null; status: VaultStatusDto }>> {
+    return this.enqueue(async () => {
+      if (this.store.isDisposed) return err('invalid_state', 'the credential vault is closed');
+      if (this.state.kind === 'unlocked') return err('invalid_state', 'the credential vault is not locked; delete credentials one by one instead');
+      const file = this.options.file;
+      let backup: string | null = backupName(file, 'locked', this.now());
+      try {
+        await fs.promises.rename(file, backup);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') return err('internal', `cannot move ${file} aside: ${code ?? (error as Error).message}`);
+        backup = null;
+      }
+      this.state = { kind: 'locked', lock: { reason: 'the vault is being reset', fix: 'wait a moment' } };
+      return ok(backup);
+    }).then(async (moved) => (moved.ok ? ok({ backup: moved.value, status: await this.unlock() }) : moved));
+  }
+
+  /** Whether the vault is locked, and why; null when it is unlocked. */
+  get locked(): VaultLockDto | null {
+    return this.state.kind === 'locked' ? this.state.lock : null;
+  }
+
+  /** The vault's state, its protectors, and why it is locked. */
+  status(): VaultStatusDto {
+    return { file: this.options.file, locked: this.locked, protectors: protectorDtos(this.reports) };
+  }
+
+  /** What protects the key, in words: the protectors that wrap it. */
   get keyDescription(): string {
-    return this.options.keyProvider.description;
+    if (this.state.kind === 'locked') return 'locked: the vault key could not be unwrapped here';
+    const wrapping = this.reports.filter((r) => r.wraps).map((r) => r.protector.description);
+    return wrapping.length > 0 ? wrapping.join(' and ') : 'nothing (the vault key is not wrapped)';
   }
 
-  /** The key provider's warning about what protects the key, or null. */
+  /** What the user should know about how weakly the key is protected (a key file wraps it), or null. */
   get keyWarning(): string | null {
-    return this.options.keyProvider.warning;
+    const warnings = this.reports.filter((r) => r.wraps && r.protector.warning !== null).map((r) => r.protector.warning as string);
+    if (this.writeProblem !== null) warnings.push(this.writeProblem);
+    return warnings.length > 0 ? warnings.join(' ') : null;
   }
 
   /** Every credential, by name. Never a value. */
@@ -149,7 +213,7 @@ export class Vault implements Disposable {
     const parsed = CredentialSetRequest.safeParse(request);
     if (!parsed.success) return Promise.resolve(err('bad_request', describeZodError(parsed.error)));
     const { name, kind, source, value } = parsed.data;
-    return this.mutate({ type: 'set', name }, (draft) => {
+    return this.mutate({ type: 'set', name }, (draft, keys) => {
       const now = this.now();
       const previous = draft.get(name);
       const typed = source.type === 'value' && value !== undefined ? value : null;
@@ -157,7 +221,7 @@ export class Vault implements Disposable {
         name,
         kind,
         source,
-        sealed: typed === null ? null : sealValue(this.keys, name, typed),
+        sealed: typed === null ? null : sealValue(keys, name, typed),
         createdAt: previous?.createdAt ?? now,
         updatedAt: Math.max(now, previous?.updatedAt ?? now),
         masked: typed === null ? null : maskValue(typed),
@@ -187,7 +251,8 @@ export class Vault implements Disposable {
     if (this.store.isDisposed) return err('invalid_state', 'the credential vault is closed');
     const entry = this.entries.get(name);
     if (!entry) return err('not_found', `no credential named "${name.slice(0, 64)}"`);
-    const result = await this.resolveEntry(entry);
+    if (this.state.kind === 'locked') return lockedError(this.state.lock);
+    const result = await this.resolveEntry(entry, this.state.keys);
     this.recordUse(entry, result);
     return result;
   }
@@ -197,7 +262,7 @@ export class Vault implements Disposable {
     clearTimeout(this.usageTimer);
     this.usageTimer = undefined;
     return this.enqueue(async () => {
-      if (!this.usageDirty || this.store.isDisposed) return;
+      if (!this.usageDirty || this.store.isDisposed || this.state.kind === 'locked') return;
       this.usageDirty = false;
       if (!(await this.save(this.entries)).ok) this.usageDirty = true;
     });
@@ -208,11 +273,11 @@ export class Vault implements Disposable {
     this.store.dispose();
   }
 
-  private resolveEntry(entry: StoredEntry): Promise<Result<string>> | Result<string> {
+  private resolveEntry(entry: StoredEntry, keys: VaultKeys): Promise<Result<string>> | Result<string> {
     const source = entry.source;
     switch (source.type) {
       case 'value': {
-        const value = entry.sealed ? openValue(this.keys, entry.name, entry.sealed) : null;
+        const value = entry.sealed ? openValue(keys, entry.name, entry.sealed) : null;
         if (value === null) {
           return err('internal', `credential "${entry.name}" cannot be decrypted: its stored value fails authentication (the vault file was altered or damaged); set it again`);
         }
@@ -275,11 +340,12 @@ export class Vault implements Disposable {
   }
 
   /** Applies `apply` to a copy of the entries, saves it, then makes it current (in call order). */
-  private mutate<T>(change: VaultChange, apply: (draft: Map<string, StoredEntry>) => Result<T>): Promise<Result<T>> {
+  private mutate<T>(change: VaultChange, apply: (draft: Map<string, StoredEntry>, keys: VaultKeys) => Result<T>): Promise<Result<T>> {
     return this.enqueue(async () => {
       if (this.store.isDisposed) return err('invalid_state', 'the credential vault is closed');
+      if (this.state.kind === 'locked') return lockedError(this.state.lock);
       const draft = new Map(this.entries);
-      const applied = apply(draft);
+      const applied = apply(draft, this.state.keys);
       if (!applied.ok) return applied;
       const saved = await this.save(draft);
       if (!saved.ok) return saved;
@@ -298,16 +364,32 @@ export class Vault implements Disposable {
     return next;
   }
 
+  /** Writes `entries` (never while locked); a format-1 file is first kept as a backup next to it. */
   private async save(entries: Map<string, StoredEntry>): Promise<Result<void>> {
+    const state = this.state;
+    if (state.kind === 'locked') return lockedError(state.lock);
     this.usageDirty = false;
-    const text = serializeVaultFile(this.keys, [...entries.values()]);
+    const file = this.options.file;
+    const text = serializeVaultFile(state.keys, state.wrappings, [...entries.values()]);
     try {
-      await writePrivateFileAtomic(this.options.file, text);
+      if (state.backup !== null) {
+        await createPrivateFileExclusive(backupName(file, 'format1', this.now()), state.backup);
+        state.backup = null;
+      }
+      await writePrivateFileAtomic(file, text);
+      this.writeProblem = null;
       return ok();
     } catch (error) {
-      return err('internal', `cannot write the vault file ${this.options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const why = `cannot write the vault file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+      this.writeProblem = `${why}; changes are kept in memory until a write succeeds.`;
+      return err('internal', why);
     }
   }
+}
+
+/** The error every change and every value gets while the vault is locked. */
+function lockedError(lock: VaultLockDto): Result<never> {
+  return err('invalid_state', `the credential vault is locked: ${lock.reason}. ${lock.fix}`);
 }
 
 function toDto(entry: StoredEntry): CredentialDto {
