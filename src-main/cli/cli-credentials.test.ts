@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as pty from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialDto } from '../../src-shared/credentials.js';
-import { createHeadlessKeyProvider } from '../vault/secret-service.js';
+import { createVaultProtectors } from '../vault/protectors.js';
 import { VAULT_FILE, Vault } from '../vault/vault.js';
 import { cliArgs, PACKAGE_ROOT, plainLines, runBerth, startTestOrchestrator, waitFor, type RunOutput, type TestOrchestrator } from './cli-test-support.js';
 import { guessCredentialKind } from './commands/credentials.js';
@@ -64,15 +64,15 @@ describe('berth credentials', () => {
   /** What the orchestrator stored, read back by a second vault on the same file and key. */
   async function resolveStored(name: string): Promise<string> {
     const env = { ...process.env, [ENV_VARIABLE]: envValue };
-    const opened = await Vault.open({ file: path.join(server.home, VAULT_FILE), keyProvider: createHeadlessKeyProvider({ dir: server.home, env }), env });
-    if (!opened.ok) throw new Error(opened.error.message);
+    const opened = await Vault.open({ file: path.join(server.home, VAULT_FILE), protectors: createVaultProtectors({ dir: server.home, env }), env });
+    if (opened.locked) throw new Error(opened.locked.reason);
     try {
-      const value = await opened.value.resolve(name);
+      const value = await opened.resolve(name);
       if (!value.ok) throw new Error(value.error.message);
       return value.value;
     } finally {
       // Disposed at once: its usage note is never written, so the orchestrator's file stays its own.
-      opened.value.dispose();
+      opened.dispose();
     }
   }
 

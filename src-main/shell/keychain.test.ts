@@ -1,111 +1,72 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../testing/fixtures.js';
-import { DESKTOP_VAULT_KEY_BYTES, SEALED_VAULT_KEY_FILE, loadVaultKey } from './keychain.js';
-import { resetElectronMock } from './testing/electron-mock.js';
+import { KEYCHAIN_REPLY, KeychainReply, type KeychainOp } from '../vault/keychain-protocol.js';
+import { DesktopKeychainService, SEALED_VAULT_KEY_FILE } from './keychain.js';
+import { resetElectronMock, safeStorage } from './testing/electron-mock.js';
 
-/**
- * A fake safeStorage (electron-mock.ts has none yet): "seals" by XOR with a pad under a marker, so the
- * sealed file differs from the plaintext and unsealing something else fails, as the real one does.
- */
-const safeStorage = vi.hoisted(() => {
-  const MARKER = 'v10';
-  const PAD = 0x5a;
-  const xor = (bytes: Buffer) => Buffer.from(bytes.map((b) => b ^ PAD));
-  return {
-    backend: 'gnome_libsecret' as string,
-    available: true,
-    isEncryptionAvailable: vi.fn(() => safeStorage.available),
-    getSelectedStorageBackend: vi.fn(() => safeStorage.backend),
-    encryptString: vi.fn((plain: string) => Buffer.concat([Buffer.from(MARKER), xor(Buffer.from(plain, 'utf8'))])),
-    decryptString: vi.fn((sealed: Buffer) => {
-      if (sealed.subarray(0, MARKER.length).toString() !== MARKER) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
-      return xor(sealed.subarray(MARKER.length)).toString('utf8');
-    }),
-  };
-});
+vi.mock('electron', () => import('./testing/electron-mock.js'));
 
-vi.mock('electron', async () => ({ ...(await import('./testing/electron-mock.js')), safeStorage }));
+/** The format-1 desktop fixture's userData (a key sealed with the mock's safeStorage). */
+const LEGACY_USER_DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../testing/vault-v1/desktop-safe-storage/userData');
 
-beforeEach(() => {
-  resetElectronMock();
-  safeStorage.backend = 'gnome_libsecret';
-  safeStorage.available = true;
-});
+beforeEach(() => resetElectronMock());
 
-describe('loadVaultKey', () => {
-  it('makes and seals a key on first run, then unseals the same key', () => {
-    const dir = tempDir();
-    const first = loadVaultKey({ userDataDir: dir, allowBasicText: false, platform: 'linux' });
-    if (!first.ok) throw new Error(first.error.message);
-    expect(first.value).toMatchObject({ created: true, warning: null, description: 'the OS keychain (gnome_libsecret)' });
-    expect(first.value.key).toHaveLength(DESKTOP_VAULT_KEY_BYTES);
+function service(options: Partial<ConstructorParameters<typeof DesktopKeychainService>[0]> = {}) {
+  return new DesktopKeychainService({ userDataDir: tempDir(), allowBasicText: false, platform: 'linux', ...options });
+}
 
-    const file = path.join(dir, SEALED_VAULT_KEY_FILE);
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const sealed = fs.readFileSync(file);
-    expect(sealed.includes(first.value.key)).toBe(false);
-    expect(sealed.includes(first.value.key.toString('base64'))).toBe(false);
-    expect(safeStorage.encryptString).toHaveBeenCalledOnce();
+let nextId = 0;
+/** One request through the service, its reply checked against the wire schema. */
+function ask(s: DesktopKeychainService, op: KeychainOp) {
+  const id = nextId++;
+  const reply = KeychainReply.parse(s.handle({ type: 'berth.keychain', id, ...op }));
+  expect(reply).toMatchObject({ type: KEYCHAIN_REPLY, id });
+  return reply;
+}
 
-    const second = loadVaultKey({ userDataDir: dir, allowBasicText: false, platform: 'linux' });
-    if (!second.ok) throw new Error(second.error.message);
-    expect(second.value.created).toBe(false);
-    expect(second.value.key.equals(first.value.key)).toBe(true);
-    expect(fs.readdirSync(dir)).toEqual([SEALED_VAULT_KEY_FILE]);
+describe('DesktopKeychainService', () => {
+  it('reports the keychain, seals a secret so it is not readable, and unseals it again', () => {
+    const s = service();
+    expect(ask(s, { op: 'status' })).toMatchObject({ ok: true, value: { description: 'the OS keychain (gnome_libsecret, through the desktop app)', warning: null } });
+    const secret = Buffer.alloc(32, 9).toString('base64');
+    const sealed = ask(s, { op: 'seal', secret });
+    if (!sealed.ok || !sealed.value.sealed) throw new Error('not sealed');
+    expect(Buffer.from(sealed.value.sealed, 'base64').includes(secret)).toBe(false);
+    expect(ask(s, { op: 'unseal', sealed: sealed.value.sealed })).toMatchObject({ ok: true, value: { secret } });
+  });
+
+  it('answers an unseal it cannot do with an error value, never a throw', () => {
+    const reply = ask(service(), { op: 'unseal', sealed: Buffer.from('sealed by another keychain').toString('base64') });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/could not unseal/) } });
   });
 
   it('refuses the Linux basic_text backend unless the user opted in', () => {
     safeStorage.backend = 'basic_text';
-    const dir = tempDir();
-    const refused = loadVaultKey({ userDataDir: dir, allowBasicText: false, platform: 'linux' });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/basic_text.*hard-coded password.*opt in/s) } });
-    expect(fs.existsSync(path.join(dir, SEALED_VAULT_KEY_FILE))).toBe(false);
+    const refused = ask(service(), { op: 'seal', secret: 'x' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/basic_text.*hard-coded password.*BERTH_ALLOW_BASIC_TEXT=1/s) } });
     expect(safeStorage.encryptString).not.toHaveBeenCalled();
-
-    const allowed = loadVaultKey({ userDataDir: dir, allowBasicText: true, platform: 'linux' });
-    if (!allowed.ok) throw new Error(allowed.error.message);
-    expect(allowed.value.warning).toMatch(/basic_text.*only the permissions of/);
+    expect(ask(service({ allowBasicText: true }), { op: 'status' })).toMatchObject({ ok: true, value: { warning: expect.stringMatching(/basic_text/) } });
   });
 
-  it('does not ask for the Linux backend on other platforms', () => {
+  it('does not ask for the Linux backend on other platforms, and fails clearly when encryption is unavailable', () => {
     safeStorage.backend = 'basic_text';
-    const result = loadVaultKey({ userDataDir: tempDir(), allowBasicText: false, platform: 'darwin' });
-    expect(result.ok).toBe(true);
+    expect(ask(service({ platform: 'darwin' }), { op: 'status' })).toMatchObject({ ok: true });
     expect(safeStorage.getSelectedStorageBackend).not.toHaveBeenCalled();
+    safeStorage.isEncryptionAvailable.mockReturnValueOnce(false);
+    expect(ask(service({ platform: 'darwin' }), { op: 'status' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not available/) } });
   });
 
-  it('fails clearly when encryption is unavailable', () => {
-    safeStorage.available = false;
-    const result = loadVaultKey({ userDataDir: tempDir(), allowBasicText: false, platform: 'darwin' });
-    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/keychain is not available/) } });
-  });
+  it('unseals a format-1 sealed vault key for migration, and says null when there is none', () => {
+    expect(ask(service(), { op: 'legacy-key' })).toEqual({ type: KEYCHAIN_REPLY, id: nextId - 1, ok: true, value: { secret: null } });
+    const legacy = ask(service({ userDataDir: LEGACY_USER_DATA }), { op: 'legacy-key' });
+    if (!legacy.ok || !legacy.value.secret) throw new Error('no legacy key');
+    expect(Buffer.from(legacy.value.secret, 'base64')).toHaveLength(32);
 
-  it('never replaces a sealed key it cannot unseal', () => {
     const dir = tempDir();
-    const file = path.join(dir, SEALED_VAULT_KEY_FILE);
-    fs.writeFileSync(file, 'sealed by another keychain', { mode: 0o600 });
-    const result = loadVaultKey({ userDataDir: dir, allowBasicText: false, platform: 'linux' });
-    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/could not unseal the vault key/) } });
-    expect(fs.readFileSync(file, 'utf8')).toBe('sealed by another keychain');
-    expect(safeStorage.encryptString).not.toHaveBeenCalled();
-  });
-
-  it('rejects a sealed key of the wrong size and refuses a symlinked file', () => {
-    const dir = tempDir();
-    const file = path.join(dir, SEALED_VAULT_KEY_FILE);
-    fs.writeFileSync(file, safeStorage.encryptString(Buffer.alloc(8).toString('base64')), { mode: 0o600 });
-    expect(loadVaultKey({ userDataDir: dir, allowBasicText: false, platform: 'linux' })).toMatchObject({
-      ok: false,
-      error: { message: expect.stringMatching(/malformed/) },
-    });
-
-    const other = tempDir();
-    fs.symlinkSync(file, path.join(other, SEALED_VAULT_KEY_FILE));
-    expect(loadVaultKey({ userDataDir: other, allowBasicText: false, platform: 'linux' })).toMatchObject({
-      ok: false,
-      error: { message: expect.stringMatching(/symbolic link/) },
-    });
+    fs.writeFileSync(path.join(dir, SEALED_VAULT_KEY_FILE), safeStorage.encryptString(Buffer.alloc(8).toString('base64')), { mode: 0o600 });
+    expect(ask(service({ userDataDir: dir }), { op: 'legacy-key' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/malformed/) } });
   });
 });

@@ -57,14 +57,22 @@ describe('main entry', () => {
 
     const child = forked[0]!;
     child.simulateSpawn();
-    // The vault key goes first, in memory, unsealed from the OS keychain (never in env or argv).
-    const keyMessage = child.postMessage.mock.calls[0]![0] as { type: string; key: string };
-    expect(keyMessage.type).toBe('berth.vault-key');
-    expect(Buffer.from(keyMessage.key, 'base64')).toHaveLength(32);
-    expect(JSON.stringify(child.options)).not.toContain(keyMessage.key);
     expect(channels).toHaveLength(1);
     expect(child.postMessage).toHaveBeenCalledWith({ type: 'berth.port', windowId: win.id }, [channels[0]!.port1]);
     expect(win.webContents.postMessage).toHaveBeenCalledWith(DesktopChannel.port, null, [channels[0]!.port2]);
+  });
+
+  it("answers the orchestrator's keychain requests with safeStorage, on the utility process channel", () => {
+    const child = forked[0]!;
+    const secret = Buffer.alloc(32, 5).toString('base64');
+    child.emit('message', { type: 'berth.keychain', id: 7, op: 'seal', secret });
+    const reply = child.postMessage.mock.calls.at(-1)![0] as { type: string; id: number; ok: boolean; value: { sealed: string } };
+    expect(reply).toMatchObject({ type: 'berth.keychain.reply', id: 7, ok: true });
+    expect(Buffer.from(reply.value.sealed, 'base64').includes(secret)).toBe(false);
+    child.emit('message', { type: 'berth.keychain', id: 8, op: 'unseal', sealed: reply.value.sealed });
+    expect(child.postMessage.mock.calls.at(-1)![0]).toEqual({ type: 'berth.keychain.reply', id: 8, ok: true, value: { secret } });
+    // Keys never go in the process's environment or arguments.
+    expect(JSON.stringify([child.args, child.options])).not.toContain(secret);
   });
 
   it('focuses the existing window on a second launch', () => {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { createPrivateFileExclusive, readPrivateFile } from './private-file.js';
 import type { KeyProtector, NewKek, ProtectorProbe } from './protector.js';
+import type { ProtectorParams } from './vault-file.js';
 import { VAULT_KEY_BYTES, randomVaultKey } from './vault-crypto.js';
 
 /** Name of the key file, next to the vault file. */
@@ -57,7 +58,7 @@ export class KeyFileProtector implements KeyProtector {
     return { available: false, reason: `there is no key file ${this.keyFile} (the OS secret service keeps the vault key here instead)` };
   }
 
-  async kek(): Promise<Result<Buffer>> {
+  async kek(_params: ProtectorParams): Promise<Result<Buffer>> {
     const read = await this.read();
     if (!read.ok) return read;
     return read.value ? ok(read.value) : err('not_found', `the key file ${this.keyFile} is missing`);

@@ -2,160 +2,146 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/result.js';
+import { installFakeSecretTool, hermeticPath } from '../testing/fake-secret-tool.js';
 import { tempDir } from '../testing/fixtures.js';
-import { FileKeyProvider, MemoryKeyProvider, VAULT_KEY_BYTES } from './key-provider.js';
-import { SecretServiceKeyProvider, VAULT_KEY_FILE, createHeadlessKeyProvider, findOnPath } from './secret-service.js';
+import { KeyFileProtector, VAULT_KEY_FILE } from './key-file-protector.js';
+import { createVaultProtectors } from './protectors.js';
+import { SECRET_SERVICE_ATTRIBUTES, SecretServiceProtector, findOnPath } from './secret-service.js';
+import { VAULT_KEY_BYTES } from './vault-crypto.js';
+import { VAULT_FILE, Vault } from './vault.js';
 
 function must<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   return result.value;
 }
 
-/**
- * A stand-in `secret-tool` (no secret service runs here): keeps the secret in $FAKE_SECRET_STORE,
- * records each call's arguments, and fails like a missing D-Bus when $FAKE_SECRET_FAIL is set.
- */
-function fakeSecretTool(dir: string): string {
-  const bin = path.join(dir, 'bin');
-  fs.mkdirSync(bin);
-  const tool = path.join(bin, 'secret-tool');
-  fs.writeFileSync(
-    tool,
-    [
-      '#!/bin/sh',
-      'echo "$@" >> "$FAKE_SECRET_STORE.calls"',
-      'if [ -n "$FAKE_SECRET_FAIL" ]; then echo "secret-tool: Cannot autolaunch D-Bus without X11 \\$DISPLAY" >&2; exit 1; fi',
-      'case "$1" in',
-      '  lookup) [ -f "$FAKE_SECRET_STORE" ] || exit 1; cat "$FAKE_SECRET_STORE" ;;',
-      '  store) cat > "$FAKE_SECRET_STORE" ;;',
-      '  *) exit 2 ;;',
-      'esac',
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
-  return tool;
-}
-
-describe('FileKeyProvider', () => {
+describe('KeyFileProtector', () => {
   it('creates a 32-byte 0600 key file once and reads the same key afterwards', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'sub', VAULT_KEY_FILE);
-    const provider = new FileKeyProvider(file);
-    const key = must(await provider.getKey());
-    expect(key).toHaveLength(VAULT_KEY_BYTES);
+    const protector = new KeyFileProtector(file);
+    expect(await protector.probe()).toEqual({ available: true });
+    const made = must(await protector.newKek());
+    expect(made.kek).toHaveLength(VAULT_KEY_BYTES);
+    expect(made.params).toEqual({ file: VAULT_KEY_FILE });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(path.dirname(file))).toEqual([VAULT_KEY_FILE]);
-    expect(must(await new FileKeyProvider(file).getKey()).equals(key)).toBe(true);
-    expect(provider.warning).toMatch(/protected only by its file permissions \(0600\): anyone who can read your files/);
+    expect(must(await new KeyFileProtector(file).kek({})).equals(made.kek)).toBe(true);
+    expect(must(await new KeyFileProtector(file).legacyKey())?.equals(made.kek)).toBe(true);
+    expect(protector.warning).toMatch(/protected only by its file permissions \(0600\): anyone who can read your files/);
   });
 
   it('refuses a key file with group or other permissions, a symlink, and a wrong size', async () => {
     const dir = tempDir();
     const file = path.join(dir, VAULT_KEY_FILE);
-    must(await new FileKeyProvider(file).getKey());
+    must(await new KeyFileProtector(file).newKek());
 
     fs.chmodSync(file, 0o640);
-    const loose = await new FileKeyProvider(file).getKey();
-    expect(loose).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringMatching(/permissions are 0640.*chmod 600/) } });
+    const loose = await new KeyFileProtector(file).probe();
+    expect(loose).toMatchObject({ available: false, reason: expect.stringMatching(/permissions are 0640.*chmod 600/) });
     expect(fs.statSync(file).mode & 0o777).toBe(0o640); // refused, not silently fixed
 
     fs.chmodSync(file, 0o600);
     const link = path.join(dir, 'link.key');
     fs.symlinkSync(file, link);
-    expect(await new FileKeyProvider(link).getKey()).toMatchObject({ ok: false, error: { message: expect.stringMatching(/symbolic link/) } });
+    expect(await new KeyFileProtector(link).kek({})).toMatchObject({ ok: false, error: { message: expect.stringMatching(/symbolic link/) } });
 
     const short = path.join(dir, 'short.key');
     fs.writeFileSync(short, Buffer.alloc(16), { mode: 0o600 });
-    expect(await new FileKeyProvider(short).getKey()).toMatchObject({ ok: false, error: { message: expect.stringMatching(/16 bytes, expected 32/) } });
+    expect(await new KeyFileProtector(short).kek({})).toMatchObject({ ok: false, error: { message: expect.stringMatching(/16 bytes, expected 32/) } });
+  });
+
+  it('is unavailable without a key file when it may not create one', async () => {
+    const file = path.join(tempDir(), VAULT_KEY_FILE);
+    const protector = new KeyFileProtector(file, async () => false);
+    expect(await protector.probe()).toMatchObject({ available: false, reason: expect.stringMatching(/no key file/) });
+    expect(await protector.kek({})).toMatchObject({ ok: false, error: { message: expect.stringMatching(/missing/) } });
+    expect(fs.existsSync(file)).toBe(false);
   });
 });
 
-describe('MemoryKeyProvider', () => {
-  it('hands out a copy of its key and labels it', async () => {
-    const source = Buffer.alloc(VAULT_KEY_BYTES, 3);
-    const provider = new MemoryKeyProvider(source, { warning: 'weak' });
-    source.fill(0);
-    const key = must(await provider.getKey());
-    expect(key.equals(Buffer.alloc(VAULT_KEY_BYTES, 3))).toBe(true);
-    key.fill(0);
-    expect(must(await provider.getKey())[0]).toBe(3);
-    expect(provider.warning).toBe('weak');
-    expect(provider.description).toMatch(/safeStorage/);
-  });
-});
-
-describe('SecretServiceKeyProvider', () => {
-  it('creates the key in the secret service with the documented attributes and reads it back', async () => {
+describe('SecretServiceProtector', () => {
+  it('creates its key in the secret service with the documented attributes and reads it back', async () => {
     const dir = tempDir();
-    const tool = fakeSecretTool(dir);
-    const store = path.join(dir, 'store');
-    const env = { PATH: process.env.PATH, FAKE_SECRET_STORE: store };
-    const fallback = new FileKeyProvider(path.join(dir, VAULT_KEY_FILE));
-    const provider = new SecretServiceKeyProvider({ secretTool: tool, fallback, env });
+    const fake = installFakeSecretTool(dir);
+    const env = { PATH: hermeticPath(dir), ...fake.env };
+    const tool = path.join(fake.binDir, 'secret-tool');
+    const protector = new SecretServiceProtector({ secretTool: tool, env });
 
-    const key = must(await provider.getKey());
-    expect(key).toHaveLength(VAULT_KEY_BYTES);
-    expect(fs.readFileSync(store, 'utf8')).toBe(key.toString('base64'));
-    expect(fs.readFileSync(`${store}.calls`, 'utf8').split('\n')).toEqual([
+    expect(await protector.probe()).toEqual({ available: true });
+    const made = must(await protector.newKek());
+    expect(made.kek).toHaveLength(VAULT_KEY_BYTES);
+    expect(fake.item(SECRET_SERVICE_ATTRIBUTES)).toBe(made.kek.toString('base64'));
+    expect(fake.calls()).toEqual([
       'lookup service berth account vault-key',
       'store --label=Berth credential vault key service berth account vault-key',
       'lookup service berth account vault-key',
-      '',
     ]);
-    expect(provider.warning).toBeNull();
-    expect(provider.description).toMatch(/secret service/);
-    expect(fs.existsSync(path.join(dir, VAULT_KEY_FILE))).toBe(false);
+    expect(protector.warning).toBeNull();
 
-    const again = new SecretServiceKeyProvider({ secretTool: tool, fallback, env });
-    expect(must(await again.getKey()).equals(key)).toBe(true);
+    const again = new SecretServiceProtector({ secretTool: tool, env });
+    await again.probe();
+    expect(must(await again.kek({})).equals(made.kek)).toBe(true);
+    expect(must(await again.newKek()).kek.equals(made.kek)).toBe(true);
   });
 
-  it('falls back to the key file, with a warning, when the secret service is unavailable', async () => {
+  it('is unavailable, with the reason, when secret-tool is missing or the service fails', async () => {
     const dir = tempDir();
-    const tool = fakeSecretTool(dir);
-    const keyFile = path.join(dir, VAULT_KEY_FILE);
-    const env = { PATH: process.env.PATH, FAKE_SECRET_STORE: path.join(dir, 'store'), FAKE_SECRET_FAIL: '1' };
-    const provider = new SecretServiceKeyProvider({ secretTool: tool, fallback: new FileKeyProvider(keyFile), env });
-    const key = must(await provider.getKey());
-    expect(fs.readFileSync(keyFile).equals(key)).toBe(true);
-    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
-    expect(provider.warning).toMatch(/secret service is unavailable \(secret-tool: Cannot autolaunch D-Bus.*protected only by its file permissions/);
-    expect(provider.description).toContain(keyFile);
-  });
+    const fake = installFakeSecretTool(dir);
+    const missing = new SecretServiceProtector({ secretTool: null });
+    expect(await missing.probe()).toMatchObject({ available: false, reason: expect.stringMatching(/secret-tool is not installed.*libsecret-tools/) });
 
-  it('keeps using a key file from an earlier run rather than making a new key', async () => {
-    const dir = tempDir();
-    const tool = fakeSecretTool(dir);
-    const keyFile = path.join(dir, VAULT_KEY_FILE);
-    const fileKey = must(await new FileKeyProvider(keyFile).getKey());
-    const store = path.join(dir, 'store');
-    const provider = new SecretServiceKeyProvider({ secretTool: tool, fallback: new FileKeyProvider(keyFile), env: { PATH: process.env.PATH, FAKE_SECRET_STORE: store } });
-    expect(must(await provider.getKey()).equals(fileKey)).toBe(true);
-    expect(fs.existsSync(store)).toBe(false);
-    expect(provider.warning).toMatch(/existing key file \(the secret service has no Berth key\)/);
+    const failing = new SecretServiceProtector({ secretTool: path.join(fake.binDir, 'secret-tool'), env: { PATH: hermeticPath(dir), ...fake.env, FAKE_SECRET_FAIL: '1' } });
+    expect(await failing.probe()).toMatchObject({ available: false, reason: expect.stringMatching(/secret service is unavailable \(secret-tool: Cannot autolaunch D-Bus/) });
+    expect(await failing.newKek()).toMatchObject({ ok: false });
   });
 
   it('reports a malformed stored key instead of replacing it', async () => {
     const dir = tempDir();
-    const tool = fakeSecretTool(dir);
-    const store = path.join(dir, 'store');
-    fs.writeFileSync(store, 'bm90IGEga2V5');
-    const provider = new SecretServiceKeyProvider({ secretTool: tool, fallback: new FileKeyProvider(path.join(dir, VAULT_KEY_FILE)), env: { PATH: process.env.PATH, FAKE_SECRET_STORE: store } });
-    expect(await provider.getKey()).toMatchObject({ ok: false, error: { message: expect.stringMatching(/malformed/) } });
-    expect(fs.readFileSync(store, 'utf8')).toBe('bm90IGEga2V5');
+    const fake = installFakeSecretTool(dir);
+    const env = { PATH: hermeticPath(dir), ...fake.env };
+    const tool = path.join(fake.binDir, 'secret-tool');
+    // Stored through the fake itself, like any other client of the secret service.
+    const { spawnSync } = await import('node:child_process');
+    spawnSync(tool, ['store', '--label=x', ...SECRET_SERVICE_ATTRIBUTES], { input: 'bm90IGEga2V5', env });
+    const protector = new SecretServiceProtector({ secretTool: tool, env });
+    await protector.probe();
+    expect(await protector.newKek()).toMatchObject({ ok: false, error: { message: expect.stringMatching(/malformed/) } });
+    expect(fake.item(SECRET_SERVICE_ATTRIBUTES)).toBe('bm90IGEga2V5');
   });
 });
 
-describe('createHeadlessKeyProvider', () => {
-  it('uses the secret service when secret-tool is on PATH, else the key file', () => {
+describe('createVaultProtectors (headless)', () => {
+  it('uses the key file when secret-tool is not on PATH, and the secret service (no key file) when it is', async () => {
     const dir = tempDir();
-    const tool = fakeSecretTool(dir);
-    expect(findOnPath('secret-tool', `/nonexistent:${path.dirname(tool)}`)).toBe(tool);
-    expect(findOnPath('secret-tool', '/nonexistent')).toBeNull();
-    expect(createHeadlessKeyProvider({ dir, env: { PATH: path.dirname(tool) } })).toBeInstanceOf(SecretServiceKeyProvider);
-    const plain = createHeadlessKeyProvider({ dir, env: { PATH: '/nonexistent' } });
-    expect(plain).toBeInstanceOf(FileKeyProvider);
-    expect((plain as FileKeyProvider).keyFile).toBe(path.join(dir, VAULT_KEY_FILE));
+    const fake = installFakeSecretTool(dir);
+    expect(findOnPath('secret-tool', hermeticPath(dir))).toBeNull();
+    expect(findOnPath('secret-tool', hermeticPath(dir, fake.binDir))).toBe(path.join(fake.binDir, 'secret-tool'));
+
+    const plainDir = tempDir();
+    const plain = await Vault.open({ file: path.join(plainDir, VAULT_FILE), env: {}, protectors: createVaultProtectors({ dir: plainDir, env: { PATH: hermeticPath(dir) } }) });
+    must(await plain.set({ name: 'k', kind: 'custom', source: { type: 'value' }, value: 'a-value-long-enough-1' }));
+    expect(plain.status().protectors.map((p) => [p.kind, p.available, p.wraps])).toEqual([
+      ['safe-storage', false, false],
+      ['secret-service', false, false],
+      ['key-file', true, true],
+    ]);
+    expect(plain.keyWarning).toMatch(/file permissions/);
+    plain.dispose();
+    expect(fs.existsSync(path.join(plainDir, VAULT_KEY_FILE))).toBe(true);
+
+    const ssDir = tempDir();
+    const env = { PATH: hermeticPath(dir, fake.binDir), ...fake.env };
+    const withService = await Vault.open({ file: path.join(ssDir, VAULT_FILE), env: {}, protectors: createVaultProtectors({ dir: ssDir, env }) });
+    must(await withService.set({ name: 'k', kind: 'custom', source: { type: 'value' }, value: 'a-value-long-enough-2' }));
+    expect(withService.status().protectors.map((p) => [p.kind, p.available, p.wraps])).toEqual([
+      ['safe-storage', false, false],
+      ['secret-service', true, true],
+      ['key-file', false, false],
+    ]);
+    expect(withService.keyWarning).toBeNull();
+    expect(withService.keyDescription).toBe('the OS secret service (libsecret)');
+    withService.dispose();
+    expect(fs.existsSync(path.join(ssDir, VAULT_KEY_FILE))).toBe(false);
   });
 });

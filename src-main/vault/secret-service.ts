@@ -13,6 +13,7 @@ import path from 'node:path';
 import { assertNever, err, ok, type Result } from '../../src-shared/result.js';
 import { checkKeyLength } from './key-file-protector.js';
 import type { KeyProtector, NewKek, ProtectorProbe } from './protector.js';
+import type { ProtectorParams } from './vault-file.js';
 import { firstStderrLine, runProcess, type ProcessOutcome } from './run-process.js';
 import { VAULT_KEY_BYTES } from './vault-crypto.js';
 
@@ -79,7 +80,7 @@ export class SecretServiceProtector implements KeyProtector {
     return this.probed;
   }
 
-  async kek(): Promise<Result<Buffer>> {
+  async kek(_params: ProtectorParams): Promise<Result<Buffer>> {
     const found = this.lookedUp ?? (await this.lookup());
     if (found.kind === 'found') return this.decode(found.secret);
     if (found.kind === 'missing') return err('not_found', `the secret service has no Berth key (${SECRET_SERVICE_ATTRIBUTES.join(' ')})`);
@@ -107,7 +108,7 @@ export class SecretServiceProtector implements KeyProtector {
   async legacyKey(): Promise<Result<Buffer | null>> {
     const found = this.lookedUp ?? (await this.lookup());
     if (found.kind === 'missing') return ok(null);
-    return this.kek();
+    return this.kek({});
   }
 
   private decode(secret: string): Result<Buffer> {

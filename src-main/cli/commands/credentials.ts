@@ -1,8 +1,11 @@
 /**
- * `berth credentials set|list|delete`: the orchestrator's credential vault from the command line.
+ * `berth credentials set|list|delete|unlock|reset`: the orchestrator's credential vault from the command
+ * line.
  *
  * A typed value is read from stdin, never from argv (argv shows in `ps` and shell history): typed at a
  * hidden prompt when stdin is a terminal, otherwise piped in. Nothing this command prints contains it.
+ * A locked vault (its key can't be unwrapped here) is shown with the reason and the fix; `unlock` tries
+ * again, `reset` starts an empty vault and keeps the old file as a backup.
  */
 import { Option, type Command } from 'commander';
 import type { z } from 'zod';
@@ -14,10 +17,12 @@ import {
   MAX_CREDENTIAL_VALUE_BYTES,
   utf8ByteLength,
   type CredentialDto,
+  type CredentialListDto,
+  type VaultStatusDto,
 } from '../../../src-shared/credentials.js';
 import { assertNever } from '../../../src-shared/result.js';
 import { defineAction, firstArg, type RunState } from '../command-kit.js';
-import { CliError, UsageError, type CliContext } from '../context.js';
+import { CliError, EXIT_ERROR, UsageError, type CliContext } from '../context.js';
 import { formatAge, formatTable } from '../text-table.js';
 
 /** Placeholder for an absent value in the table. */
@@ -95,8 +100,8 @@ export function registerCredentialCommands(program: Command, state: RunState): v
     credentials
       .command('list')
       .alias('ls')
-      .description('list credentials (masked), their source, last use and last error, and what protects the vault')
-      .option('--json', 'print {credentials, protection, warning} as JSON'),
+      .description('list credentials (masked), their source, last use and last error, what protects the vault, and whether it is locked')
+      .option('--json', 'print {credentials, protection, warning, vault} as JSON'),
     state,
     async (ctx, _args, opts) => {
       const listed = await ctx.call('credentials.list', {});
@@ -104,10 +109,37 @@ export function registerCredentialCommands(program: Command, state: RunState): v
         ctx.json(listed);
         return;
       }
-      ctx.out(listed.credentials.length === 0 ? 'No credentials.' : formatCredentialTable(listed.credentials));
-      ctx.out('');
-      ctx.out(`protection: ${listed.protection}`);
-      if (listed.warning !== null) ctx.out(`warning: ${listed.warning}`);
+      for (const line of formatCredentialList(listed)) ctx.out(line);
+    },
+  );
+
+  defineAction<unknown>(
+    credentials
+      .command('unlock')
+      .description('try again to unlock a locked vault (after starting the keyring or restoring the key file)')
+      .addHelpText('after', '\nExit codes: 0 unlocked, 1 still locked (the reason and the fix are printed).'),
+    state,
+    async (ctx) => {
+      const status = await ctx.call('credentials.unlock', {});
+      if (status.locked === null) {
+        ctx.out('The vault is unlocked.');
+        return;
+      }
+      for (const line of formatLock(status)) ctx.out(line);
+      return EXIT_ERROR;
+    },
+  );
+
+  defineAction<{ yes?: boolean }>(
+    credentials
+      .command('reset')
+      .description('only for a locked vault whose key is lost: start an empty vault, keeping the old file as a backup')
+      .option('--yes', 'confirm: every stored credential must be set again'),
+    state,
+    async (ctx, _args, opts) => {
+      if (!opts.yes) throw new UsageError('reset starts an empty vault (the old file is kept as a backup, but its credentials must be set again); pass --yes to confirm');
+      const reset = await ctx.call('credentials.reset', { confirm: true });
+      ctx.out(reset.backup === null ? 'There was no vault file; the vault is empty.' : `The old vault file is kept as ${reset.backup}; the vault is empty now.`);
     },
   );
 
@@ -192,6 +224,25 @@ export function describeCredentialSource(source: CredentialSource, maxCommandCha
 /** `set NAME (kind) ••••abcd`, or the source when its value has not been resolved yet. */
 export function formatSetResult(c: CredentialDto): string {
   return `set ${c.name} (${c.kind}) ${c.masked ?? `${describeCredentialSource(c.source)} (read when used)`}`;
+}
+
+/** `credentials list` as text: the table, then the vault's protection, or its lock with the reason and the fix. */
+export function formatCredentialList(listed: CredentialListDto, now = Date.now()): string[] {
+  const lines = [listed.credentials.length === 0 ? 'No credentials.' : formatCredentialTable(listed.credentials, now), ''];
+  if (listed.vault.locked !== null) return [...lines, ...formatLock(listed.vault)];
+  lines.push(`protection: ${listed.protection}`);
+  if (listed.warning !== null) lines.push(`warning: ${listed.warning}`);
+  return lines;
+}
+
+/** A locked vault: what it means, why, and what to do. */
+function formatLock(status: VaultStatusDto): string[] {
+  if (status.locked === null) return [];
+  return [
+    `LOCKED: the vault ${status.file} can't be unlocked here; its credentials are not used and can't be changed.`,
+    `reason: ${status.locked.reason}`,
+    `fix: ${status.locked.fix}`,
+  ];
 }
 
 /** The `credentials list` table. */

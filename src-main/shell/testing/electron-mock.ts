@@ -5,10 +5,13 @@
  * test) and call `resetElectronMock()` in `beforeEach`. It fakes only what src-main/shell and
  * src-preload use, records calls, and exposes helpers to drive events (frames, IPC, crashes).
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { vi } from 'vitest';
 
 // ---------------------------------------------------------------------------------------------- frames
@@ -156,12 +159,78 @@ export class FakeUtilityProcess extends EventEmitter {
   }
 }
 
+/** tsx's loader and the parentPort shim, by URL, for real utility processes. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const PARENT_PORT_SHIM = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'parent-port-shim.ts')).href;
+/** Exit code reported for a process ended by a signal (Electron reports a code, never a signal name). */
+const SIGNAL_EXIT_CODE = 1;
+
+/**
+ * A utility process that really runs: the module (TypeScript, through tsx) in a Node child with the
+ * `process.parentPort` of a utility process (parent-port-shim.ts), messages structured-cloned both ways
+ * as Electron's are, stdout and stderr piped, `kill()` sending SIGTERM as Electron does on POSIX. For
+ * tests of the main ⇄ orchestrator wire; MessagePorts can't be transferred to it.
+ */
+export class RealUtilityProcess extends EventEmitter {
+  pid: number | undefined;
+  readonly stdout: NodeJS.ReadableStream | null;
+  readonly stderr: NodeJS.ReadableStream | null;
+  private readonly child: ChildProcess;
+
+  constructor(
+    readonly modulePath: string,
+    readonly args: string[],
+    readonly options: { env?: NodeJS.ProcessEnv },
+  ) {
+    super();
+    this.child = fork(modulePath, args, {
+      env: options.env,
+      execArgv: ['--import', TSX_LOADER, '--import', PARENT_PORT_SHIM],
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    this.stdout = this.child.stdout;
+    this.stderr = this.child.stderr;
+    this.child.once('spawn', () => {
+      this.pid = this.child.pid;
+      this.emit('spawn');
+    });
+    this.child.on('message', (message) => this.emit('message', message));
+    this.child.once('exit', (code) => {
+      this.pid = undefined;
+      this.emit('exit', code ?? SIGNAL_EXIT_CODE);
+    });
+  }
+
+  postMessage(message: unknown, transfer: unknown[] = []): void {
+    if (transfer.length > 0) throw new Error('a real utility process in tests cannot receive MessagePorts');
+    if (this.child.connected) this.child.send(message as never);
+  }
+
+  kill(): boolean {
+    return this.child.kill('SIGTERM');
+  }
+}
+
 /** Every forked utility process, in order. */
 export const forked: FakeUtilityProcess[] = [];
+/** Every real utility process (see `useRealUtilityProcesses`), in order. */
+export const realForked: RealUtilityProcess[] = [];
+let realForks = false;
 
-/** Fake `utilityProcess`: `fork` records a FakeUtilityProcess in `forked`. */
+/** From now on (until `resetElectronMock`), `utilityProcess.fork` runs the module for real. */
+export function useRealUtilityProcesses(): void {
+  realForks = true;
+}
+
+/** Fake `utilityProcess`: `fork` records a FakeUtilityProcess in `forked`, or runs a RealUtilityProcess. */
 export const utilityProcess = {
-  fork: vi.fn((modulePath: string, args: string[] = [], options: Record<string, unknown> = {}) => {
+  fork: vi.fn((modulePath: string, args: string[] = [], options: Record<string, unknown> = {}): FakeUtilityProcess | RealUtilityProcess => {
+    if (realForks) {
+      const real = new RealUtilityProcess(modulePath, args, options as { env?: NodeJS.ProcessEnv });
+      realForked.push(real);
+      return real;
+    }
     const child = new FakeUtilityProcess(modulePath, args, options);
     forked.push(child);
     return child;
@@ -336,6 +405,8 @@ export function resetElectronMock(): void {
   vi.clearAllMocks();
   channels.length = 0;
   forked.length = 0;
+  realForked.length = 0;
+  realForks = false;
   BrowserWindow.all.length = 0;
   Tray.all.length = 0;
   Notification.shown.length = 0;

@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { maskValue, type CredentialDto, type CredentialSetRequest } from '../../../src-shared/credentials.js';
+import { maskValue, type CredentialDto, type CredentialSetRequest, type VaultLockDto, type VaultStatusDto } from '../../../src-shared/credentials.js';
 import { err } from '../../../src-shared/result.js';
 import { renderWithServer } from '../../testing/test-render.js';
 import { FakeServer } from '../../testing/fake-server.js';
@@ -14,13 +14,32 @@ function vaultServer(initial: CredentialDto[] = []) {
   const stored = new Map(initial.map((c) => [c.name, c]));
   const sets: CredentialSetRequest[] = [];
   const deletes: string[] = [];
-  const control = { fail: null as string | null, warning: WARNING as string | null };
+  const control = { fail: null as string | null, warning: WARNING as string | null, locked: null as VaultLockDto | null, unlocks: 0, resets: 0 };
+  const vault = (): VaultStatusDto => ({
+    file: '/home/u/.berth/vault.json',
+    locked: control.locked,
+    protectors: [
+      { kind: 'safe-storage', description: 'the desktop keychain (Electron safeStorage)', wraps: true, available: false, problem: 'only the Berth desktop app can use it' },
+      { kind: 'key-file', description: 'the key file /home/u/.berth/vault.key', wraps: true, available: true, problem: control.locked ? 'it does not unwrap the vault key' : null },
+    ],
+  });
   const fake = new FakeServer()
     .on('credentials.list', () => ({
       credentials: [...stored.values()].sort((a, b) => a.name.localeCompare(b.name)),
       protection: 'the key file /home/u/.berth/vault.key',
       warning: control.warning,
+      vault: vault(),
     }))
+    .on('credentials.unlock', () => {
+      control.unlocks++;
+      return vault();
+    })
+    .on('credentials.reset', () => {
+      control.resets++;
+      control.locked = null;
+      stored.clear();
+      return { backup: '/home/u/.berth/vault.json.locked-2026.bak', vault: vault() };
+    })
     .on('credentials.set', (request) => {
       sets.push(request as CredentialSetRequest);
       if (control.fail) return err('bad_request', control.fail);
@@ -165,6 +184,35 @@ describe('Settings → Credentials', () => {
     expect(valueInput().value).toBe('');
     expect((screen.getByTestId('credential-name') as HTMLInputElement).value).toBe('anthropic');
     expect(container.innerHTML).not.toContain(CANARY);
+    connection.dispose();
+  });
+
+  it('shows a locked vault with the reason and the fix, no form, Try again, and a confirmed Reset that names the backup', async () => {
+    const { fake, control } = vaultServer([credential({ name: 'anthropic', kind: 'anthropic-api-key' })]);
+    control.locked = { reason: 'the key file /home/u/.berth/vault.key does not unwrap the vault key', fix: 'Restore /home/u/.berth/vault.key from a backup' };
+    const { connection } = await renderWithServer(<CredentialsSection />, fake, { connectionStatus: 'connected' });
+    await waitFor(() => expect(screen.getByTestId('credentials-locked')).toBeTruthy());
+    expect(screen.getByTestId('credentials-locked').getAttribute('role')).toBe('alert');
+    expect(screen.getByTestId('credentials-locked-reason').textContent).toBe('Why: the key file /home/u/.berth/vault.key does not unwrap the vault key');
+    expect(screen.getByTestId('credentials-locked-fix').textContent).toBe('Fix: Restore /home/u/.berth/vault.key from a backup');
+    // What the file names is listed, without actions; nothing can be added.
+    expect(within(rows()[0] as HTMLElement).getByTestId('credential-row-locked')).toBeTruthy();
+    expect(screen.queryByTestId('credential-replace')).toBeNull();
+    expect(screen.queryByTestId('credential-save')).toBeNull();
+    expect(screen.queryByTestId('credentials-protection')).toBeNull();
+    const keyFileLine = screen.getAllByTestId('vault-protector').find((li) => li.dataset.kind === 'key-file')!;
+    expect(keyFileLine.textContent).toContain('did not open here');
+
+    await act(async () => fireEvent.click(screen.getByTestId('credentials-unlock')));
+    expect(control.unlocks).toBe(1);
+
+    fireEvent.click(screen.getByTestId('credentials-reset'));
+    expect(control.resets).toBe(0);
+    await act(async () => fireEvent.click(screen.getByTestId('credentials-reset-confirm-button')));
+    expect(control.resets).toBe(1);
+    await waitFor(() => expect(screen.queryByTestId('credentials-locked')).toBeNull());
+    await waitFor(() => expect(screen.getByTestId('credentials-empty')).toBeTruthy());
+    expect(screen.getByTestId('credential-save')).toBeTruthy();
     connection.dispose();
   });
 

@@ -1,6 +1,7 @@
 /**
  * Settings → Credentials: what protects the vault (and its warning, prominently), the stored credentials
- * (masked), and the add/replace form. Values are write-only; see CredentialForm.
+ * (masked), and the add/replace form. Values are write-only; see CredentialForm. A locked vault shows why
+ * and what to do instead of the form (VaultState.tsx).
  */
 import { useState } from 'react';
 import type { CredentialDto } from '../../../src-shared/credentials.js';
@@ -8,6 +9,7 @@ import { CredentialForm } from './CredentialForm.js';
 import { CredentialsTable } from './CredentialsTable.js';
 import { credentialToForm, type CredentialFormFields } from './credential-form.js';
 import { useCredentials } from './use-credentials.js';
+import { VaultLockedBanner, VaultProtectorList } from './VaultState.js';
 import './credentials.css';
 
 /** What the form starts from; a new `generation` remounts it, dropping anything typed. */
@@ -42,7 +44,8 @@ export function CredentialsSection() {
       <p className="field-hint">
         Keys and tokens the credential proxy injects for sessions; agents never see them. Stored values are never shown again.
       </p>
-      {list?.warning ? (
+      {list && list.vault.locked !== null ? <VaultLockedBanner vault={list.vault} onUnlock={credentials.unlock} onReset={credentials.resetVault} /> : null}
+      {list?.warning && list.vault.locked === null ? (
         <div className="vault-warning" role="alert" data-testid="credentials-warning">
           <span className="vault-warning-icon" aria-hidden="true">
             ⚠
@@ -50,23 +53,26 @@ export function CredentialsSection() {
           <span>{list.warning}</span>
         </div>
       ) : null}
-      {list ? (
+      {list && list.vault.locked === null ? (
         <p className="vault-protection" data-testid="credentials-protection">
           <span className={`engine-dot ${list.warning ? 'vault-weak' : 'engine-available'}`} aria-hidden="true" />
           Vault key: {list.protection}
         </p>
       ) : null}
+      {list ? <VaultProtectorList protectors={list.vault.protectors} /> : null}
       {credentials.error ? (
         <p className="error-text" role="alert" data-testid="credentials-error">
           {credentials.error}
         </p>
       ) : null}
       {list ? (
-        <CredentialsTable credentials={list.credentials} onReplace={replace} onDelete={credentials.remove} />
+        <CredentialsTable credentials={list.credentials} locked={list.vault.locked !== null} onReplace={replace} onDelete={credentials.remove} />
       ) : !credentials.error ? (
         <p className="field-hint">Loading…</p>
       ) : null}
-      <CredentialForm key={seed.generation} existingNames={names} initial={seed.initial} onSave={credentials.save} onCancel={reset} />
+      {list?.vault.locked ? null : (
+        <CredentialForm key={seed.generation} existingNames={names} initial={seed.initial} onSave={credentials.save} onCancel={reset} />
+      )}
     </section>
   );
 }

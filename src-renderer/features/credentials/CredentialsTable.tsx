@@ -9,6 +9,8 @@ import { formatLastUsed, kindLabel, maskedText } from './credential-format.js';
 
 interface CredentialsTableProps {
   credentials: readonly CredentialDto[];
+  /** The vault is locked: the rows are what its file names, and offer no actions. */
+  locked?: boolean;
   onReplace(credential: CredentialDto): void;
   onDelete(name: string): Promise<Result<unknown>>;
 }
@@ -39,7 +41,7 @@ function SourceCell({ credential }: { credential: CredentialDto }) {
   }
 }
 
-export function CredentialsTable({ credentials, onReplace, onDelete }: CredentialsTableProps) {
+export function CredentialsTable({ credentials, locked = false, onReplace, onDelete }: CredentialsTableProps) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const [deleteError, setDeleteError] = useState<string | null>(null);
@@ -96,7 +98,11 @@ export function CredentialsTable({ credentials, onReplace, onDelete }: Credentia
                   {credential.lastError ? <span className="error-text">{credential.lastError}</span> : <span className="empty-cell">—</span>}
                 </td>
                 <td className="actions-cell nowrap">
-                  {confirming === credential.name ? (
+                  {locked ? (
+                    <span className="empty-cell" data-testid="credential-row-locked">
+                      locked
+                    </span>
+                  ) : confirming === credential.name ? (
                     <span className="confirm-bar" role="alertdialog" aria-label={`Delete ${credential.name}?`} data-testid="credential-delete-confirm">
                       <span className="confirm-text">Delete?</span>
                       <button

@@ -1,5 +1,6 @@
 /**
- * Loads the stored credentials (`credentials.list`) while Settings is open, and saves and deletes them.
+ * Loads the stored credentials (`credentials.list`) while Settings is open, saves and deletes them, and
+ * for a locked vault tries to unlock it again or resets it (the server keeps the old file as a backup).
  *
  * The list lives in the component that uses the hook, not in the app store: it is only needed here, and
  * it carries masked values only.
@@ -23,6 +24,10 @@ export interface CredentialsState {
   /** Sends one add/replace request and reloads the list; the caller drops the request right after. */
   save(request: CredentialSetRequest): Promise<Result<CredentialDto>>;
   remove(name: string): Promise<Result<unknown>>;
+  /** Tries again to unlock a locked vault, then reloads the list. */
+  unlock(): Promise<Result<unknown>>;
+  /** Starts an empty vault in place of a locked one; the result names the backup of the old file. */
+  resetVault(): Promise<Result<{ backup: string | null }>>;
 }
 
 export function useCredentials(): CredentialsState {
@@ -66,5 +71,17 @@ export function useCredentials(): CredentialsState {
     [connection, refresh],
   );
 
-  return { list, error, loading, refresh, save, remove };
+  const unlock = useCallback(async () => {
+    const result = await connection.request('credentials.unlock', {});
+    await refresh();
+    return result;
+  }, [connection, refresh]);
+
+  const resetVault = useCallback(async () => {
+    const result = await connection.request('credentials.reset', { confirm: true });
+    await refresh();
+    return result;
+  }, [connection, refresh]);
+
+  return { list, error, loading, refresh, save, remove, unlock, resetVault };
 }

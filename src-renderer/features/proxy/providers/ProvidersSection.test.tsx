@@ -41,7 +41,7 @@ function providersServer() {
     });
   const fake = new FakeServer()
     .on('providers.list', list)
-    .on('credentials.list', () => ({ credentials: [credential('anthropic'), credential('work-key')], protection: 'key file', warning: null }))
+    .on('credentials.list', () => ({ credentials: [credential('anthropic'), credential('work-key')], protection: 'key file', warning: null, vault: { file: '/home/u/.berth/vault.json', locked: null, protectors: [] } }))
     .on('settings.get', settings)
     .on('providers.set', (p) => {
       sets.push(p as ProviderSetRequest);

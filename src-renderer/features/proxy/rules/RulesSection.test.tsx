@@ -36,7 +36,7 @@ function rulesServer(onServer: SettingsDto, stored: string[]) {
       settings = { ...settings, proxy: { ...settings.proxy, ...patch.proxy } };
       return settings;
     })
-    .on('credentials.list', () => ({ credentials: control.names.map(credential), protection: 'the key file', warning: null }));
+    .on('credentials.list', () => ({ credentials: control.names.map(credential), protection: 'the key file', warning: null, vault: { file: '/home/u/.berth/vault.json', locked: null, protectors: [] } }));
   return { fake, updates, control };
 }
 
