@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialListDto } from '../../src-shared/credentials.js';
-import { hermeticPath } from '../testing/fake-secret-tool.js';
+import { pathWithoutSecretTool } from '../testing/fake-secret-tool.js';
 import { FakeProvider } from '../testing/fake-provider.js';
 import { makeRepo, startTestOrchestrator, tempDir } from '../testing/fixtures.js';
 import { VAULT_KEY_FILE } from '../vault/key-file-protector.js';
@@ -27,7 +27,7 @@ const SERVE_TIMEOUT_MS = 60_000;
 
 describe('a locked vault', () => {
   const home = tempDir('berth-locked-');
-  const env = { ...process.env, PATH: hermeticPath(home), BERTH_HOME: home };
+  const env = { ...process.env, PATH: pathWithoutSecretTool(home), BERTH_HOME: home };
   const canary = `sk-ant-canary-${randomBytes(16).toString('hex')}`;
   const outputs: string[] = [];
   let fake: FakeProvider;
@@ -134,7 +134,7 @@ describe('a locked vault', () => {
   it('starts the orchestrator on a damaged vault file, and reset keeps that file as a backup', async () => {
     const dataDir = tempDir('berth-damaged-');
     fs.writeFileSync(path.join(dataDir, VAULT_FILE), '{"format":"berth-vault","version":2,"keys":[', { mode: 0o600 });
-    const t = await startTestOrchestrator(dataDir, { ...process.env, PATH: hermeticPath(dataDir) });
+    const t = await startTestOrchestrator(dataDir, { ...process.env, PATH: pathWithoutSecretTool(dataDir) });
     try {
       const listed = await t.must('credentials.list', {});
       expect(listed.vault.locked?.reason).toMatch(/not valid JSON/);

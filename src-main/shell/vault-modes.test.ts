@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { API_FILE, type MethodName, type MethodParams, type MethodResult } from '../../src-shared/contract.js';
 import { callHttp } from '../client/node-client.js';
 import { cliArgs, PACKAGE_ROOT } from '../cli/cli-test-support.js';
-import { hermeticPath, installFakeSecretTool } from '../testing/fake-secret-tool.js';
+import { pathWithoutSecretTool, installFakeSecretTool } from '../testing/fake-secret-tool.js';
 import { FakeProvider } from '../testing/fake-provider.js';
 import { makeRepo, tempDir, waitFor } from '../testing/fixtures.js';
 import { VAULT_KEY_FILE } from '../vault/key-file-protector.js';
@@ -177,7 +177,7 @@ describe('one vault for the desktop app and berth serve', () => {
     const dataDir = tempDir('berth-modes-');
     const userData = tempDir('berth-userdata-');
     const fakeTool = installFakeSecretTool(tempDir('berth-secret-tool-'));
-    const env = { HOME: process.env.HOME, PATH: withSecretService ? hermeticPath(dataDir, fakeTool.binDir) : hermeticPath(dataDir), ...fakeTool.env };
+    const env = { HOME: process.env.HOME, PATH: withSecretService ? pathWithoutSecretTool(dataDir, fakeTool.binDir) : pathWithoutSecretTool(dataDir), ...fakeTool.env };
     const headlessKind = withSecretService ? 'secret-service' : 'key-file';
     const otherKind = withSecretService ? 'key-file' : 'secret-service';
     const fromDesktop = `sk-ant-desktop-${randomBytes(12).toString('hex')}`;
@@ -209,7 +209,7 @@ describe('one vault for the desktop app and berth serve', () => {
     fs.copyFileSync(path.join(V1_DESKTOP, VAULT_FILE), path.join(dataDir, VAULT_FILE));
     fs.copyFileSync(path.join(V1_DESKTOP, 'userData', SEALED_VAULT_KEY_FILE), path.join(userData, SEALED_VAULT_KEY_FILE));
     fs.chmodSync(path.join(dataDir, VAULT_FILE), 0o600);
-    const env = { HOME: process.env.HOME, PATH: hermeticPath(dataDir) };
+    const env = { HOME: process.env.HOME, PATH: pathWithoutSecretTool(dataDir) };
 
     const desktop = await start('desktop', dataDir, userData, env);
     const listed = await desktop.call('credentials.list', {});

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { SYSTEM_PATH_DIRS } from './hermetic-home.js';
 
 /** Where the fake lives and keeps its items. */
 export interface FakeSecretTool {
@@ -61,19 +62,16 @@ export function installFakeSecretTool(dir: string): FakeSecretTool {
   };
 }
 
-/** System folders whose tools the hermetic PATH offers. */
-const SYSTEM_BIN_DIRS = ['/usr/local/bin', '/usr/bin', '/bin'];
-
 /**
- * A PATH that offers this machine's system tools (sh, git, od…) except `secret-tool`, so what is
- * installed here doesn't decide which key protector a test gets: a folder in `dir` of links to every
- * other executable of the system folders and Node's folder, after `extra` folders (e.g. a fake's).
+ * The tests' hermetic PATH (hermetic-home.ts) minus `secret-tool`, so a `secret-tool` installed on this
+ * machine doesn't decide which key protector a test gets: a folder in `dir` of links to every other
+ * executable of Node's folder and the system folders, after `extra` folders (e.g. the fake's).
  */
-export function hermeticPath(dir: string, ...extra: string[]): string {
-  const farm = path.join(dir, 'hermetic-bin');
+export function pathWithoutSecretTool(dir: string, ...extra: string[]): string {
+  const farm = path.join(dir, 'bin-without-secret-tool');
   fs.mkdirSync(farm, { recursive: true });
   const linked = new Set(fs.readdirSync(farm));
-  for (const source of [path.dirname(process.execPath), ...SYSTEM_BIN_DIRS]) {
+  for (const source of [path.dirname(process.execPath), ...SYSTEM_PATH_DIRS]) {
     let names: string[];
     try {
       names = fs.readdirSync(source);

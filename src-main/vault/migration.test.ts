@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/result.js';
-import { hermeticPath, installFakeSecretTool } from '../testing/fake-secret-tool.js';
+import { pathWithoutSecretTool, installFakeSecretTool } from '../testing/fake-secret-tool.js';
 import { tempDir } from '../testing/fixtures.js';
 import { VAULT_KEY_FILE } from './key-file-protector.js';
 import { createVaultProtectors } from './protectors.js';
@@ -69,7 +69,7 @@ describe('vault migration from format 1', () => {
     const dir = dataDirFrom('headless-key-file', [VAULT_FILE, VAULT_KEY_FILE]);
     const original = fs.readFileSync(path.join(dir, VAULT_FILE));
     const keyFile = fs.readFileSync(path.join(dir, VAULT_KEY_FILE));
-    const env = { PATH: hermeticPath(dir) };
+    const env = { PATH: pathWithoutSecretTool(dir) };
 
     const vault = await open(dir, env);
     await expectFixtureValues(vault);
@@ -94,7 +94,7 @@ describe('vault migration from format 1', () => {
     const dir = dataDirFrom('headless-secret-service', [VAULT_FILE]);
     const fake = installFakeSecretTool(tempDir());
     const { spawnSync } = await import('node:child_process');
-    const env = { PATH: hermeticPath(dir, fake.binDir), ...fake.env };
+    const env = { PATH: pathWithoutSecretTool(dir, fake.binDir), ...fake.env };
     const stored = spawnSync('secret-tool', ['store', '--label=Berth credential vault key', ...SECRET_SERVICE_ATTRIBUTES], {
       input: fs.readFileSync(path.join(FIXTURES, 'headless-secret-service', 'secret-service-item'), 'utf8'),
       env,
@@ -112,7 +112,7 @@ describe('vault migration from format 1', () => {
   it('stays locked and leaves the file as it is when the key it was written with is not here', async () => {
     const dir = dataDirFrom('desktop-safe-storage', [VAULT_FILE]);
     const original = fs.readFileSync(path.join(dir, VAULT_FILE));
-    const vault = await open(dir, { PATH: hermeticPath(dir) });
+    const vault = await open(dir, { PATH: pathWithoutSecretTool(dir) });
     expect(vault.locked?.reason).toMatch(/earlier Berth \(format 1\).*not available here/);
     expect(vault.locked?.fix).toMatch(/Open it once where it was last used/);
     expect(vault.list().map((c) => c.name)).toEqual(['anthropic', 'gh', 'tool']);

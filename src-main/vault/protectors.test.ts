@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src-shared/result.js';
-import { installFakeSecretTool, hermeticPath } from '../testing/fake-secret-tool.js';
+import { installFakeSecretTool, pathWithoutSecretTool } from '../testing/fake-secret-tool.js';
 import { tempDir } from '../testing/fixtures.js';
 import { KeyFileProtector, VAULT_KEY_FILE } from './key-file-protector.js';
 import { createVaultProtectors } from './protectors.js';
-import { SECRET_SERVICE_ATTRIBUTES, SecretServiceProtector, findOnPath } from './secret-service.js';
+import { findExecutable } from '../process/find-executable.js';
+import { SECRET_SERVICE_ATTRIBUTES, SecretServiceProtector } from './secret-service.js';
 import { VAULT_KEY_BYTES } from './vault-crypto.js';
 import { VAULT_FILE, Vault } from './vault.js';
 
@@ -64,7 +65,7 @@ describe('SecretServiceProtector', () => {
   it('creates its key in the secret service with the documented attributes and reads it back', async () => {
     const dir = tempDir();
     const fake = installFakeSecretTool(dir);
-    const env = { PATH: hermeticPath(dir), ...fake.env };
+    const env = { PATH: pathWithoutSecretTool(dir), ...fake.env };
     const tool = path.join(fake.binDir, 'secret-tool');
     const protector = new SecretServiceProtector({ secretTool: tool, env });
 
@@ -91,7 +92,7 @@ describe('SecretServiceProtector', () => {
     const missing = new SecretServiceProtector({ secretTool: null });
     expect(await missing.probe()).toMatchObject({ available: false, reason: expect.stringMatching(/secret-tool is not installed.*libsecret-tools/) });
 
-    const failing = new SecretServiceProtector({ secretTool: path.join(fake.binDir, 'secret-tool'), env: { PATH: hermeticPath(dir), ...fake.env, FAKE_SECRET_FAIL: '1' } });
+    const failing = new SecretServiceProtector({ secretTool: path.join(fake.binDir, 'secret-tool'), env: { PATH: pathWithoutSecretTool(dir), ...fake.env, FAKE_SECRET_FAIL: '1' } });
     expect(await failing.probe()).toMatchObject({ available: false, reason: expect.stringMatching(/secret service is unavailable \(secret-tool: Cannot autolaunch D-Bus/) });
     expect(await failing.newKek()).toMatchObject({ ok: false });
   });
@@ -99,7 +100,7 @@ describe('SecretServiceProtector', () => {
   it('reports a malformed stored key instead of replacing it', async () => {
     const dir = tempDir();
     const fake = installFakeSecretTool(dir);
-    const env = { PATH: hermeticPath(dir), ...fake.env };
+    const env = { PATH: pathWithoutSecretTool(dir), ...fake.env };
     const tool = path.join(fake.binDir, 'secret-tool');
     // Stored through the fake itself, like any other client of the secret service.
     const { spawnSync } = await import('node:child_process');
@@ -115,11 +116,11 @@ describe('createVaultProtectors (headless)', () => {
   it('uses the key file when secret-tool is not on PATH, and the secret service (no key file) when it is', async () => {
     const dir = tempDir();
     const fake = installFakeSecretTool(dir);
-    expect(findOnPath('secret-tool', hermeticPath(dir))).toBeNull();
-    expect(findOnPath('secret-tool', hermeticPath(dir, fake.binDir))).toBe(path.join(fake.binDir, 'secret-tool'));
+    expect(findExecutable('secret-tool', pathWithoutSecretTool(dir))).toBeNull();
+    expect(findExecutable('secret-tool', pathWithoutSecretTool(dir, fake.binDir))).toBe(path.join(fake.binDir, 'secret-tool'));
 
     const plainDir = tempDir();
-    const plain = await Vault.open({ file: path.join(plainDir, VAULT_FILE), env: {}, protectors: createVaultProtectors({ dir: plainDir, env: { PATH: hermeticPath(dir) } }) });
+    const plain = await Vault.open({ file: path.join(plainDir, VAULT_FILE), env: {}, protectors: createVaultProtectors({ dir: plainDir, env: { PATH: pathWithoutSecretTool(dir) } }) });
     must(await plain.set({ name: 'k', kind: 'custom', source: { type: 'value' }, value: 'a-value-long-enough-1' }));
     expect(plain.status().protectors.map((p) => [p.kind, p.available, p.wraps])).toEqual([
       ['safe-storage', false, false],
@@ -131,7 +132,7 @@ describe('createVaultProtectors (headless)', () => {
     expect(fs.existsSync(path.join(plainDir, VAULT_KEY_FILE))).toBe(true);
 
     const ssDir = tempDir();
-    const env = { PATH: hermeticPath(dir, fake.binDir), ...fake.env };
+    const env = { PATH: pathWithoutSecretTool(dir, fake.binDir), ...fake.env };
     const withService = await Vault.open({ file: path.join(ssDir, VAULT_FILE), env: {}, protectors: createVaultProtectors({ dir: ssDir, env }) });
     must(await withService.set({ name: 'k', kind: 'custom', source: { type: 'value' }, value: 'a-value-long-enough-2' }));
     expect(withService.status().protectors.map((p) => [p.kind, p.available, p.wraps])).toEqual([

@@ -9,11 +9,12 @@
  * key for what `berth serve` in the same environment uses, and both open the same vault.
  */
 import path from 'node:path';
+import { findExecutable } from '../process/find-executable.js';
 import { KeyFileProtector, VAULT_KEY_FILE } from './key-file-protector.js';
 import { NO_DESKTOP_KEYCHAIN, type DesktopKeychain } from './keychain-protocol.js';
 import type { KeyProtector } from './protector.js';
 import { SafeStorageProtector } from './safe-storage-protector.js';
-import { SecretServiceProtector, findOnPath } from './secret-service.js';
+import { SecretServiceProtector } from './secret-service.js';
 
 /** What the protectors of a mode need. */
 export interface VaultProtectorOptions {
@@ -28,7 +29,7 @@ export interface VaultProtectorOptions {
 /** The protectors of this mode, in preference order. */
 export function createVaultProtectors(options: VaultProtectorOptions): KeyProtector[] {
   const safeStorage = new SafeStorageProtector(options.keychain ?? NO_DESKTOP_KEYCHAIN, options.keychain !== undefined);
-  const secretService = new SecretServiceProtector({ secretTool: findOnPath('secret-tool', options.env.PATH), env: options.env });
+  const secretService = new SecretServiceProtector({ secretTool: findExecutable('secret-tool', options.env.PATH ?? ''), env: options.env });
   // The key file is probed after the secret service (in this order), so that answer is fresh.
   const keyFile = new KeyFileProtector(path.join(options.dir, VAULT_KEY_FILE), async () => !(secretService.lastProbe ?? (await secretService.probe())).available);
   return [safeStorage, secretService, keyFile];

@@ -8,8 +8,6 @@
  * format-1 headless vault migrates with it and the item stays this protector's key.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { assertNever, err, ok, type Result } from '../../src-shared/result.js';
 import { checkKeyLength } from './key-file-protector.js';
 import type { KeyProtector, NewKek, ProtectorProbe } from './protector.js';
@@ -23,23 +21,6 @@ export const SECRET_SERVICE_ATTRIBUTES: readonly string[] = ['service', 'berth',
 export const SECRET_SERVICE_LABEL = 'Berth credential vault key';
 /** Deadline for one `secret-tool` call; an unlock prompt may take a moment, a hung D-Bus must not hang startup. */
 const SECRET_TOOL_TIMEOUT_MS = 15_000;
-
-/** Absolute path of an executable `name` on `pathVar` (a PATH value), or null. */
-export function findOnPath(name: string, pathVar: string | undefined): string | null {
-  for (const dir of (pathVar ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      if (fs.statSync(candidate).isFile()) {
-        fs.accessSync(candidate, fs.constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // Not here.
-    }
-  }
-  return null;
-}
 
 /** What a lookup found. */
 type Lookup = { kind: 'found'; secret: string } | { kind: 'missing' } | { kind: 'error'; message: string };
