@@ -93,6 +93,8 @@ export const methods = {
   'sessions.archive': method(SessionRef.strict(), SessionDto),
   'sessions.unarchive': method(SessionRef.strict(), SessionDto),
   'sessions.delete': method(SessionRef.extend({ force: z.boolean().optional() }).strict(), z.object({ id: z.string() })),
+  /** Copies changes not synced back (a Docker volume's) to the worktree again; the session says if it failed. */
+  'sessions.sync': method(SessionRef.strict(), SessionDto),
   /** The terminal's text (scrollback + screen) as plain lines, for `berth logs`. */
   'terminal.text': method(SessionRef.strict(), z.object({ text: z.string() })),
   'settings.get': method(Empty, SettingsDto),

@@ -62,6 +62,12 @@ export const SessionDto = z.object({
   exitCode: z.number().int().nullable(),
   /** Why the session ended or failed, in words (signal, crash, orchestrator restart). */
   reason: z.string().nullable(),
+  /**
+   * Changes not synced back: the agent's changes in its backend's own copy of the worktree (a Docker
+   * session's workspace volume) could not be copied to the worktree, and why. They are kept there until
+   * a sync succeeds (`sessions.sync`, `berth sync`); null when nothing is waiting.
+   */
+  unsynced: z.string().nullable(),
   archived: z.boolean(),
   createdAt: z.number(),
   updatedAt: z.number(),

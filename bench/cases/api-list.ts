@@ -39,6 +39,7 @@ async function seed(home: string): Promise<void> {
         state: 'exited',
         exitCode: 0,
         reason: null,
+        unsynced: null,
         archived: false,
         createdAt: t - i * 1000,
         updatedAt: t - i * 1000,

@@ -34,6 +34,8 @@ export interface ExitInfo {
   reason: string | null;
   /** The engine stopped answering: the agent may still run (the session becomes `unknown`). */
   lost?: boolean;
+  /** The agent's changes could not be copied back to the worktree (why); the backend keeps them for a retry. */
+  unsynced?: string | null;
 }
 
 /**
@@ -55,6 +57,19 @@ export interface ITerminalProcess extends Disposable {
   signal(signal: NodeJS.Signals): void;
   /** Ends the agent: a polite signal, then force after a grace period. Resolves once it has exited. */
   stop(): Promise<void>;
+}
+
+/** The session whose backend copy of the worktree is synced or checked. */
+export interface SyncTarget {
+  sessionId: string;
+  worktree: string;
+  /** The backend's own id for the instance last run (a container id), when it has one. */
+  instanceId: string | null;
+  /** Why the last sync failed; null when the session has nothing waiting. */
+  unsynced: string | null;
+  /** The image the session ran (Docker), for a helper that reads the volume when its container is gone. */
+  image: string | null;
+  volumeMode: 'bind' | 'volume' | null;
 }
 
 /** A Berth-labelled instance a backend can see, for the reconciler. */
@@ -89,6 +104,16 @@ export interface IBackend {
   stats?(sessionId: string, instanceId?: string | null): Promise<{ cpuPercent: number; memoryBytes: number } | null>;
   /** Removes what the backend made for the session (on delete). */
   cleanup?(sessionId: string, instanceId?: string | null): Promise<void>;
+  /**
+   * Backends that run the agent on their own copy of the worktree (a Docker workspace volume): copies
+   * the agent's changes back to the worktree (again, after a failed sync). Ok when there is nothing to copy.
+   */
+  syncBack?(session: SyncTarget): Promise<Result<void>>;
+  /**
+   * Files in the backend's own copy that are not in the worktree yet (relative paths), for delete's
+   * uncommitted-work check; empty when the session has nothing waiting (`unsynced` is null).
+   */
+  pendingChanges?(session: SyncTarget): Promise<Result<string[]>>;
   /**
    * Warm pool: takes a ready instance for a session about to be created. Returns the worktree path the
    * instance was made on (the session's worktree becomes that path), or null for a cold start.

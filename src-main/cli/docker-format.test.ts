@@ -66,6 +66,7 @@ describe('docker output', () => {
       state: 'running',
       exitCode: null,
       reason: null,
+      unsynced: null,
       archived: false,
       createdAt: NOW - 60_000,
       updatedAt: NOW - 60_000,

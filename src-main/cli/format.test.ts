@@ -20,6 +20,7 @@ function session(overrides: Partial<SessionDto> = {}): SessionDto {
     state: 'running',
     exitCode: null,
     reason: null,
+    unsynced: null,
     archived: false,
     createdAt: NOW - 90_000,
     updatedAt: NOW - 5_000,

@@ -15,7 +15,7 @@ export { formatAge, formatTable };
 export function formatSessionTable(sessions: readonly SessionDto[], now = Date.now()): string {
   const rows = sessions.map((s) => [
     s.name,
-    s.archived ? `${s.state} (archived)` : s.state,
+    `${s.state}${s.archived ? ' (archived)' : ''}${s.unsynced ? ' (not synced back)' : ''}`,
     s.agent,
     s.backend,
     s.branch,
@@ -44,6 +44,7 @@ export function describeState(s: SessionDto): string {
   let text = parts.join(' ');
   if (s.reason) text += `: ${s.reason}`;
   if (s.archived) text += ' [archived]';
+  if (s.unsynced) text += ` [changes not synced back: ${s.unsynced}]`;
   return text;
 }
 
@@ -61,6 +62,7 @@ export function formatStatus(s: SessionDto, events: readonly SessionEventDto[], 
     ['archived', s.archived ? 'yes' : 'no'],
     ['exit code', s.exitCode === null ? NONE : String(s.exitCode)],
     ['reason', s.reason ?? NONE],
+    ...(s.unsynced ? [['not synced', `changes not synced back: ${s.unsynced} (\`berth sync ${s.name}\` retries)`] as [string, string]] : []),
     ['agent', s.model ? `${s.agent} (model ${s.model})` : s.agent],
     ['backend', s.backend],
     ...dockerStatusFields(s, now),

@@ -86,9 +86,13 @@ export async function checkoutNewBranch(dir: string, branch: string, base: strin
   return r.ok ? ok() : r;
 }
 
-/** Lines of `git status --porcelain` in the worktree: uncommitted changes and untracked files. */
+/**
+ * Lines of `git status --porcelain` in the worktree: uncommitted changes and untracked files. The
+ * worktree is Berth's own, and may belong to a container's uid (a root host user's Docker sessions),
+ * which git would otherwise refuse as of "dubious ownership".
+ */
 export async function worktreeChanges(dir: string): Promise<Result<string[]>> {
-  const r = await git(dir, ['status', '--porcelain', '--untracked-files=normal']);
+  const r = await git(dir, ['-c', `safe.directory=${dir}`, 'status', '--porcelain', '--untracked-files=normal']);
   if (!r.ok) return r;
   return ok(r.value.stdout.split('\n').filter((l) => l.length > 0));
 }

@@ -38,6 +38,7 @@ function unknownSession(id: string): SessionDto {
     command: ['sh'],
     state: 'unknown',
     exitCode: null,
+    unsynced: null,
     reason: 'the engine did not answer',
     archived: false,
     createdAt: at,

@@ -91,6 +91,7 @@ export function createApi(deps: ApiDeps): Api {
     'sessions.archive': (p) => sessions.archive(p.ref),
     'sessions.unarchive': (p) => sessions.unarchive(p.ref),
     'sessions.delete': (p) => sessions.delete(p.ref, p.force ?? false),
+    'sessions.sync': (p) => sessions.sync(p.ref),
     'terminal.text': async (p) => {
       const s = sessions.find(p.ref);
       if (!s.ok) return s;

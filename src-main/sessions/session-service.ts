@@ -24,6 +24,7 @@ import { newSessionId, repoWorktreesDir, slugify, uniqueName } from './naming.js
 import { loadHeadless, prewarmHeadless, TerminalHost } from './terminal-host.js';
 import { SessionIndex } from './session-index.js';
 import { SessionWork } from './session-work.js';
+import { syncTarget, uncommittedWork } from './unsynced-work.js';
 import { TerminalRegistry } from './terminal-registry.js';
 
 /** A running session with no output for this long is shown as idle. */
@@ -236,6 +237,7 @@ export class SessionService implements Disposable {
         state: 'creating',
         exitCode: null,
         reason: null,
+        unsynced: null,
         archived: false,
         createdAt: t,
         updatedAt: t,
@@ -287,6 +289,11 @@ export class SessionService implements Disposable {
       if (!before) return err('not_found', `session "${s.value.name}" was deleted`);
       if (before.archived) return err('invalid_state', `session "${before.name}" is archived; unarchive it first`);
       if (before.state === 'creating' || this.work.isStarting(id)) return err('invalid_state', `session "${before.name}" is still being created or restarted`);
+      // A restart copies the worktree into the backend's copy again: changes not synced back go first.
+      if (before.unsynced) {
+        const synced = await this.syncNow(before);
+        if (!synced.ok) return err('invalid_state', `${synced.error.message}; fix that and sync again before restarting, or delete the session`);
+      }
       await this.terminals.getLive(id)?.stop();
       this.terminals.drop(id);
       const current = this.index.get(id)!;
@@ -320,6 +327,32 @@ export class SessionService implements Disposable {
   }
 
   /** Deletes the session, its worktree and (if merged) its branch. A dirty worktree needs `force`. */
+  /**
+   * Copies changes not synced back (a Docker workspace volume's, after a failed sync) to the worktree
+   * again. The session records the outcome; a running session syncs when it stops.
+   */
+  async sync(ref: string): Promise<Result<SessionDto>> {
+    const s = this.find(ref);
+    if (!s.ok) return s;
+    return this.work.exclusive(s.value.id, async () => {
+      const current = this.index.get(s.value.id);
+      if (!current) return err('not_found', `session "${s.value.name}" was deleted`);
+      if (this.terminals.getLive(current.id)) return err('invalid_state', `session "${current.name}" is running; its changes are synced back when it stops`);
+      return this.syncNow(current);
+    });
+  }
+
+  private async syncNow(session: SessionDto): Promise<Result<SessionDto>> {
+    const backend = this.deps.backends.get(session.backend);
+    if (!backend.ok) return backend;
+    if (!backend.value.syncBack) return ok(session);
+    const synced = await backend.value.syncBack(syncTarget(session));
+    const unsynced = synced.ok ? null : synced.error.message;
+    const current = this.index.get(session.id);
+    if (current && current.unsynced !== unsynced) this.patch(session.id, { unsynced });
+    return synced.ok ? ok(this.index.get(session.id) ?? session) : err(synced.error.code, `changes not synced back: ${unsynced}`);
+  }
+
   async delete(ref: string, force = false): Promise<Result<{ id: string }>> {
     const s = this.find(ref);
     if (!s.ok) return s;
@@ -330,19 +363,20 @@ export class SessionService implements Disposable {
     const session = this.index.get(found.id);
     if (!session) return err('not_found', `session "${found.name}" was already deleted`);
     await this.work.cancel(session.id);
+    const backend = this.deps.backends.get(session.backend);
     if (!force) {
-      const changes = await gitOps.worktreeChanges(session.worktreePath);
-      if (changes.ok && changes.value.length > 0) {
-        const files = changes.value.slice(0, 3).map((l) => l.slice(3)).join(', ');
-        return err(
-          'worktree_dirty',
-          `session "${session.name}" has ${changes.value.length} uncommitted change(s) in its worktree (${files}); commit them or delete with force`,
-        );
-      }
+      const lost = await uncommittedWork(session, backend.ok ? backend.value : null);
+      if (lost) return err('worktree_dirty', lost);
     }
     const host = this.terminals.getLive(session.id);
-    if (host) await host.stop();
-    const backend = this.deps.backends.get(session.backend);
+    if (host) {
+      await host.stop();
+      // Stopping syncs a volume back; if that failed, its changes are all that's left of them: keep them.
+      const stopped = this.index.get(session.id)?.unsynced;
+      if (!force && stopped) {
+        return err('worktree_dirty', `session "${session.name}" stopped, but its changes could not be synced back (${stopped}); \`berth sync ${session.name}\` retries, or delete with force`);
+      }
+    }
     if (backend.ok) await backend.value.cleanup?.(session.id, session.docker?.containerId);
     const removed = await gitOps.removeWorktree(session.repoPath, session.worktreePath, session.branch, force);
     if (!removed.ok) return removed;
@@ -606,7 +640,8 @@ export class SessionService implements Disposable {
       return;
     }
     const reason = info.reason ?? (info.exitCode === 0 ? null : `exited with code ${info.exitCode}`);
-    this.transition(s, { state: 'exited', exitCode: info.exitCode, reason, pid: null }, reason ?? 'exited');
+    const unsynced = info.unsynced === undefined ? s.unsynced : info.unsynced;
+    this.transition(s, { state: 'exited', exitCode: info.exitCode, reason, pid: null, unsynced }, reason ?? 'exited');
   }
 
   private checkActivity(): void {

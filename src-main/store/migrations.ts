@@ -126,4 +126,9 @@ export const migrations: readonly string[] = [
   CREATE INDEX session_events_activity ON session_events(session_id, id)
     WHERE from_state IN ('running', 'idle') AND to_state IN ('running', 'idle');
   `,
+  // 6: why a session's changes in its backend's own copy of the worktree (a Docker workspace volume)
+  // could not be synced back; null when nothing is waiting.
+  `
+  ALTER TABLE sessions ADD COLUMN unsynced TEXT;
+  `,
 ];

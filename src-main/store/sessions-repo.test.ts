@@ -29,6 +29,7 @@ function session(id: string, at: number): SessionDto {
     state: 'creating',
     exitCode: null,
     reason: null,
+    unsynced: null,
     archived: false,
     createdAt: at,
     updatedAt: at,

@@ -28,6 +28,7 @@ interface SessionRow {
   state: string;
   exit_code: number | null;
   reason: string | null;
+  unsynced: string | null;
   archived: number;
   created_at: number;
   updated_at: number;
@@ -56,6 +57,7 @@ function toDto(row: SessionRow): SessionDto {
     state: row.state as SessionState,
     exitCode: row.exit_code,
     reason: row.reason,
+    unsynced: row.unsynced,
     archived: row.archived === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -85,6 +87,7 @@ function toRow(s: SessionDto): SessionRow {
     state: s.state,
     exit_code: s.exitCode,
     reason: s.reason,
+    unsynced: s.unsynced,
     archived: s.archived ? 1 : 0,
     created_at: s.createdAt,
     updated_at: s.updatedAt,
@@ -101,7 +104,7 @@ function toRow(s: SessionDto): SessionRow {
 const COLUMNS = [
   'id', 'name', 'repo_path', 'worktree_path', 'branch', 'base_branch', 'agent', 'backend', 'prompt', 'model',
   'command', 'state', 'exit_code', 'reason', 'archived', 'created_at', 'updated_at', 'cols', 'rows', 'pid',
-  'worktree_ms', 'start_ms', 'first_output_ms', 'docker',
+  'worktree_ms', 'start_ms', 'first_output_ms', 'docker', 'unsynced',
 ] as const;
 
 /** The states a session flips between while it works; transitions between them are activity. */

@@ -149,6 +149,7 @@ export function sessionFixture(id: string, name: string, overrides: Partial<Sess
     state: 'running',
     exitCode: null,
     reason: null,
+    unsynced: null,
     archived: false,
     createdAt: FIXTURE_AT - 60_000,
     updatedAt: FIXTURE_AT - 60_000,

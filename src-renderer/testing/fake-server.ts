@@ -113,6 +113,7 @@ export function makeSession(overrides: Partial<SessionDto> = {}): SessionDto {
     state: 'running',
     exitCode: null,
     reason: null,
+    unsynced: null,
     archived: false,
     createdAt: 1_000,
     updatedAt: 1_000,

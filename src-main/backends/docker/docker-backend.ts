@@ -10,15 +10,15 @@ import type { CacheType, DockerSettings } from '../../../src-shared/docker.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import { ignoreBackgroundErrors, type BackgroundErrorSink, type BackgroundTask } from '../../metrics/faults.js';
 import type { ImageProgressDto } from '../../../src-shared/docker.js';
-import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProcess, type KnownInstance, type StartSpec } from '../backend.js';
+import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProcess, type KnownInstance, type StartSpec, type SyncTarget } from '../backend.js';
 import { linkBranch, prepareRefCell, removeRefCell, shareObjectDirs, unlinkBranch, worktreeCell } from './branch-refs.js';
 import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID, gitWritableMounts, WORKSPACE } from './container-spec.js';
-import { DockerProcess } from './docker-process.js';
+import { DockerProcess, type AfterExit } from './docker-process.js';
 import { DockerEngine } from './engine.js';
 import { ensureImage } from './images.js';
 import { Limiter } from './limiter.js';
 import { LABEL_CACHE, LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
-import { chownMountPoints, copyIn, copyOut, createWorkspaceVolume, workspaceVolumeName } from './workspace-volume.js';
+import { chownMountPoints, copyIn, copyOut, createWorkspaceVolume, withWorkspaceContainer, workspaceChanges, workspaceVolumeName } from './workspace-volume.js';
 import { launchScript, WarmPool, type WarmSlot } from './warm-pool.js';
 import { runProcess } from '../../process/run.js';
 
@@ -290,24 +290,53 @@ export class DockerBackend implements IBackend {
 
   /**
    * After the agent exits: its branch becomes a plain ref on the host again (branch-refs.ts), and in
-   * volume mode its changes are copied back to the worktree.
+   * volume mode its changes are copied back to the worktree (a failure keeps them in the volume, and
+   * the session says so until a sync succeeds).
    */
-  private afterExit(container: Docker.Container, worktree: string, volumeMode: string): () => Promise<string | null> {
-    return async () => {
-      const problems: string[] = [];
-      const cell = worktreeCell(worktree);
-      const unlinked = cell ? await unlinkBranch(cell) : ok(null);
-      if (!unlinked.ok) problems.push(unlinked.error.message);
-      else if (unlinked.value) problems.push(unlinked.value);
-      if (volumeMode === 'volume') {
+  private afterExit(container: Docker.Container, worktree: string, volumeMode: string): AfterExit {
+    return {
+      syncsBack: volumeMode === 'volume',
+      run: async () => {
+        const cell = worktreeCell(worktree);
+        const unlinked = cell ? await unlinkBranch(cell) : ok(null);
+        const problem = unlinked.ok ? unlinked.value : unlinked.error.message;
+        if (volumeMode !== 'volume') return { problem, unsynced: null };
         try {
           await copyOut(container, worktree);
+          return { problem, unsynced: null };
         } catch (e) {
-          problems.push(`changes could not be copied back from the workspace volume: ${(e as Error).message}`);
+          return { problem, unsynced: `copying the workspace volume back to the worktree failed: ${(e as Error).message}` };
         }
-      }
-      return problems.length > 0 ? problems.join('; ') : null;
+      },
     };
+  }
+
+  /** Copies a volume-mode session's workspace volume back to its worktree (after a failed sync). */
+  async syncBack(t: SyncTarget): Promise<Result<void>> {
+    if (t.volumeMode !== 'volume') return ok();
+    return this.onWorkspace(t, async (container) => {
+      await copyOut(container, t.worktree);
+      return ok();
+    });
+  }
+
+  /** The files a sync back would change, while a volume-mode session has changes not synced back. */
+  async pendingChanges(t: SyncTarget): Promise<Result<string[]>> {
+    if (t.volumeMode !== 'volume' || !t.unsynced) return ok([]);
+    return this.onWorkspace(t, async (container) => ok(await workspaceChanges(container, t.worktree)));
+  }
+
+  private async onWorkspace<T>(t: SyncTarget, work: (container: Docker.Container) => Promise<Result<T>>): Promise<Result<T>> {
+    const docker = await this.engine.docker();
+    if (!docker.ok) return docker;
+    const containers = await this.listSessionContainers(t.sessionId, t.instanceId);
+    if (!containers.ok) return containers;
+    const own = containers.value.find((c) => c.Labels?.[LABEL_KIND] !== 'sync');
+    try {
+      return await withWorkspaceContainer(docker.value, t.sessionId, own, t.image, work);
+    } catch (e) {
+      return err('invalid_state', `copying the workspace volume back to the worktree failed: ${(e as Error).message}`);
+    }
   }
 
   /** Removes every container of the session. */

@@ -28,6 +28,14 @@ const INSPECT_TIMEOUT_MS = 3_000;
 /** Exit code Docker reports for a container killed by the kernel's OOM killer (128 + SIGKILL). */
 const OOM_EXIT_CODE = 137;
 
+/** What runs after a container's agent exits, before the exit is reported. */
+export interface AfterExit {
+  /** Whether the agent worked on a copy of the worktree that is synced back (volume mode). */
+  syncsBack: boolean;
+  /** `problem` joins the exit reason; `unsynced` says why changes were not synced back (null: they were). */
+  run(): Promise<{ problem: string | null; unsynced: string | null }>;
+}
+
 export class DockerProcess implements ITerminalProcess {
   private readonly onDidOutputEmitter = new Emitter<string>();
   private readonly onDidExitEmitter = new Emitter<ExitInfo>();
@@ -45,8 +53,8 @@ export class DockerProcess implements ITerminalProcess {
     private readonly container: Docker.Container,
     private readonly stream: NodeJS.ReadWriteStream,
     readonly pid: number | null,
-    /** Runs after the agent exits, before the exit is reported (volume mode's sync back); an error text is appended to the reason. */
-    private readonly afterExit?: () => Promise<string | null>,
+    /** Runs after the agent exits, before the exit is reported (the branch's ref cell, volume mode's sync back). */
+    private readonly afterExit?: AfterExit,
   ) {
     stream.on('data', (chunk: Buffer) => {
       const text = this.decoder.write(chunk);
@@ -164,15 +172,17 @@ export class DockerProcess implements ITerminalProcess {
     if (this.exited || this.finishing) return;
     this.finishing = true;
     let reason = info.reason;
+    let unsynced: string | null | undefined;
     if (options.skipAfterExit && this.afterExit) {
-      reason = `${reason ?? 'stopped'}; changes in the workspace volume were not copied back`;
+      if (this.afterExit.syncsBack) unsynced = 'the engine did not answer when the session stopped, so the workspace volume was not copied back';
     } else if (!info.lost && this.afterExit) {
-      const problem = await this.afterExit();
-      if (problem) reason = reason ? `${reason}; ${problem}` : problem;
+      const after = await this.afterExit.run();
+      if (after.problem) reason = reason ? `${reason}; ${after.problem}` : after.problem;
+      if (this.afterExit.syncsBack) unsynced = after.unsynced;
     }
     const rest = this.decoder.end();
     if (rest) this.onDidOutputEmitter.fire(rest);
-    this.exited = { ...info, reason };
+    this.exited = { ...info, reason, ...(unsynced !== undefined ? { unsynced } : {}) };
     this.onDidExitEmitter.fire(this.exited);
     for (const w of this.exitWaiters.splice(0)) w();
   }

@@ -69,14 +69,11 @@ export async function copyIn(container: Docker.Container, worktree: string, uid:
 
 /**
  * Copies the container's workspace back over the worktree: new and changed files are written, files
- * the agent deleted are deleted. `.git` is left alone.
+ * the agent deleted are deleted. `.git` is left alone. Throws when any of it can't be done (the
+ * volume keeps the changes; a retry copies everything again).
  */
 export async function copyOut(container: Docker.Container, worktree: string): Promise<void> {
-  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-sync-'));
-  try {
-    const tar = await tarFs();
-    const archive = await container.getArchive({ path: `${WORKSPACE}/.` });
-    await pipeline(archive, tar.extract(staging, { map: (header) => ({ ...header, name: stripDot(header.name) }) }));
+  await withWorkspaceCopy(container, (staging) => {
     const incoming = new Set(listFiles(staging));
     for (const rel of listFiles(worktree)) {
       if (!incoming.has(rel)) fs.rmSync(path.join(worktree, rel), { force: true });
@@ -86,9 +83,74 @@ export async function copyOut(container: Docker.Container, worktree: string): Pr
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.copyFileSync(path.join(staging, rel), dest);
     }
+  });
+}
+
+/**
+ * Files the container's workspace has that the worktree doesn't have the same (new or changed there),
+ * and files it deleted: what a sync back would change, relative to the worktree.
+ */
+export async function workspaceChanges(container: Docker.Container, worktree: string): Promise<string[]> {
+  return withWorkspaceCopy(container, (staging) => {
+    const incoming = listFiles(staging);
+    const present = new Set(incoming);
+    const changed = incoming.filter((rel) => !sameFile(path.join(staging, rel), path.join(worktree, rel)));
+    const deleted = fs.existsSync(worktree) ? listFiles(worktree).filter((rel) => !present.has(rel)) : [];
+    return [...changed, ...deleted].sort();
+  });
+}
+
+/**
+ * Runs `work` on the session's workspace volume through a container that mounts it: the session's own
+ * (running or not), or, when that is gone, a helper made on the volume from the session's image and
+ * never started. A volume that no longer exists is an error (Docker would make an empty one, and an
+ * empty workspace synced back would delete every file in the worktree).
+ */
+export async function withWorkspaceContainer<T>(
+  docker: Docker,
+  sessionId: string,
+  own: Docker.ContainerInfo | undefined,
+  image: string | null,
+  work: (container: Docker.Container) => Promise<T>,
+): Promise<T> {
+  const volume = workspaceVolumeName(sessionId);
+  await docker.getVolume(volume).inspect().catch(() => {
+    throw new Error(`the workspace volume ${volume} no longer exists`);
+  });
+  if (own && own.Mounts?.some((m) => m.Destination === WORKSPACE && m.Name === volume)) return work(docker.getContainer(own.Id));
+  if (!image) throw new Error('the session has no container and no image to read its workspace volume with');
+  const helper = await docker.createContainer({
+    Image: image,
+    Cmd: ['true'],
+    Labels: { [LABEL_KIND]: 'sync', [LABEL_SESSION]: sessionId },
+    HostConfig: { Mounts: [{ Type: 'volume', Source: volume, Target: WORKSPACE, ReadOnly: true }], NetworkMode: 'none' },
+  });
+  try {
+    return await work(helper);
+  } finally {
+    await helper.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** Reads the container's workspace into a fresh staging folder for `work`, then removes it. */
+async function withWorkspaceCopy<T>(container: Docker.Container, work: (staging: string) => T): Promise<T> {
+  const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-sync-'));
+  try {
+    const tar = await tarFs();
+    const archive = await container.getArchive({ path: `${WORKSPACE}/.` });
+    await pipeline(archive, tar.extract(staging, { map: (header) => ({ ...header, name: stripDot(header.name) }) }));
+    return work(staging);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** Whether two paths are regular files with the same bytes. */
+function sameFile(a: string, b: string): boolean {
+  const sa = fs.statSync(a, { throwIfNoEntry: false });
+  const sb = fs.statSync(b, { throwIfNoEntry: false });
+  if (!sa?.isFile() || !sb?.isFile() || sa.size !== sb.size) return false;
+  return fs.readFileSync(a).equals(fs.readFileSync(b));
 }
 
 function stripDot(name: string): string {

@@ -1,6 +1,6 @@
 /**
- * Session commands: create (with Docker options), list, status, stop, restart, archive, unarchive, delete,
- * and `open`.
+ * Session commands: create (with Docker options), list, status, stop, restart, archive, unarchive, sync,
+ * delete, and `open`.
  */
 import path from 'node:path';
 import { Option, type Command } from 'commander';
@@ -92,6 +92,7 @@ export function registerSessionCommands(program: Command, state: RunState): void
   simpleCommand(program, state, 'restart', 'sessions.restart', "restart a session's agent in the same worktree", 'restarted');
   simpleCommand(program, state, 'archive', 'sessions.archive', 'archive a session (stops it; hidden from `list`)', 'archived');
   simpleCommand(program, state, 'unarchive', 'sessions.unarchive', 'bring an archived session back to `list`', 'unarchived');
+  simpleCommand(program, state, 'sync', 'sessions.sync', "copy a stopped session's changes not synced back (a Docker volume's) to its worktree", 'synced');
 
   defineAction<JsonOption & { force?: boolean }>(
     program
@@ -131,7 +132,7 @@ export function registerSessionCommands(program: Command, state: RunState): void
   );
 }
 
-type SimpleMethod = Extract<MethodName, 'sessions.stop' | 'sessions.restart' | 'sessions.archive' | 'sessions.unarchive'>;
+type SimpleMethod = Extract<MethodName, 'sessions.stop' | 'sessions.restart' | 'sessions.archive' | 'sessions.unarchive' | 'sessions.sync'>;
 
 /** A command that takes a session ref, calls one method and prints the resulting state. */
 function simpleCommand(program: Command, state: RunState, name: string, method: SimpleMethod, description: string, done: string): void {

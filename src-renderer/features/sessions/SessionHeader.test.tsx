@@ -112,4 +112,35 @@ describe('SessionHeader', () => {
     expect(screen.queryByTestId('action-cancel')).toBeNull();
     connection.dispose();
   });
+
+  it('says changes were not synced back and retries the sync: a failure shows why, a success clears it', async () => {
+    const reason = 'copying the workspace volume back to the worktree failed: EISDIR notes.txt';
+    const session = makeSession({ backend: 'docker', state: 'exited', exitCode: 0, reason: 'stopped', unsynced: reason });
+    let fixed = false;
+    const syncs: string[] = [];
+    const server = new FakeServer().on('sessions.sync', ({ ref }) => {
+      syncs.push(ref);
+      return fixed ? { ...session, unsynced: null } : err('invalid_state', `changes not synced back: ${reason}`);
+    });
+    const { store, connection } = await renderWithServer(<SessionHeader session={session} />, server, { sessions: { s1: session }, panes: ['s1'] });
+    expect(screen.getByTestId('unsynced').textContent).toContain(reason);
+
+    await act(async () => fireEvent.click(screen.getByTestId('action-sync')));
+    await waitFor(() => expect(screen.getByTestId('action-error').textContent).toBe(`changes not synced back: ${reason}`));
+    expect(store.getState().sessions.s1?.unsynced).toBe(reason);
+
+    fixed = true;
+    await act(async () => fireEvent.click(screen.getByTestId('action-sync')));
+    await waitFor(() => expect(store.getState().sessions.s1?.unsynced).toBeNull());
+    expect(screen.queryByTestId('action-error')).toBeNull();
+    expect(syncs).toEqual(['s1', 's1']);
+    connection.dispose();
+  });
+
+  it('offers no sync while the session runs (it syncs when it stops)', async () => {
+    const session = makeSession({ backend: 'docker', state: 'running', unsynced: 'an earlier sync failed' });
+    const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } });
+    expect((screen.getByTestId('action-sync') as HTMLButtonElement).disabled).toBe(true);
+    connection.dispose();
+  });
 });

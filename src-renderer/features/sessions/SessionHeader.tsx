@@ -1,6 +1,6 @@
 /**
- * Header of a session pane: name, state, branch, worktree, how it ended, creation timings, Docker
- * details and live resource use, actions.
+ * Header of a session pane: name, state, branch, worktree, how it ended, creation timings, changes not
+ * synced back (with a retry), Docker details and live resource use, actions.
  */
 import { useState } from 'react';
 import { LIVE_STATES, type SessionDto } from '../../../src-shared/dto.js';
@@ -98,6 +98,14 @@ export function SessionHeader({ session, onClose }: SessionHeaderProps) {
           withImage={session.backend === 'docker'}
         />
       </div>
+      {session.unsynced ? (
+        <div className="unsynced-bar" role="alert" data-testid="unsynced">
+          <span className="error-text">
+            <strong>Changes not synced back</strong> to the worktree: {session.unsynced}. They are kept until a sync succeeds.
+          </span>
+          {action('sync', 'Retry sync', !live, live ? 'The session syncs its changes back when it stops' : 'Copy the changes to the worktree again')}
+        </div>
+      ) : null}
       <SessionResources session={session} />
       {confirmingDelete ? (
         <div className="confirm-bar" role="alertdialog" data-testid="delete-confirm">

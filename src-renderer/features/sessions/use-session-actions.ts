@@ -1,13 +1,16 @@
 /**
- * Session actions (stop, restart, archive, unarchive, delete) with their pending state and last error.
+ * Session actions (stop, restart, archive, unarchive, sync, delete) with their pending state and last error.
  */
 import { useCallback, useState } from 'react';
 import type { SessionDto } from '../../../src-shared/dto.js';
 import type { ErrorDto, Result } from '../../../src-shared/result.js';
 import { useServices } from '../../app/services.js';
 
-/** Actions a session header offers; `cancel` abandons a session still being created (a forced delete). */
-export type SessionAction = 'stop' | 'restart' | 'archive' | 'unarchive' | 'delete' | 'force-delete' | 'cancel';
+/**
+ * Actions a session header offers; `cancel` abandons a session still being created (a forced delete);
+ * `sync` retries copying changes not synced back to the worktree.
+ */
+export type SessionAction = 'stop' | 'restart' | 'archive' | 'unarchive' | 'sync' | 'delete' | 'force-delete' | 'cancel';
 
 /** Result of the hook: run an action, what is running, the last error. */
 export interface SessionActions {
@@ -32,7 +35,8 @@ export function useSessionActions(session: SessionDto): SessionActions {
         case 'stop':
         case 'restart':
         case 'archive':
-        case 'unarchive': {
+        case 'unarchive':
+        case 'sync': {
           const updated = await connection.request(`sessions.${action}`, { ref });
           if (updated.ok) store.getState().upsertSession(updated.value);
           result = updated;
