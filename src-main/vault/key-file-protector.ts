@@ -42,7 +42,7 @@ export class KeyFileProtector implements KeyProtector {
   ) {
     this.description = `the key file ${keyFile}`;
     this.warning =
-      `The vault key is also wrapped with the key file ${keyFile}, protected only by its file permissions (0600): ` +
+      `The vault key is wrapped with the key file ${keyFile}, protected only by its file permissions (0600): ` +
       'anyone who can read your files (your account, root, a backup or a synced copy of the folder) can decrypt the stored credentials.';
     this.unlockHint = `restore ${keyFile} from a backup (the file this vault was wrapped with)`;
   }

@@ -61,7 +61,7 @@ export interface UnlockOptions {
 
 /** The last words of every fix: how to try again, and the way out that keeps the old file. */
 const RETRY = 'then choose "Try again" in Settings → Credentials or run `berth credentials unlock`';
-const RESET = 'If the key is lost for good: `berth credentials reset` (or "Reset vault" in Settings) starts an empty vault and keeps the old file as a backup.';
+const RESET = 'If the key is lost for good: `berth credentials reset --yes` (or "Reset vault" in Settings) starts an empty vault and keeps the old file as a backup.';
 
 /** Opens the vault file with the protectors available here. Never writes the vault file. */
 export async function unlockVault(options: UnlockOptions): Promise<UnlockOutcome> {
