@@ -108,8 +108,13 @@ export const methods = {
   'caches.list': method(z.object({ type: CacheType.optional() }).strict(), z.array(CacheDto)),
   /** Removes cache volumes (one type, or all); returns the volumes removed. */
   'caches.clean': method(z.object({ type: CacheType.optional() }).strict(), z.object({ removed: z.array(z.string()) })),
-  /** Mints a one-time browser login URL (for `berth open` and `npm start`). */
+  /** Mints a one-time browser login URL (for `berth open` and `npm start`); refused to a browser login. */
   'auth.loginUrl': method(Empty, z.object({ url: z.string() })),
+  /**
+   * Ends browser logins: a browser's call ends its own login; the CLI's (API token) or the desktop app's
+   * ends every browser login. Their open WebSockets close. Returns how many logins ended.
+   */
+  'auth.logout': method(Empty, z.object({ revoked: z.number().int().nonnegative() })),
   /** Latency histograms (p50/p95/p99 over a window), gauges and counters. */
   'metrics.snapshot': method(z.object({ window: MetricWindow.optional() }).strict(), MetricsSnapshotDto),
   /** Per-second series for charts (the last `seconds`, at most 600), optionally only some metric names. */
@@ -227,7 +232,31 @@ export type ServerFrame = z.infer<typeof ServerFrame>;
 export const API_PREFIX = '/api/';
 export const WS_PATH = '/api/ws';
 export const LOGIN_PATH = '/login';
-/** Cookie set by the login page; the browser's credential for the API. */
-export const SESSION_COOKIE = 'berth_session';
+/**
+ * Cookie an older Berth set as the browser's credential. Cookies are not scoped by port, so every web
+ * server on 127.0.0.1 received it; it is never accepted, and the login deletes it.
+ */
+export const LEGACY_SESSION_COOKIE = 'berth_session';
+
+/**
+ * The browser login: the page at the one-time link (`GET /login?token=`) posts the token here
+ * (`POST /login`, same origin only) and gets a login secret, which it keeps in its own origin's storage
+ * (other pages, even on other 127.0.0.1 ports, can't read it) and sends as `Authorization: Bearer` on
+ * fetch and as a WebSocket subprotocol (WS_AUTH_PROTOCOL_PREFIX + secret) on the socket.
+ */
+export const LoginRequest = z.object({ token: z.string().min(1).max(200) }).strict();
+export type LoginRequest = z.infer<typeof LoginRequest>;
+export const LoginResponse = z.object({
+  secret: z.string().min(1),
+  /** The login ends after this long without a request. */
+  idleTimeoutMs: z.number().int().positive(),
+  /** …and at this time (epoch ms) whatever happens. */
+  expiresAt: z.number().int().positive(),
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+/** The WebSocket subprotocol the server selects (never the credential one). */
+export const WS_PROTOCOL = 'berth.v1';
+/** Prefix of the subprotocol that carries a browser's login secret (base64url: valid token chars). */
+export const WS_AUTH_PROTOCOL_PREFIX = 'berth.auth.';
 /** File in the data dir holding `{port, token, pid}` for the CLI (mode 0600). */
 export const API_FILE = 'api.json';

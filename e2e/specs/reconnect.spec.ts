@@ -24,7 +24,7 @@ test('a banner shows while the orchestrator is away; after its restart a new log
   await berth.stopServer();
   await expect(app.banner).toHaveText('Disconnected from the orchestrator — reconnecting…');
 
-  // Same port, same data dir: the browser's old login cookie is refused, and the banner says so.
+  // Same port, same data dir: the browser's stored login is refused (logins live in memory), and the banner says so.
   await berth.restartServer();
   await expect(app.banner).toContainText('no longer logged in');
 

@@ -214,6 +214,7 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
     recentRepos,
     settings,
     loginUrl,
+    logout: (caller) => guard.logout(caller),
     vault,
     metrics,
     proxy: () => proxy.ready,
@@ -270,7 +271,6 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   life.defer('http-server', () => listening.close());
   const address = server.server.address();
   port = typeof address === 'object' && address ? address.port : port;
-  guard.setPort(port);
   const url = `http://${host}:${port}`;
   const apiFile = path.join(dataDir, API_FILE);
   writePrivateFile(apiFile, JSON.stringify({ url, port, token: guard.apiToken, pid: process.pid }));

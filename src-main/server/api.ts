@@ -2,6 +2,7 @@
  * The contract's request handlers, transport-free: the HTTP, WebSocket and MessagePort transports all
  * dispatch here, so every input is parsed by the contract's schema in exactly one place.
  */
+import crypto from 'node:crypto';
 import type { z } from 'zod';
 import { isMethodName, methods, type MethodName, type MethodResult, type Methods } from '../../src-shared/contract.js';
 import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
@@ -21,6 +22,7 @@ import type { DockerBackend } from '../backends/docker/docker-backend.js';
 import type { SessionDto, SystemInfoDto } from '../../src-shared/dto.js';
 import { RawJson } from './raw-json.js';
 import { inBackground } from '../metrics/faults.js';
+import type { Principal } from './security.js';
 
 export interface ApiDeps {
   docker: DockerBackend;
@@ -31,6 +33,8 @@ export interface ApiDeps {
   settings: SettingsRepo;
   systemInfo: () => SystemInfoDto;
   loginUrl: () => string;
+  /** Ends browser logins: the caller's own (a browser) or all (the CLI, the desktop app); how many ended. */
+  logout: (caller: Principal | undefined) => number;
   vault: Vault;
   doctor: () => Promise<DoctorReportDto>;
   metrics: OrchestratorMetrics;
@@ -53,13 +57,30 @@ const DASHBOARD_LEASE_MS = 5_000;
  * compile error.
  */
 export type Handlers = {
-  [M in MethodName]: (params: z.output<Methods[M]['params']>) => Promise<Result<MethodResult<M>>> | Result<MethodResult<M>>;
+  [M in MethodName]: (params: z.output<Methods[M]['params']>, caller: Principal | undefined) => Promise<Result<MethodResult<M>>> | Result<MethodResult<M>>;
 };
 
 /** Serialized list pages kept with their response bytes. */
 const MAX_RAW_PAGES = 8;
 
-export type Api = (method: string, params: unknown) => Promise<Result<unknown>>;
+/**
+ * Dispatches one call. `caller` is who made it (the request gate's verdict); absent for in-process
+ * callers (the desktop window's MessagePort, the benchmark).
+ */
+export type Api = (method: string, params: unknown, caller?: Principal) => Promise<Result<unknown>>;
+
+/** Bytes of randomness in an error id (enough to find one line in a log). */
+const ERROR_ID_BYTES = 6;
+
+/**
+ * An unexpected failure as clients see it: a generic message with an id; the message and stack, which
+ * may name paths, queries or internals, go to the orchestrator's log under the same id.
+ */
+export function internalError(where: string, error: unknown): Result<never> {
+  const id = crypto.randomBytes(ERROR_ID_BYTES).toString('hex');
+  console.error(`berth: internal error ${id} in ${where}:`, error instanceof Error ? (error.stack ?? error.message) : error);
+  return err('internal', `internal error (id ${id}); the details are in the orchestrator's log`);
+}
 
 export function createApi(deps: ApiDeps): Api {
   const { sessions } = deps;
@@ -111,7 +132,10 @@ export function createApi(deps: ApiDeps): Api {
     'docker.info': async () => ok(await dockerInfo(deps.docker, () => deps.docker.pool.status(), (image) => sessions.lastUsedImage(image))),
     'caches.list': (p) => listCaches(deps.docker, p.type),
     'caches.clean': (p) => cleanCaches(deps.docker, p.type),
-    'auth.loginUrl': () => ok({ url: deps.loginUrl() }),
+    // A browser login may not mint links: that would let it outlive its idle and absolute limits.
+    'auth.loginUrl': (_p, caller) =>
+      caller?.kind === 'browser' ? err('forbidden', 'login links are made by `berth open` (the API token), not by a browser login') : ok({ url: deps.loginUrl() }),
+    'auth.logout': (_p, caller) => ok({ revoked: deps.logout(caller) }),
     'doctor.run': async () => ok(await deps.doctor()),
     'bench.run': (p) => deps.bench.run(p, (progress) => deps.broadcast({ type: 'event', event: 'bench.progress', progress })),
     'bench.list': (p) => ok(deps.bench.list(p.limit ?? DEFAULT_BENCH_RUNS_LISTED)),
@@ -184,17 +208,17 @@ export function createApi(deps: ApiDeps): Api {
     },
   } satisfies Handlers;
 
-  return async (method, params) => {
+  return async (method, params, caller) => {
     if (!isMethodName(method)) return err('not_found', `unknown method "${method}"`);
     const parsed = methods[method].params.safeParse(params ?? {});
     if (!parsed.success) return err('bad_request', `invalid parameters for ${method}: ${describeZodError(parsed.error)}`);
     const stop = deps.metrics.timeRequest(method);
     try {
       // The params were parsed by this very method's schema, which is what its handler's type says.
-      const handler = handlers[method] as (p: unknown) => Promise<Result<unknown>> | Result<unknown>;
-      return await handler(parsed.data);
+      const handler = handlers[method] as (p: unknown, caller: Principal | undefined) => Promise<Result<unknown>> | Result<unknown>;
+      return await handler(parsed.data, caller);
     } catch (e) {
-      return err('internal', `${method} failed: ${(e as Error).message}`);
+      return internalError(method, e);
     } finally {
       stop();
     }

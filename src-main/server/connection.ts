@@ -7,6 +7,7 @@ import { DisposableStore, type Disposable, type Event } from '../../src-shared/l
 import { describeZodError, err } from '../../src-shared/result.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { Api } from './api.js';
+import type { Principal } from './security.js';
 
 /** A frame channel as seen from the orchestrator. */
 export interface ServerTransport {
@@ -25,6 +26,8 @@ export class Connection implements Disposable {
     private readonly sessions: SessionService,
     /** Orchestrator events beyond sessions' (egress asks), sent to every client. */
     events?: Event<EventFrame>,
+    /** Who is on the other end (the gate's verdict); absent for the desktop window's MessagePort. */
+    private readonly caller?: Principal,
   ) {
     if (events) this.store.add(events((frame) => transport.send(frame)));
     this.store.add(sessions.onDidUpdate((session) => transport.send({ type: 'event', event: 'session.updated', session })));
@@ -48,7 +51,7 @@ export class Connection implements Disposable {
     const frame = parsed.data;
     switch (frame.type) {
       case 'req': {
-        const result = await this.api(frame.method, frame.params);
+        const result = await this.api(frame.method, frame.params, this.caller);
         if (!this.store.isDisposed) this.transport.send({ type: 'res', id: frame.id, result });
         return;
       }

@@ -48,8 +48,9 @@ export interface TestOrchestrator {
   close(): Promise<void>;
 }
 
-export async function startTestOrchestrator(dataDir = tempDir('berth-home-'), env?: NodeJS.ProcessEnv): Promise<TestOrchestrator> {
-  const started = await startOrchestrator({ dataDir, mode: 'headless', port: 0, rendererDir: null, env });
+/** A real orchestrator on a free loopback port; `rendererDir` serves a renderer bundle (none by default). */
+export async function startTestOrchestrator(dataDir = tempDir('berth-home-'), env?: NodeJS.ProcessEnv, rendererDir: string | null = null): Promise<TestOrchestrator> {
+  const started = await startOrchestrator({ dataDir, mode: 'headless', port: 0, rendererDir, env });
   if (!started.ok) throw new Error(started.error.message);
   const orch = started.value;
   const endpoint = { url: orch.url, token: orch.token };

@@ -12,8 +12,8 @@ export function ConnectionBanner() {
       {status === 'reconnecting' ? 'Disconnected from the orchestrator — reconnecting…' : null}
       {status === 'unauthorized' ? (
         <>
-          This browser is no longer logged in to the orchestrator (did it restart?). Open a fresh login link: run{' '}
-          <code>berth open</code>.
+          This browser is not or no longer logged in to the orchestrator (it restarted, the login expired, or you
+          logged out). Open a fresh login link: run <code>berth open</code> and paste the link into the address bar.
         </>
       ) : null}
     </div>

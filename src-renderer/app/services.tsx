@@ -3,6 +3,7 @@
  */
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
+import type { BrowserLogin } from '../client/browser-login.js';
 import type { Connection } from '../client/connection.js';
 import type { DesktopBridge } from '../../src-shared/desktop-bridge.js';
 import type { LinkOpenerDeps } from '../client/safe-links.js';
@@ -14,6 +15,8 @@ export interface AppServices {
   store: AppStore;
   desktop: DesktopBridge | null;
   links: LinkOpenerDeps;
+  /** The browser's login to a headless orchestrator; absent on the desktop. */
+  login?: BrowserLogin;
 }
 
 const ServicesContext = createContext<AppServices | null>(null);

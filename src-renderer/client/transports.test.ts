@@ -1,7 +1,7 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerFrame } from '../../src-shared/contract.js';
 import { PORT_MESSAGE_TYPE } from '../../src-shared/desktop-bridge.js';
-import { messagePortTransportFactory, webSocketUrl } from './transports.js';
+import { messagePortTransportFactory, TransportError, webSocketTransportFactory, webSocketUrl } from './transports.js';
 
 /** A window stand-in: the factory only listens for `message` events on it. */
 function fakeWindow() {
@@ -18,6 +18,39 @@ describe('webSocketUrl', () => {
   it('follows the page scheme and host', () => {
     expect(webSocketUrl({ protocol: 'http:', host: '127.0.0.1:4000' })).toBe('ws://127.0.0.1:4000/api/ws');
     expect(webSocketUrl({ protocol: 'https:', host: 'berth.example' })).toBe('wss://berth.example/api/ws');
+  });
+});
+
+describe('webSocketTransportFactory', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('offers the login secret as a subprotocol, never as a cookie or in the URL, and opens nothing without one', async () => {
+    const opened: Array<{ url: string; protocols: unknown }> = [];
+    class RecordingSocket extends EventTarget {
+      static readonly OPEN = 1;
+      readyState = 0;
+      constructor(url: string, protocols?: string | string[]) {
+        super();
+        opened.push({ url, protocols });
+        queueMicrotask(() => {
+          this.readyState = 1;
+          this.dispatchEvent(new Event('open'));
+        });
+      }
+      send(): void {}
+      close(): void {}
+    }
+    vi.stubGlobal('WebSocket', RecordingSocket);
+    let secret: string | null = null;
+    const factory = webSocketTransportFactory('ws://127.0.0.1:7717/api/ws', { secret: () => secret, clear: vi.fn() });
+
+    await expect(factory()).rejects.toEqual(new TransportError('unauthorized', 'this browser is not logged in'));
+    expect(opened).toEqual([]);
+
+    secret = 'abc_DEF-123';
+    const transport = await factory();
+    expect(opened).toEqual([{ url: 'ws://127.0.0.1:7717/api/ws', protocols: ['berth.v1', 'berth.auth.abc_DEF-123'] }]);
+    transport.close();
   });
 });
 

@@ -5,7 +5,7 @@
  * rest of the renderer only ever sees well-formed frames.
  */
 import type { FrameTransport } from '../../src-shared/client.js';
-import { API_PREFIX, ServerFrame, WS_PATH, type ClientFrame } from '../../src-shared/contract.js';
+import { API_PREFIX, ServerFrame, WS_AUTH_PROTOCOL_PREFIX, WS_PATH, WS_PROTOCOL, type ClientFrame } from '../../src-shared/contract.js';
 import { Emitter } from '../../src-shared/lifecycle.js';
 import { PORT_MESSAGE_TYPE, type DesktopBridge } from '../../src-shared/desktop-bridge.js';
 
@@ -27,16 +27,16 @@ export class TransportError extends Error {
 
 /**
  * Tells a refused login apart from an unreachable server after a WebSocket failed to open (the
- * WebSocket API hides the HTTP status): a same-origin API call answers 401 when the cookie is stale,
- * e.g. after the orchestrator restarted.
+ * WebSocket API hides the HTTP status): a same-origin API call with the same secret answers 401 when
+ * the login is no longer accepted, e.g. after the orchestrator restarted.
  */
-async function probeFailure(url: string): Promise<TransportError> {
+async function probeFailure(url: string, secret: string): Promise<TransportError> {
   const probe = new URL(`${API_PREFIX}system.info`, url.replace(/^ws/, 'http'));
   try {
     const response = await fetch(probe, {
       method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json' },
+      credentials: 'omit',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
       body: '{}',
     });
     if (response.status === UNAUTHORIZED_STATUS) return new TransportError('unauthorized', 'the orchestrator refused this login');
@@ -60,13 +60,27 @@ export function webSocketUrl(location: Pick<Location, 'protocol' | 'host'>): str
   return `${scheme}//${location.host}${WS_PATH}`;
 }
 
+/** Where the WebSocket transport gets the browser's login secret, and what it does when it is refused. */
+export interface WebSocketCredentials {
+  /** The stored login secret, or null when this browser is not logged in. */
+  secret(): string | null;
+  /** The orchestrator refused `secret`: forget it (unless another tab has stored a newer one meanwhile). */
+  clear(secret: string): void;
+}
+
 /**
- * Connects over a WebSocket; the browser sends the HttpOnly session cookie set by the login page.
+ * Connects over a WebSocket, offering the login secret as a subprotocol (`berth.auth.<secret>`) next to
+ * the one the server selects: a header a page can't make another page's browser send, unlike a cookie.
  */
-export function webSocketTransportFactory(url: string): TransportFactory {
+export function webSocketTransportFactory(url: string, credentials: WebSocketCredentials): TransportFactory {
   return () =>
     new Promise<FrameTransport>((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const secret = credentials.secret();
+      if (secret === null) {
+        reject(new TransportError('unauthorized', 'this browser is not logged in'));
+        return;
+      }
+      const socket = new WebSocket(url, [WS_PROTOCOL, `${WS_AUTH_PROTOCOL_PREFIX}${secret}`]);
       const onFrame = new Emitter<ServerFrame>();
       const onClose = new Emitter<void>();
       let opened = false;
@@ -102,7 +116,10 @@ export function webSocketTransportFactory(url: string): TransportFactory {
       socket.addEventListener('close', () => {
         clearTimeout(timer);
         if (!opened) {
-          void probeFailure(url).then(reject);
+          void probeFailure(url, secret).then((error) => {
+            if (error.kind === 'unauthorized') credentials.clear(secret);
+            reject(error);
+          });
           return;
         }
         onClose.fire();

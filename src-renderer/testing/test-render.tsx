@@ -9,7 +9,7 @@ import { createAppStore, type AppState } from '../store/app-store.js';
 import { ServicesProvider, type AppServices } from '../app/services.js';
 
 /** Connects a fresh store to `server` and renders `ui`; dispose the returned connection when done. */
-export async function renderWithServer(ui: ReactElement, server: FakeServer, initial: Partial<AppState> = {}) {
+export async function renderWithServer(ui: ReactElement, server: FakeServer, initial: Partial<AppState> = {}, extra: Partial<AppServices> = {}) {
   const connection = new Connection(server.factory);
   connection.start();
   for (let i = 0; i < 5; i++) await Promise.resolve();
@@ -19,6 +19,7 @@ export async function renderWithServer(ui: ReactElement, server: FakeServer, ini
     store,
     desktop: null,
     links: { confirm: () => false, desktop: null, openWindow: () => undefined },
+    ...extra,
   };
   const view = render(<ServicesProvider services={services}>{ui}</ServicesProvider>);
   return { ...view, store, connection, services };

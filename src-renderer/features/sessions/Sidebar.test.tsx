@@ -1,6 +1,7 @@
-import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderWithServer } from '../../testing/test-render.js';
+import { BrowserLogin, LOGIN_STORAGE_KEY } from '../../client/browser-login.js';
 import { FakeServer, makeSession } from '../../testing/fake-server.js';
 import { Sidebar } from './Sidebar.js';
 
@@ -26,5 +27,23 @@ describe('Sidebar', () => {
     fireEvent.click(within(list).getAllByTestId('open-beside')[1]!);
     expect(store.getState().panes).toEqual(['a', 'b']);
     connection.dispose();
+  });
+
+  it('logs this browser out: the orchestrator ends the login and the stored secret goes; no button on the desktop', async () => {
+    const server = new FakeServer().on('auth.logout', () => ({ revoked: 1 }));
+    const { connection, services, unmount } = await renderWithServer(<Sidebar />, server);
+    expect(services.login).toBeUndefined();
+    expect(screen.queryByTestId('logout')).toBeNull();
+    unmount();
+    connection.dispose();
+
+    window.localStorage.setItem(LOGIN_STORAGE_KEY, JSON.stringify({ secret: 'kept-in-this-origin', expiresAt: Date.now() + 60_000 }));
+    const login = new BrowserLogin({ storage: window.localStorage, location: window.location, history: window.history, fetch: window.fetch });
+    const browser = await renderWithServer(<Sidebar />, server, {}, { login });
+    expect(login.secret()).toBe('kept-in-this-origin');
+    fireEvent.click(screen.getByTestId('logout'));
+    await waitFor(() => expect(login.secret()).toBeNull());
+    expect(server.sentOfType('req').map((f) => f.method)).toContain('auth.logout');
+    browser.connection.dispose();
   });
 });

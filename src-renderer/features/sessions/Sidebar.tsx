@@ -2,7 +2,9 @@
  * Left sidebar: "New session", the active sessions, a collapsible "Archived" section, links to the pages.
  */
 import { useMemo } from 'react';
-import { useAppState } from '../../app/services.js';
+import { useAppState, useServices } from '../../app/services.js';
+import type { BrowserLogin } from '../../client/browser-login.js';
+import type { Connection } from '../../client/connection.js';
 import { sortSessions } from '../../store/sessions-slice.js';
 import type { PageView } from '../../store/ui-slice.js';
 import { SessionListItem } from './SessionListItem.js';
@@ -16,6 +18,7 @@ const PAGE_LINKS: ReadonlyArray<{ view: PageView; label: string; testId: string 
 ];
 
 export function Sidebar() {
+  const { connection, login } = useServices();
   const sessions = useAppState((s) => s.sessions);
   const loaded = useAppState((s) => s.sessionsLoaded);
   const panes = useAppState((s) => s.panes);
@@ -104,7 +107,27 @@ export function Sidebar() {
             {link.label}
           </button>
         ))}
+        {login ? (
+          <button
+            type="button"
+            className="sidebar-link"
+            data-testid="logout"
+            title="End this browser's login to the orchestrator (all its tabs)"
+            onClick={() => void logOut(connection, login)}
+          >
+            ↪ Log out
+          </button>
+        ) : null}
       </nav>
     </aside>
   );
+}
+
+/**
+ * Ends this browser's login: the orchestrator forgets it and closes its sockets (every tab of this
+ * origin shares it), and the stored secret goes, so the next connect attempt shows the login banner.
+ */
+async function logOut(connection: Connection, login: BrowserLogin): Promise<void> {
+  await connection.request('auth.logout', {});
+  login.clear();
 }
