@@ -58,6 +58,14 @@ describe('formatSessionTable', () => {
     expect(lines[1]).toMatch(/^fix-tests\s+running\s+shell\s+local\s+berth\/fix-tests\s+1m$/);
     expect(lines[2]).toContain('exited (archived)');
   });
+
+  it('marks a session whose changes are not synced back', () => {
+    const lines = formatSessionTable([session({ state: 'exited', unsynced: 'EISDIR notes.txt' })], NOW).split('\n');
+    expect(lines[1]).toMatch(/^fix-tests\s+exited \(not synced back\)\s+shell/);
+    const status = formatStatus(session({ state: 'exited', unsynced: 'EISDIR notes.txt' }), [], NOW);
+    expect(status).toMatch(/^not synced:\s+changes not synced back: EISDIR notes\.txt \(`berth sync fix-tests` retries\)$/m);
+    expect(formatStatus(session(), [], NOW)).not.toContain('not synced');
+  });
 });
 
 describe('describeState', () => {

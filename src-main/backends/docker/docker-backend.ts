@@ -13,12 +13,13 @@ import type { ImageProgressDto } from '../../../src-shared/docker.js';
 import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProcess, type KnownInstance, type StartSpec, type SyncTarget } from '../backend.js';
 import { linkBranch, prepareRefCell, removeRefCell, shareObjectDirs, unlinkBranch, worktreeCell } from './branch-refs.js';
 import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID, gitWritableMounts, WORKSPACE } from './container-spec.js';
-import { DockerProcess, type AfterExit } from './docker-process.js';
+import { DockerProcess } from './docker-process.js';
 import { DockerEngine } from './engine.js';
 import { ensureImage } from './images.js';
 import { Limiter } from './limiter.js';
 import { LABEL_CACHE, LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
-import { chownMountPoints, copyIn, copyOut, createWorkspaceVolume, withWorkspaceContainer, workspaceChanges, workspaceVolumeName } from './workspace-volume.js';
+import { chownMountPoints, copyIn, createWorkspaceVolume, workspaceVolumeName } from './workspace-volume.js';
+import { afterExit, pendingChanges, syncBack, type WorkspaceFinder } from './workspace-sync.js';
 import { launchScript, WarmPool, type WarmSlot } from './warm-pool.js';
 import { runProcess } from '../../process/run.js';
 
@@ -239,7 +240,7 @@ export class DockerBackend implements IBackend {
       if (!info.State.Running) return err('spawn_failed', 'the warm container is no longer running');
       const script = launchScript(WORKSPACE, spec.command, { ...spec.env, [SESSION_LABEL_ENV]: spec.sessionId });
       stream.write(script.text);
-      return ok(new DockerProcess(container, stream, info.State.Pid || null, this.afterExit(container, slot.worktree, 'bind')));
+      return ok(new DockerProcess(container, stream, info.State.Pid || null, afterExit(container, slot.worktree, 'bind')));
     } catch (e) {
       return err('spawn_failed', `cannot claim the warm container: ${(e as Error).message}`);
     }
@@ -264,7 +265,7 @@ export class DockerBackend implements IBackend {
       const state = (await container.inspect()).State;
       const volumeMode = running.Mounts?.some((m) => m.Destination === WORKSPACE && m.Type === 'volume') ? 'volume' : 'bind';
       const worktree = running.Labels?.[LABEL_WORKTREE] ?? null;
-      return ok(new DockerProcess(container, stream, state.Pid || null, worktree ? this.afterExit(container, worktree, volumeMode) : undefined));
+      return ok(new DockerProcess(container, stream, state.Pid || null, worktree ? afterExit(container, worktree, volumeMode) : undefined));
     } catch (e) {
       return err('backend_unavailable', `cannot attach to container ${running.Id.slice(0, 12)}: ${(e as Error).message}`);
     }
@@ -288,56 +289,20 @@ export class DockerBackend implements IBackend {
     if (docker.ok) await docker.value.getVolume(workspaceVolumeName(sessionId)).remove().catch(() => undefined);
   }
 
-  /**
-   * After the agent exits: its branch becomes a plain ref on the host again (branch-refs.ts), and in
-   * volume mode its changes are copied back to the worktree (a failure keeps them in the volume, and
-   * the session says so until a sync succeeds).
-   */
-  private afterExit(container: Docker.Container, worktree: string, volumeMode: string): AfterExit {
-    return {
-      syncsBack: volumeMode === 'volume',
-      run: async () => {
-        const cell = worktreeCell(worktree);
-        const unlinked = cell ? await unlinkBranch(cell) : ok(null);
-        const problem = unlinked.ok ? unlinked.value : unlinked.error.message;
-        if (volumeMode !== 'volume') return { problem, unsynced: null };
-        try {
-          await copyOut(container, worktree);
-          return { problem, unsynced: null };
-        } catch (e) {
-          return { problem, unsynced: `copying the workspace volume back to the worktree failed: ${(e as Error).message}` };
-        }
-      },
-    };
-  }
-
   /** Copies a volume-mode session's workspace volume back to its worktree (after a failed sync). */
-  async syncBack(t: SyncTarget): Promise<Result<void>> {
-    if (t.volumeMode !== 'volume') return ok();
-    return this.onWorkspace(t, async (container) => {
-      await copyOut(container, t.worktree);
-      return ok();
-    });
+  syncBack(t: SyncTarget): Promise<Result<void>> {
+    return syncBack(this.workspaces, t);
   }
 
   /** The files a sync back would change, while a volume-mode session has changes not synced back. */
-  async pendingChanges(t: SyncTarget): Promise<Result<string[]>> {
-    if (t.volumeMode !== 'volume' || !t.unsynced) return ok([]);
-    return this.onWorkspace(t, async (container) => ok(await workspaceChanges(container, t.worktree)));
+  pendingChanges(t: SyncTarget): Promise<Result<string[]>> {
+    return pendingChanges(this.workspaces, t);
   }
 
-  private async onWorkspace<T>(t: SyncTarget, work: (container: Docker.Container) => Promise<Result<T>>): Promise<Result<T>> {
-    const docker = await this.engine.docker();
-    if (!docker.ok) return docker;
-    const containers = await this.listSessionContainers(t.sessionId, t.instanceId);
-    if (!containers.ok) return containers;
-    const own = containers.value.find((c) => c.Labels?.[LABEL_KIND] !== 'sync');
-    try {
-      return await withWorkspaceContainer(docker.value, t.sessionId, own, t.image, work);
-    } catch (e) {
-      return err('invalid_state', `copying the workspace volume back to the worktree failed: ${(e as Error).message}`);
-    }
-  }
+  private readonly workspaces: WorkspaceFinder = {
+    docker: () => this.engine.docker(),
+    containers: (sessionId, containerId) => this.listSessionContainers(sessionId, containerId),
+  };
 
   /** Removes every container of the session. */
   async removeSessionContainers(sessionId: string, containerId?: string | null): Promise<void> {
@@ -400,7 +365,7 @@ export class DockerBackend implements IBackend {
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
       await container.start();
       const state = (await container.inspect()).State;
-      return ok(new DockerProcess(container, stream, state.Pid || null, this.afterExit(container, spec.cwd, info.volumeMode)));
+      return ok(new DockerProcess(container, stream, state.Pid || null, afterExit(container, spec.cwd, info.volumeMode)));
     } catch (e) {
       await container.remove({ force: true }).catch(() => undefined);
       const cell = worktreeCell(spec.cwd);
