@@ -187,6 +187,8 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   life.defer('proxy', () => proxy.close());
   life.add('proxy-revoke', sessions.onDidEndTerminal((id) => proxy.current()?.revoke(id)));
   sessionEnv = async (s) => ({ env: await proxy.ready.then((p) => (p.ok ? p.value.sessionEnv(s) : {})), remove: vaultEnvSources() });
+  // Sessions still running from before (adopted above) may call providers at once.
+  if (sessions.liveSessions().length > 0) void proxy.ready;
 
   const guard = new AccessGuard();
   let port = options.port ?? DEFAULT_PORT;
@@ -286,19 +288,20 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   return ok({ url, port, token: guard.apiToken, dataDir, api, sessions, events: events.event, loginUrl, close: () => life.dispose() });
 }
 
-/** The credential proxy, starting in the background. */
+/** The credential proxy, started on first use. */
 interface ProxyHandle {
-  /** Resolves once it runs, or with why it can't. */
-  ready: Promise<Result<ProxyService>>;
+  /** Starts the proxy if it isn't yet; resolves once it runs, or with why it can't. */
+  readonly ready: Promise<Result<ProxyService>>;
   /** The running proxy, null until it is ready (or when it failed). */
   current(): ProxyService | null;
   close(): Promise<void>;
 }
 
 /**
- * Starts the proxy (its CA, TLS and HTTP client modules) in the background, off the start-up path: a
- * session starting before it is ready waits for it. If it can't start, sessions run without provider
- * access (they never get real keys either way) and the error is logged and kept for `providers.list`.
+ * The proxy (its CA, audit connection, listeners), started on first use: the first session's env, the
+ * providers page or doctor. An orchestrator no session ran on has no use for it, and it was ~5 MB of an
+ * idle one's memory. If it can't start, sessions run without provider access (they never get real keys
+ * either way) and the error is logged and kept for `providers.list`.
  */
 function startProxy(deps: {
   dataDir: string;
@@ -311,7 +314,8 @@ function startProxy(deps: {
 }): ProxyHandle {
   const { settings, sessions, events } = deps;
   let running: ProxyService | null = null;
-  const ready: Promise<Result<ProxyService>> = import('./proxy-wiring.js')
+  let starting: Promise<Result<ProxyService>> | null = null;
+  const start = (): Promise<Result<ProxyService>> => (starting ??= import('./proxy-wiring.js')
     .then(({ startProxyService }) =>
       startProxyService({
         dataDir: deps.dataDir,
@@ -342,13 +346,15 @@ function startProxy(deps: {
         return started;
       },
       (e: Error) => err('internal', `the credential proxy is not running: ${e.message}`),
-    );
+    ));
   return {
-    ready,
+    get ready() {
+      return start();
+    },
     current: () => running,
     close: async () => {
-      const p = await ready;
-      if (p.ok) await p.value.close();
+      const p = await starting;
+      if (p?.ok) await p.value.close();
     },
   };
 }
