@@ -19,8 +19,36 @@ export type VolumeMode = z.infer<typeof VolumeMode>;
 export const CacheType = z.enum(['npm', 'bun', 'pnpm', 'cargo', 'sccache', 'pip', 'go']);
 export type CacheType = z.infer<typeof CacheType>;
 
-export const NetworkMode = z.enum(['bridge', 'none']);
+/**
+ * The network a Docker session's container joins.
+ * `contained` (the default): its own internal network whose only way out is Berth's proxy (through a
+ * relay container); direct connections to the host, other containers and the internet fail.
+ * `none`: no network at all (no proxy either).
+ * `bridge` or the name of another engine network: an open network — the agent can connect anywhere that
+ * network reaches, bypassing the proxy's egress policy and audit ("egress not contained").
+ */
+export const NetworkMode = z.union([
+  z.enum(['contained', 'none', 'bridge']),
+  z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'contained, none, bridge or the name of an engine network')
+    // `host` would share the host's network stack; a container's network (`container:…`) is refused by the pattern.
+    .refine((n) => n !== 'host', 'the host network is never used for sessions'),
+]);
 export type NetworkMode = z.infer<typeof NetworkMode>;
+
+/** The choices Settings and the create dialog offer (any engine network name is accepted too). */
+export const NETWORK_CHOICES = ['contained', 'bridge', 'none'] as const;
+
+/**
+ * Whether a session on `mode` can reach the outside only through Berth's proxy (or not at all).
+ * Every other mode is an explicit choice of an open network, shown on the session as "egress not contained".
+ */
+export function egressContained(mode: NetworkMode): boolean {
+  return mode === 'contained' || mode === 'none';
+}
 
 /** Image references as Docker accepts them (name[:tag][@digest]), no whitespace. */
 export const ImageRef = z
@@ -49,6 +77,8 @@ export const DockerCreateOptions = z
     pids: z.number().int().min(8).max(4_194_304).optional(),
     runtime: z.string().min(1).max(100).regex(/^[a-zA-Z0-9._-]+$/).optional(),
     caches: z.array(CacheType).max(CacheType.options.length).optional(),
+    /** `bridge` or another engine network opens the session's egress (shown as "egress not contained"). */
+    networkMode: NetworkMode.optional(),
   })
   .strict();
 export type DockerCreateOptions = z.infer<typeof DockerCreateOptions>;
@@ -63,6 +93,8 @@ export const DockerSessionInfo = z.object({
   limits: ResourceLimits,
   /** Whether the container came from the warm pool. */
   warm: z.boolean(),
+  /** The network it joins; sessions made before containment existed were on the open bridge. */
+  networkMode: NetworkMode.default('bridge'),
 });
 export type DockerSessionInfo = z.infer<typeof DockerSessionInfo>;
 
@@ -96,7 +128,7 @@ export const DEFAULT_DOCKER_SETTINGS: DockerSettings = {
   limits: { cpus: null, memoryMb: null, pids: 4096 },
   volumeMode: 'bind',
   runtime: 'runc',
-  networkMode: 'bridge',
+  networkMode: 'contained',
   caches: ['npm', 'pip'],
 };
 

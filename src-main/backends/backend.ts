@@ -24,7 +24,7 @@ export interface StartSpec {
   cols: number;
   rows: number;
   /** Docker sessions: the resolved options (defaults applied). */
-  docker?: { info: DockerSessionInfo; pullPolicy: DockerSettings['pullPolicy']; networkMode: DockerSettings['networkMode'] };
+  docker?: { info: DockerSessionInfo; pullPolicy: DockerSettings['pullPolicy'] };
 }
 
 export interface ExitInfo {

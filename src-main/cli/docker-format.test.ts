@@ -82,6 +82,7 @@ describe('docker output', () => {
         caches: ['npm', 'pip'],
         limits: { cpus: 2, memoryMb: null, pids: 4096 },
         warm: true,
+        networkMode: 'contained',
       },
       stats: { cpuPercent: 12.34, memoryBytes: 45_000_000, at: NOW - 2_000 },
     } satisfies SessionDto;
@@ -92,6 +93,8 @@ describe('docker output', () => {
     expect(text).toMatch(/^runtime:\s+runc$/m);
     expect(text).toMatch(/^volume mode:\s+bind$/m);
     expect(text).toMatch(/^caches:\s+npm, pip$/m);
+    expect(text).toMatch(/^network:\s+contained \(only the proxy is reachable\)$/m);
+    expect(formatStatus({ ...session, docker: { ...session.docker, networkMode: 'bridge' } }, [], NOW)).toMatch(/^network:\s+bridge: egress not contained /m);
     expect(text).toMatch(/^limits:\s+cpus 2, memory unlimited, pids 4096$/m);
     expect(text).toMatch(/^usage:\s+cpu 12\.3%, memory 45MB \(sampled 2s ago\)$/m);
   });

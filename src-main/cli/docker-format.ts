@@ -2,7 +2,7 @@
  * Human-readable Docker output of the CLI: byte sizes, the `cache size` table, `docker info`, and the
  * Docker lines of `status`.
  */
-import type { CacheDto, DockerInfoDto, ResourceLimits } from '../../src-shared/docker.js';
+import { egressContained, type CacheDto, type DockerInfoDto, type DockerSessionInfo, type ResourceLimits } from '../../src-shared/docker.js';
 import type { SessionDto } from '../../src-shared/dto.js';
 import { formatAge, formatTable } from './text-table.js';
 
@@ -86,6 +86,21 @@ export function formatDockerInfo(info: DockerInfoDto, now = Date.now()): string 
   return lines.join('\n');
 }
 
+/** What a session shows when its network is open: nothing stops it from bypassing the proxy. */
+export const EGRESS_NOT_CONTAINED = 'egress not contained';
+
+/** A Docker session's network in words: contained, none, or the open network with the warning. */
+export function describeNetwork(d: DockerSessionInfo): string {
+  if (d.networkMode === 'contained') return 'contained (only the proxy is reachable)';
+  if (d.networkMode === 'none') return 'none (no network)';
+  return `${d.networkMode}: ${EGRESS_NOT_CONTAINED} (direct connections bypass the proxy's egress policy and audit)`;
+}
+
+/** The backend column of `berth list`: `docker (egress not contained)` for a session on an open network. */
+export function describeBackend(s: SessionDto): string {
+  return s.docker && !egressContained(s.docker.networkMode) ? `${s.backend} (${EGRESS_NOT_CONTAINED})` : s.backend;
+}
+
 /** `berth status` fields for a Docker session and for sampled resource use (empty when neither applies). */
 export function dockerStatusFields(s: SessionDto, now = Date.now()): Array<[string, string]> {
   const fields: Array<[string, string]> = [];
@@ -96,6 +111,7 @@ export function dockerStatusFields(s: SessionDto, now = Date.now()): Array<[stri
       ['container', d.containerId ? shortId(d.containerId) : NONE],
       ['runtime', d.runtime],
       ['volume mode', d.volumeMode],
+      ['network', describeNetwork(d)],
       ['caches', d.caches.length > 0 ? d.caches.join(', ') : 'none'],
       ['limits', formatLimits(d.limits)],
     );

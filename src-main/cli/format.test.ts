@@ -66,6 +66,16 @@ describe('formatSessionTable', () => {
     expect(status).toMatch(/^not synced:\s+changes not synced back: EISDIR notes\.txt \(`berth sync fix-tests` retries\)$/m);
     expect(formatStatus(session(), [], NOW)).not.toContain('not synced');
   });
+
+  it('says "egress not contained" for a Docker session on an open network, and nothing for a contained one', () => {
+    const docker = { image: 'img', containerId: null, volumeMode: 'bind' as const, runtime: 'runc', caches: [], limits: { cpus: null, memoryMb: null, pids: null }, warm: false };
+    const lines = formatSessionTable(
+      [session({ name: 'open', backend: 'docker', docker: { ...docker, networkMode: 'bridge' } }), session({ name: 'shut', backend: 'docker', docker: { ...docker, networkMode: 'contained' } })],
+      NOW,
+    ).split('\n');
+    expect(lines[1]).toMatch(/^open\s+running\s+shell\s+docker \(egress not contained\)\s+/);
+    expect(lines[2]).toMatch(/^shut\s+running\s+shell\s+docker\s+berth/);
+  });
 });
 
 describe('describeState', () => {

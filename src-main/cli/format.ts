@@ -3,7 +3,7 @@
  * from text-table.ts and are re-exported here).
  */
 import type { SessionDto, SessionEventDto } from '../../src-shared/dto.js';
-import { dockerStatusFields } from './docker-format.js';
+import { describeBackend, dockerStatusFields } from './docker-format.js';
 import { formatAge, formatTable } from './text-table.js';
 
 /** Placeholder for an absent value. */
@@ -17,7 +17,7 @@ export function formatSessionTable(sessions: readonly SessionDto[], now = Date.n
     s.name,
     `${s.state}${s.archived ? ' (archived)' : ''}${s.unsynced ? ' (not synced back)' : ''}`,
     s.agent,
-    s.backend,
+    describeBackend(s),
     s.branch,
     formatAge(now - s.createdAt),
   ]);

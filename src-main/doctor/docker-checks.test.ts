@@ -39,6 +39,8 @@ describe('docker checks on a real engine', () => {
     expect(images!.detail).toBe(`1 of 2 warm image(s) missing: ${MISSING_IMAGE}; sessions on them start cold (pull first)`);
     expect(images!.fix).toContain(`\`docker pull ${MISSING_IMAGE}\``);
     expect(runtime).toMatchObject({ id: 'docker.runtimes', status: 'ok' });
+    // The harness tags its busybox image as the relay image (what contained sessions need).
+    expect(report.checks[3]).toMatchObject({ id: 'docker.relay', status: 'ok' });
 
     const wrong = (await runDoctor(deps('kata-nonexistent'))).checks[2]!;
     expect(wrong.status).toBe('fail');
@@ -49,6 +51,6 @@ describe('docker checks on a real engine', () => {
 
   it('skips the Docker checks when the orchestrator has no Docker', async () => {
     const r = await runDoctor({ warmImages: ['x:1'], selectedRuntime: 'runc', repos: [], paths: [], apiPort: null, ownsApiPort: false });
-    expect(r.checks.slice(0, 3).map((c) => c.status)).toEqual(['skip', 'skip', 'skip']);
+    expect(r.checks.slice(0, 4).map((c) => c.status)).toEqual(['skip', 'skip', 'skip', 'skip']);
   });
 });

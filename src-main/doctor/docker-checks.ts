@@ -1,10 +1,12 @@
 /**
- * Docker checks: the engine answers, the warm images are present, the selected runtime is registered.
+ * Docker checks: the engine answers, the warm images are present, the selected runtime is registered,
+ * the egress relay image (contained sessions' only way out) is there.
  *
- * The three share one probe per doctor run, so they run in parallel without asking the engine three times.
+ * They share one probe per doctor run, so they run in parallel without asking the engine three times.
  */
 import type { Result } from '../../src-shared/result.js';
 import type { DockerEngine } from '../backends/docker/engine.js';
+import { RELAY_BUILD_FIX, RELAY_IMAGE } from '../backends/docker/relay-image.js';
 import { shellQuote } from './text.js';
 import { okOutcome, type CheckOutcome, type DoctorCheck, type DoctorDeps, type DoctorDockerFacts } from './types.js';
 
@@ -27,6 +29,7 @@ export function dockerChecks(deps: DoctorDeps): DoctorCheck[] {
     { id: 'docker.engine', title: 'Docker engine reachable', run: () => engineCheck(facts()) },
     { id: 'docker.images', title: 'Warm images present', run: () => imagesCheck(facts(), deps) },
     { id: 'docker.runtimes', title: 'Container runtime registered', run: () => runtimeCheck(facts(), deps.selectedRuntime) },
+    { id: 'docker.relay', title: 'Egress relay image present', run: () => relayCheck(facts(), deps) },
   ];
 }
 
@@ -86,6 +89,17 @@ async function runtimeCheck(pending: Promise<Result<DoctorDockerFacts>> | null, 
   };
 }
 
+/** The relay image: without it (and without a registry to build it from) no contained session can start. */
+async function relayCheck(pending: Promise<Result<DoctorDockerFacts>> | null, deps: DoctorDeps): Promise<CheckOutcome> {
+  if (!pending || !deps.dockerImagePresent) return SKIP_NOT_IN_USE;
+  if (!(await pending).ok) return SKIP_UNREACHABLE;
+  if (await deps.dockerImagePresent(RELAY_IMAGE)) return okOutcome(`${RELAY_IMAGE} present: contained sessions can reach the proxy`);
+  return {
+    status: 'warn',
+    detail: `${RELAY_IMAGE} is missing: Berth builds it at the first contained Docker session, which fails if the engine can't pull busybox`,
+    fix: `${RELAY_BUILD_FIX.charAt(0).toUpperCase()}${RELAY_BUILD_FIX.slice(1)}.`,
+  };
+}
 
 /** The Docker deps for runDoctor from the orchestrator's DockerEngine: its probe, and an image lookup (404 → absent). */
 export function dockerDoctorDeps(engine: DockerEngine): Pick<DoctorDeps, 'dockerProbe' | 'dockerImagePresent'> {

@@ -81,6 +81,7 @@ describe('runDoctor', () => {
     // Images and runtimes can't be known without the engine.
     expect(byId(report.checks, 'docker.images').status).toBe('skip');
     expect(byId(report.checks, 'docker.runtimes').status).toBe('skip');
+    expect(byId(report.checks, 'docker.relay').status).toBe('skip');
 
     const loose = byId(report.checks, `git.loose-objects:${messy}`);
     expect(loose.status).toBe('warn');
@@ -102,7 +103,7 @@ describe('runDoctor', () => {
 
     // Stable order: docker, git per repo, disk, port, proxy, sandbox, tmux.
     expect(report.checks.map((c) => c.id.split(':')[0])).toEqual([
-      'docker.engine', 'docker.images', 'docker.runtimes',
+      'docker.engine', 'docker.images', 'docker.runtimes', 'docker.relay',
       'git.loose-objects', 'git.untracked-large', 'git.loose-objects', 'git.untracked-large',
       'disk.free', 'port.api', 'proxy.health', 'sandbox.bwrap', 'tmux',
     ]);

@@ -143,7 +143,7 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   const agents = new AgentCatalog(env);
 
   // The vault and the proxy start below; a session's env waits for them (no create is served before).
-  let sessionEnv: (s: SessionDto) => Promise<{ env: Record<string, string>; remove: string[] }> = async () => ({ env: {}, remove: [] });
+  let sessionEnv: (s: SessionDto) => Promise<Result<{ env: Record<string, string>; remove: string[] }>> = async () => ok({ env: {}, remove: [] });
   sessions = new SessionService({
     dataDir,
     sessions: sessionsRepo,
@@ -186,7 +186,13 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   const proxy = startProxy({ dataDir, settings, vault, docker, sessions, metrics, events });
   life.defer('proxy', () => proxy.close());
   life.add('proxy-revoke', sessions.onDidEndTerminal((id) => proxy.current()?.revoke(id)));
-  sessionEnv = async (s) => ({ env: await proxy.ready.then((p) => (p.ok ? p.value.sessionEnv(s) : {})), remove: vaultEnvSources() });
+  sessionEnv = async (s) => {
+    const p = await proxy.ready;
+    // Without the proxy a contained container has no way out at all: it is not started. Others run
+    // without provider access (they never get real keys either way).
+    const env = p.ok ? await p.value.sessionEnv(s) : s.docker?.networkMode === 'contained' ? p : ok({});
+    return env.ok ? ok({ env: env.value, remove: vaultEnvSources() }) : env;
+  };
   // Sessions still running from before (adopted above) may call providers at once.
   if (sessions.liveSessions().length > 0) void proxy.ready;
 

@@ -1,13 +1,19 @@
 /**
  * The credential proxy, wired: base-URL mode for LLM APIs and CONNECT mode (TLS interception only
  * for hosts with an injection rule) share the per-session stand-in tokens, the vault, the egress
- * gate, the audit trail and the metrics. Each session gets the environment that points its agent at
- * the proxy where its backend can reach it:
+ * gate, the audit trail and the metrics. Every session, whatever credentials exist, gets the
+ * environment that points its agent at the proxy where its backend can reach it (HTTPS_PROXY and
+ * HTTP_PROXY in both cases, the CA, and a base URL per provider with a credential), so the egress policy
+ * and the audit apply to all of them:
  *
  * - local sessions: 127.0.0.1 (loopback only);
- * - Docker sessions: the container network's gateway address on this host, where a plain TCP relay to
- *   the loopback listeners runs. It is reachable from containers on that network and from this host,
- *   not beyond it (the bridge is host-local); every request still needs the session's token.
+ * - contained Docker sessions (the default): `berth-proxy`, the egress relay on their internal network,
+ *   their only way out; the relay reaches a plain TCP relay to the loopback listeners on the default
+ *   bridge's gateway address on this host;
+ * - Docker sessions on an open network: that network's gateway address, where such a relay runs.
+ * Those relays are reachable from containers and from this host, not beyond it (the bridge is
+ * host-local); every request still needs the session's token. A Docker session whose proxy endpoint
+ * can't be set up is not started (the create fails with the reason).
  *
  * The CA's certificate and bundle (never its key) are mounted read-only into containers.
  */
@@ -50,8 +56,11 @@ export interface ProxyService extends Disposable {
   egress: EgressGate;
   audit: AuditWriter;
   providers(): ProviderDto[];
-  /** The variables a session's agent gets: provider base URLs and stand-in keys, HTTPS_PROXY, the CA. */
-  sessionEnv(session: SessionDto): Promise<Record<string, string>>;
+  /**
+   * The variables a session's agent gets: provider base URLs and stand-in keys, the proxy variables, the
+   * CA; an error when its backend can't reach the proxy (the session must not start without it).
+   */
+  sessionEnv(session: SessionDto): Promise<Result<Record<string, string>>>;
   /** The session ended: its token stops working. */
   revoke(sessionId: string): void;
   /** Settings or credentials changed: providers, rules and the CA follow. */
@@ -245,14 +254,19 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
   const env = (sessionId: string, host: string, basePort: number, connectPort: number, cert: string, bundle: string) => {
     const token = proxy.value.issueToken(sessionId);
     const connectUrl = `http://berth:${token}@${host}:${connectPort}`;
+    const noProxy = `127.0.0.1,localhost,::1,${host}`;
     return {
       ...proxy.value.sessionEnv(sessionId, `http://${host}:${basePort}`),
       HTTPS_PROXY: connectUrl,
       https_proxy: connectUrl,
-      NO_PROXY: `127.0.0.1,localhost,::1,${host}`,
-      no_proxy: `127.0.0.1,localhost,::1,${host}`,
+      NO_PROXY: noProxy,
+      no_proxy: noProxy,
       ...sessionCaEnv(cert, bundle),
     };
+  };
+  const exposeOn = async (address: string) => {
+    const ports = await relayFor(address);
+    return ports ? { basePort: ports.base, connectPort: ports.connect } : null;
   };
 
   const service: ProxyService = {
@@ -260,13 +274,15 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
     audit: audit.value,
     providers: () => proxy.value.providers(),
     async sessionEnv(session) {
-      if (session.backend === 'docker') {
-        const address = await deps.docker.gatewayAddress(deps.settings().docker.networkMode);
-        const ports = address ? await relayFor(address) : null;
-        if (!address || !ports) return {};
-        return env(session.id, address, ports.base, ports.connect, CONTAINER_CA_CERT, CONTAINER_CA_BUNDLE);
+      if (session.docker) {
+        const endpoint = await deps.docker.proxyEndpoint(session.docker.networkMode, exposeOn);
+        if (!endpoint.ok) return endpoint;
+        // No network at all: nothing to point at.
+        if (!endpoint.value) return ok({});
+        const { host, basePort, connectPort } = endpoint.value;
+        return ok(env(session.id, host, basePort, connectPort, CONTAINER_CA_CERT, CONTAINER_CA_BUNDLE));
       }
-      return env(session.id, '127.0.0.1', proxy.value.port!, connectServer.port, ca.value.files.certPath, ca.value.files.bundlePath);
+      return ok(env(session.id, '127.0.0.1', proxy.value.port!, connectServer.port, ca.value.files.certPath, ca.value.files.bundlePath));
     },
     revoke(sessionId) {
       proxy.value.revokeToken(sessionId);

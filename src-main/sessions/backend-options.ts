@@ -19,6 +19,7 @@ export function resolveDocker(options: DockerCreateOptions | undefined, settings
       pids: o.pids ?? settings.limits.pids,
     },
     warm: false,
+    networkMode: o.networkMode ?? settings.networkMode,
   };
-  return { info, pullPolicy: o.pullPolicy ?? settings.pullPolicy, networkMode: settings.networkMode };
+  return { info, pullPolicy: o.pullPolicy ?? settings.pullPolicy };
 }

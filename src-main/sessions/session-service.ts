@@ -62,9 +62,10 @@ export interface SessionServiceDeps {
   settings: () => SettingsDto;
   /**
    * The environment a session's agent gets on top of its backend's (the credential proxy's base URLs,
-   * stand-in keys, HTTPS_PROXY and CA), and variables to drop from an inherited one.
+   * stand-in keys, HTTPS_PROXY and CA), and variables to drop from an inherited one; an error (the
+   * proxy can't be offered to this session) fails the start with its reason.
    */
-  sessionEnv?: (session: SessionDto) => Promise<{ env: Record<string, string>; remove: string[] }>;
+  sessionEnv?: (session: SessionDto) => Promise<Result<{ env: Record<string, string>; remove: string[] }>>;
   /** Where failures of background work (provisioning, restarts) are logged and counted. */
   onBackgroundError?: BackgroundErrorSink;
   /** Activity and write timings (tests shorten them); defaults are the named constants above. */
@@ -555,9 +556,9 @@ export class SessionService implements Disposable {
     // Loaded before the process starts, so no output can arrive before the host listens.
     await loadHeadless();
     const t0 = process.hrtime.bigint();
-    const extra = this.deps.sessionEnv ? await this.deps.sessionEnv(session) : { env: {}, remove: [] };
+    const extra = this.deps.sessionEnv ? await this.deps.sessionEnv(session) : ok({ env: {}, remove: [] });
     if (signal.aborted) return this.cancelled(id, cancelledAs);
-    const started = backend.ok ? await backend.value.start({ ...this.startSpec(id), env: extra.env, envRemove: extra.remove }) : backend;
+    const started = !extra.ok ? extra : backend.ok ? await backend.value.start({ ...this.startSpec(id), env: extra.value.env, envRemove: extra.value.remove }) : backend;
     const startMs = elapsed(t0);
     if (signal.aborted) {
       if (started.ok) {

@@ -131,4 +131,10 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN unsynced TEXT;
   `,
+  // 7: Docker sessions are contained by default. A stored network of `bridge` was the old default
+  // (containment did not exist, so it was nobody's choice of an open network): it becomes `contained`.
+  `
+  UPDATE settings SET value = json_set(value, '$.networkMode', 'contained')
+    WHERE key = 'docker' AND json_valid(value) AND json_extract(value, '$.networkMode') = 'bridge';
+  `,
 ];

@@ -65,7 +65,8 @@ function toDto(row: SessionRow): SessionDto {
     rows: row.rows,
     pid: row.pid,
     phases: { worktreeMs: row.worktree_ms, startMs: row.start_ms, firstOutputMs: row.first_output_ms },
-    docker: row.docker ? (JSON.parse(row.docker) as SessionDto['docker']) : null,
+    // Sessions stored before containment existed ran on the open bridge.
+    docker: row.docker ? ({ networkMode: 'bridge', ...JSON.parse(row.docker) } as SessionDto['docker']) : null,
     // Resource samples live in memory only.
     stats: null,
   };

@@ -13,6 +13,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type Dockerode from 'dockerode';
 import { findExecutable as findOnPath } from '../process/find-executable.js';
+import { RELAY_IMAGE } from '../backends/docker/relay-image.js';
 
 /** Short base for engine dirs: sun_path holds 108 bytes, and `/tmp/bd-XXXXXX/docker.sock` is 26. */
 const SHORT_TMP = '/tmp';
@@ -287,8 +288,24 @@ function hybridCgroupWithControllers(): boolean {
   return (readText('/sys/fs/cgroup/unified/cgroup.controllers') ?? '').trim() !== '';
 }
 
-/** Builds the busybox test image (no registry: a rootfs tarball through `docker import`); skips an existing one. */
+/**
+ * Builds the busybox test image (no registry: a rootfs tarball through `docker import`); skips an
+ * existing one. The default image is also tagged as Berth's egress relay image (busybox is all its
+ * recipe is; no registry here to build it from), so contained sessions work on every test engine.
+ */
 export async function ensureBusyboxImage(endpoint: string, tag = BUSYBOX_IMAGE): Promise<string> {
+  const made = await buildBusyboxImage(endpoint, tag);
+  if (tag === BUSYBOX_IMAGE) await ensureRelayImageTag(endpoint);
+  return made;
+}
+
+/** Tags the busybox test image as the relay image when the engine has none. */
+export async function ensureRelayImageTag(endpoint: string): Promise<void> {
+  const docker = await dockerClient(endpoint);
+  if (!(await docker.getImage(RELAY_IMAGE).inspect().then(() => true, () => false))) await tagImage(endpoint, BUSYBOX_IMAGE, RELAY_IMAGE);
+}
+
+async function buildBusyboxImage(endpoint: string, tag: string): Promise<string> {
   const docker = await dockerClient(endpoint);
   await docker.ping(); // an unreachable engine fails here, before any work
   if (await docker.getImage(tag).inspect().then(() => true, () => false)) return tag;

@@ -8,7 +8,7 @@
  * change config that the host's git would run, or move any other branch.
  */
 import type Docker from 'dockerode';
-import type { CacheType, NetworkMode, ResourceLimits, VolumeMode } from '../../../src-shared/docker.js';
+import type { CacheType, ResourceLimits, VolumeMode } from '../../../src-shared/docker.js';
 import { refCellMounts, type RefCell } from './branch-refs.js';
 import { LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
 
@@ -56,7 +56,8 @@ export interface ContainerSpecInput {
   gid: number;
   limits: ResourceLimits;
   runtime: string;
-  networkMode: NetworkMode;
+  /** Docker's NetworkMode: an engine network's name, `none`, or `container:<holder>` for a contained session. */
+  networkMode: string;
   /** Cache volumes by type: volume name per mount path. */
   caches: { volume: string; target: string }[];
   cols: number;

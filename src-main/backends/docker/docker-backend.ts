@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import type { CacheType, DockerSettings } from '../../../src-shared/docker.js';
+import type { CacheType, DockerSettings, NetworkMode } from '../../../src-shared/docker.js';
 import { err, ok, type Result } from '../../../src-shared/result.js';
 import { ignoreBackgroundErrors, type BackgroundErrorSink, type BackgroundTask } from '../../metrics/faults.js';
 import type { ImageProgressDto } from '../../../src-shared/docker.js';
@@ -14,9 +14,11 @@ import { SESSION_LABEL_ENV, type IBackend, type InstanceInfo, type ITerminalProc
 import { linkBranch, prepareRefCell, removeRefCell, shareObjectDirs, unlinkBranch, worktreeCell } from './branch-refs.js';
 import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID, gitWritableMounts, WORKSPACE } from './container-spec.js';
 import { DockerProcess } from './docker-process.js';
+import { DockerEgress, RELAY_BASE_PORT, RELAY_CONNECT_PORT, RELAY_HOST, type EgressSlot } from './egress.js';
 import { DockerEngine } from './engine.js';
 import { ensureImage } from './images.js';
 import { Limiter } from './limiter.js';
+import { RELAY_BASE_ENV } from './relay-image.js';
 import { LABEL_CACHE, LABEL_INSTANCE, LABEL_KIND, LABEL_SESSION, LABEL_WORKTREE } from './labels.js';
 import { chownMountPoints, copyIn, createWorkspaceVolume, workspaceVolumeName } from './workspace-volume.js';
 import { afterExit, pendingChanges, syncBack, type WorkspaceFinder } from './workspace-sync.js';
@@ -52,6 +54,8 @@ export class DockerBackend implements IBackend {
 
   /** Started containers kept ready (Settings → Docker → warm pool). */
   readonly pool: WarmPool;
+  /** Contained networks, their holders and the relay to the proxy. */
+  readonly egress: DockerEgress;
 
   constructor(
     private readonly settings: () => DockerSettings,
@@ -64,6 +68,12 @@ export class DockerBackend implements IBackend {
   ) {
     this.engine = new DockerEngine(() => ({ endpoint: settings().endpoint, tlsCertPath: settings().tlsCertPath }), env);
     this.instanceId = instanceId;
+    this.egress = new DockerEgress({
+      docker: () => this.engine.docker(),
+      instanceId,
+      background: (work) => this.track('pool-refill', work),
+      relayBase: env[RELAY_BASE_ENV] || undefined,
+    });
     this.pool = new WarmPool({
       docker: () => this.engine.docker(),
       settings,
@@ -76,6 +86,7 @@ export class DockerBackend implements IBackend {
         // A pool container has no session yet: only the base environment; the session's comes at claim.
         return this.creates.run(() => this.createContainer(docker.value, { ...c, sessionId: null, env: {}, cols: DEFAULT_POOL_COLS, rows: DEFAULT_POOL_ROWS }));
       },
+      releaseNetwork: (networkMode) => this.egress.releaseFor(networkMode),
     });
   }
 
@@ -83,32 +94,55 @@ export class DockerBackend implements IBackend {
   sessionMounts: { source: string; target: string }[] = [];
 
   /**
-   * Where a container on `networkMode` reaches this host: its bridge network's gateway address (null
-   * with no network). The credential proxy listens there for Docker sessions.
+   * Where sessions on `networkMode` reach the credential proxy, given `expose`, which makes the proxy's
+   * loopback ports reachable on a host address. Null for `none` (no network, no proxy). An open network
+   * reaches the host at its gateway address; a contained one only through the relay (which reaches the
+   * host at the default bridge's gateway), by the name `berth-proxy`. An error says why the container
+   * can't have the proxy: the create fails with it rather than start without.
    */
-  async gatewayAddress(networkMode: string): Promise<string | null> {
-    if (networkMode === 'none') return null;
-    const cached = this.gateways.get(networkMode);
-    if (cached && cached.at > Date.now() - GATEWAY_CACHE_MS) return cached.address;
+  async proxyEndpoint(
+    networkMode: NetworkMode,
+    expose: (address: string) => Promise<{ basePort: number; connectPort: number } | null>,
+  ): Promise<Result<{ host: string; basePort: number; connectPort: number } | null>> {
+    if (networkMode === 'none') return ok(null);
+    const network = networkMode === 'contained' ? 'bridge' : networkMode;
+    const address = await this.gatewayAddress(network);
+    if (!address.ok) return address;
+    const ports = await expose(address.value);
+    if (!ports) return err('backend_unavailable', `cannot offer the credential proxy to containers on ${address.value} (this host's address on the engine network "${network}")`);
+    if (networkMode !== 'contained') return ok({ host: address.value, ...ports });
+    const relay = await this.egress.ensureRelay({ host: address.value, ...ports });
+    return relay.ok ? ok({ host: RELAY_HOST, basePort: RELAY_BASE_PORT, connectPort: RELAY_CONNECT_PORT }) : relay;
+  }
+
+  /** This host's address on an engine network: its IPv4 gateway (looked up again after GATEWAY_CACHE_MS). */
+  private async gatewayAddress(network: string): Promise<Result<string>> {
+    const cached = this.gateways.get(network);
+    if (cached && cached.at > Date.now() - GATEWAY_CACHE_MS) return ok(cached.address);
     const docker = await this.engine.docker();
-    if (!docker.ok) return null;
+    if (!docker.ok) return docker;
     try {
-      const net = (await docker.value.getNetwork(networkMode).inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
+      const net = (await docker.value.getNetwork(network).inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
       const address = net.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway ?? null;
-      this.gateways.set(networkMode, { address, at: Date.now() });
-      return address;
-    } catch {
-      return null;
+      if (!address) return err('backend_unavailable', `the engine network "${network}" has no IPv4 gateway, so containers can't reach the credential proxy on this host`);
+      this.gateways.set(network, { address, at: Date.now() });
+      return ok(address);
+    } catch (e) {
+      const probe = await this.engine.probe();
+      return err('backend_unavailable', probe.ok ? `cannot look up the engine network "${network}": ${(e as Error).message}` : probe.error.message);
     }
   }
-  private readonly gateways = new Map<string, { address: string | null; at: number }>();
+  private readonly gateways = new Map<string, { address: string; at: number }>();
 
   reserveWarm(sessionId: string, repoPath: string, options: { docker?: DockerStartOptions }): string | null {
     return options.docker ? (this.pool.reserve(sessionId, repoPath, options.docker)?.worktree ?? null) : null;
   }
 
   ensureWarm(repoPath: string, options: { docker?: DockerStartOptions }): void {
-    if (options.docker) this.pool.ensure(repoPath, options.docker);
+    if (!options.docker) return;
+    this.pool.ensure(repoPath, options.docker);
+    // Spare contained networks for the next cold creates, made now that this one has printed.
+    if (options.docker.info.networkMode === 'contained') this.egress.refill();
   }
 
   async probe(): Promise<Result<void>> {
@@ -183,6 +217,7 @@ export class DockerBackend implements IBackend {
    */
   async shutdown(): Promise<void> {
     this.stopping.abort();
+    await this.egress.close();
     while (this.background.size > 0) await Promise.all([...this.background]);
   }
   private readonly background = new Set<Promise<void>>();
@@ -209,6 +244,10 @@ export class DockerBackend implements IBackend {
   async start(spec: StartSpec): Promise<Result<ITerminalProcess>> {
     const options = spec.docker;
     if (!options) return err('bad_request', 'a Docker session needs Docker options');
+    // A contained session without the proxy's address would have no way out at all: never start one silently.
+    if (options.info.networkMode === 'contained' && !spec.env.HTTPS_PROXY) {
+      return err('spawn_failed', 'the credential proxy is not set up for this contained container (no proxy address), so it is not started');
+    }
     const docker = await this.engine.docker();
     if (!docker.ok) return docker;
     const slot = this.pool.take(spec.sessionId);
@@ -304,12 +343,17 @@ export class DockerBackend implements IBackend {
     containers: (sessionId, containerId) => this.listSessionContainers(sessionId, containerId),
   };
 
-  /** Removes every container of the session. */
+  /** Removes every container of the session, and the contained networks they used. */
   async removeSessionContainers(sessionId: string, containerId?: string | null): Promise<void> {
     const docker = await this.engine.docker();
     const containers = await this.listSessionContainers(sessionId, containerId);
     if (!docker.ok || !containers.ok) return;
-    await Promise.all(containers.value.map((c) => docker.value.getContainer(c.Id).remove({ force: true, v: false }).catch(() => undefined)));
+    await Promise.all(
+      containers.value.map(async (c) => {
+        await docker.value.getContainer(c.Id).remove({ force: true, v: false }).catch(() => undefined);
+        await this.egress.releaseFor(c.HostConfig?.NetworkMode);
+      }),
+    );
   }
 
   /** CPU % (of one core) and memory of the session's running container. */
@@ -359,7 +403,7 @@ export class DockerBackend implements IBackend {
       rows: spec.rows,
     });
     if (!made.ok) return made;
-    const { container, uid, gid } = made.value;
+    const { container, uid, gid, slot } = made.value;
     try {
       if (info.volumeMode === 'volume') await copyIn(container, spec.cwd, uid, gid);
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
@@ -370,6 +414,7 @@ export class DockerBackend implements IBackend {
       await container.remove({ force: true }).catch(() => undefined);
       const cell = worktreeCell(spec.cwd);
       if (cell) await unlinkBranch(cell);
+      if (slot) await this.egress.release(slot);
       return err('spawn_failed', `cannot start the container: ${(e as Error).message}`);
     }
   }
@@ -378,7 +423,7 @@ export class DockerBackend implements IBackend {
    * Creates (does not start) a hardened container on a worktree: the user it runs as, the worktree's
    * git metadata, cache volumes, limits. Sessions and warm-pool containers are made the same way.
    */
-  async createContainer(docker: Docker, c: ContainerInput): Promise<Result<{ container: Docker.Container; uid: number; gid: number }>> {
+  async createContainer(docker: Docker, c: ContainerInput): Promise<Result<{ container: Docker.Container; uid: number; gid: number; slot: EgressSlot | null }>> {
     const { info } = c.options;
     const { uid, gid } = containerUser();
     const cell = worktreeCell(c.cwd);
@@ -402,6 +447,20 @@ export class DockerBackend implements IBackend {
       for (const target of CACHE_MOUNTS[type]) caches.push({ volume, target });
     }
     const workspaceSource = info.volumeMode === 'volume' && c.sessionId ? await createWorkspaceVolume(docker, c.sessionId, this.instanceId) : c.cwd;
+    // Contained: the container joins a slot's network namespace (a spare one for a session; a new one for the pool).
+    let slot: EgressSlot | null = null;
+    if (info.networkMode === 'contained') {
+      const taken = c.sessionId ? await this.egress.take() : await this.egress.make();
+      if (!taken.ok) {
+        if (cell) await unlinkBranch(cell);
+        return err('spawn_failed', taken.error.message);
+      }
+      slot = taken.value;
+    }
+    const drop = async (container?: Docker.Container) => {
+      await container?.remove({ force: true }).catch(() => undefined);
+      if (slot) await this.egress.release(slot);
+    };
     let container: Docker.Container;
     try {
       container = await docker.createContainer(
@@ -421,7 +480,7 @@ export class DockerBackend implements IBackend {
           gid,
           limits: info.limits,
           runtime: info.runtime,
-          networkMode: c.options.networkMode,
+          networkMode: slot ? `container:${slot.holderId}` : info.networkMode,
           caches,
           cols: c.cols,
           rows: c.rows,
@@ -431,15 +490,16 @@ export class DockerBackend implements IBackend {
       );
     } catch (e) {
       if (cell) await unlinkBranch(cell);
+      await drop();
       return err('spawn_failed', `cannot create the container: ${(e as Error).message}`);
     }
     try {
       await chownMountPoints(container, caches.map((m) => m.target), uid, gid);
     } catch (e) {
-      await container.remove({ force: true }).catch(() => undefined);
+      await drop(container);
       return err('spawn_failed', `cannot prepare the container: ${(e as Error).message}`);
     }
-    return ok({ container, uid, gid });
+    return ok({ container, uid, gid, slot });
   }
 
   /**

@@ -1,11 +1,13 @@
 /**
  * The warm pool against a real engine: it fills after a Docker session on a repository, a create
  * claims a pooled container (the agent runs in it with the session's branch, environment and TTY
- * size), the pool refills, and a restarted orchestrator adopts a claimed container and removes
- * leftover pool containers.
+ * size), the pool refills, a claimed container is contained like a cold one (a listener on the host is
+ * out of its reach), and a restarted orchestrator adopts a claimed container and removes leftover pool
+ * containers.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { callHttp, readApiFile } from '../../client/node-client.js';
@@ -89,6 +91,24 @@ describe.runIf(available)('docker warm pool (real engine)', () => {
     client.input(warm.id, 'echo typed-$((6*7))\r');
     await waitFor(() => reader.text.includes('typed-42'), 'input reaches the claimed container');
 
+    // Contained like a cold container: a listener on the host's bridge address is out of reach; only the proxy is there.
+    let connections = 0;
+    const listener = net.createServer((socket) => {
+      connections++;
+      socket.end('HOSTPAGE\n');
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '0.0.0.0', resolve));
+    try {
+      const port = (listener.address() as net.AddressInfo).port;
+      client.input(warm.id, `echo | nc -w 3 ${d.gateway ?? '127.0.0.1'} ${port} | grep -q HOSTPAGE && echo REACHED-$((1+1)) || echo NO-ROUTE-$((6*7)); echo "$HTTPS_PROXY"\r`);
+      await waitFor(() => /REACHED-2|NO-ROUTE-42/.test(reader.text), 'the probe from the claimed container', 20_000);
+      expect(reader.text).toContain('NO-ROUTE-42');
+      expect(reader.text).toMatch(/@berth-proxy:3128/);
+      expect(connections).toBe(0);
+    } finally {
+      listener.close();
+    }
+
     // The pool refills behind the claim.
     await waitFor(async () => (await ready()) === 2, 'pool refilled to 2', 30_000);
 
@@ -98,7 +118,7 @@ describe.runIf(available)('docker warm pool (real engine)', () => {
     const ids = (await (await dockerClient(d.endpoint)).listContainers({ all: true })).map((c) => c.Id);
     expect(ids).not.toContain(running.docker?.containerId);
     await t.must('sessions.delete', { ref: cold.id, force: true });
-  });
+  }, 120_000);
 
   it('a restarted orchestrator adopts a claimed container and removes leftover pool containers', async () => {
     const home = tempDir('berth-home-');

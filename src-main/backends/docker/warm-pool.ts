@@ -82,12 +82,14 @@ export interface WarmPoolDeps {
   createContainer(input: { name: string; cwd: string; command: string[]; options: DockerStartOptions; labels: Record<string, string> }): Promise<
     { ok: true; value: { container: Docker.Container } } | { ok: false; error: { message: string } }
   >;
+  /** Removes the contained network a removed pool container used (given its NetworkMode). */
+  releaseNetwork(networkMode: string | undefined): Promise<void>;
 }
 
 /** The key a pool is kept under: everything a container is created with but the session. */
 export function poolKey(repoPath: string, o: DockerStartOptions): string {
   const { image, runtime, caches, limits, volumeMode } = o.info;
-  return JSON.stringify([repoPath, image, runtime, [...caches].sort(), limits.cpus, limits.memoryMb, limits.pids, volumeMode, o.networkMode]);
+  return JSON.stringify([repoPath, image, runtime, [...caches].sort(), limits.cpus, limits.memoryMb, limits.pids, volumeMode, o.info.networkMode]);
 }
 
 /** The script a claimed container's launcher runs: the session's environment, then `exec` the agent. */
@@ -195,7 +197,7 @@ export class WarmPool implements Disposable {
     const leftovers = await docker.value
       .listContainers({ all: true, filters: { label: [`${LABEL_KIND}=pool`, `${LABEL_INSTANCE}=${this.deps.instanceId}`] } })
       .catch(() => [] as Docker.ContainerInfo[]);
-    await Promise.all(leftovers.map((c) => this.removeContainer(c.Id, c.Labels)));
+    await Promise.all(leftovers.map((c) => this.removeContainer(c.Id, c.Labels, c.HostConfig?.NetworkMode)));
   }
 
   /** Removes the ready containers; reserved ones belong to sessions being created and stay. */
@@ -280,10 +282,15 @@ export class WarmPool implements Disposable {
     await Promise.all(slots.map((s) => this.removeContainer(s.containerId, { [LABEL_WORKTREE]: s.worktree, [LABEL_REPO]: s.repoPath })));
   }
 
-  /** Removes a pool container and, when its labels say so, its slot worktree. */
-  private async removeContainer(containerId: string, labels?: Record<string, string>): Promise<void> {
+  /** Removes a pool container, its contained network and, when its labels say so, its slot worktree. */
+  private async removeContainer(containerId: string, labels?: Record<string, string>, networkMode?: string): Promise<void> {
     const docker = await this.deps.docker();
-    if (docker.ok) await docker.value.getContainer(containerId).remove({ force: true }).catch(() => undefined);
+    if (docker.ok) {
+      const container = docker.value.getContainer(containerId);
+      const mode = networkMode ?? (await container.inspect().catch(() => null))?.HostConfig.NetworkMode;
+      await container.remove({ force: true }).catch(() => undefined);
+      await this.deps.releaseNetwork(mode);
+    }
     const worktree = labels?.[LABEL_WORKTREE];
     const repo = labels?.[LABEL_REPO];
     if (worktree && repo) await removeSlotWorktree(repo, worktree);

@@ -1,6 +1,6 @@
 /**
  * `berth create`'s Docker options (--image, --pull-policy, --volume-mode, --cpus, --memory, --pids,
- * --runtime, --caches): declared on the command, parsed into the contract's DockerCreateOptions.
+ * --runtime, --caches, --network): declared on the command, parsed into the contract's DockerCreateOptions.
  */
 import { Option, type Command } from 'commander';
 import { CacheType, DockerCreateOptions, PullPolicy, VolumeMode } from '../../../src-shared/docker.js';
@@ -16,7 +16,11 @@ export interface DockerCliOptions {
   pids?: string;
   runtime?: string;
   caches?: string;
+  network?: string;
 }
+
+/** The commander option a DockerCreateOptions field comes from (flags whose name differs from the field). */
+const cliKey = (key: keyof DockerCreateOptions): keyof DockerCliOptions => (key === 'memoryMb' ? 'memory' : key === 'networkMode' ? 'network' : key);
 
 /** Each option's flag, for messages, by its DockerCreateOptions field. */
 const FLAGS: Record<keyof DockerCreateOptions, string> = {
@@ -28,12 +32,14 @@ const FLAGS: Record<keyof DockerCreateOptions, string> = {
   pids: '--pids',
   runtime: '--runtime',
   caches: '--caches',
+  networkMode: '--network',
 };
 
 /** What a well-formed value looks like, for options checked by a pattern. */
 const FORMAT_HINTS: Partial<Record<keyof DockerCreateOptions, string>> = {
   image: 'use an image reference like node:22 or registry.example/team/agent:1.2',
   runtime: 'use letters, digits, dots, dashes and underscores (e.g. runc, runsc)',
+  networkMode: 'use contained, none, bridge or the name of an engine network',
 };
 
 /** MB per unit of `--memory` suffixes (Docker's binary units: 1g = 1024m). */
@@ -56,7 +62,11 @@ export function addDockerCreateOptions(cmd: Command): Command {
     .option('--memory <size>', 'Docker: memory limit in MB, or with a suffix: 512m, 2g')
     .option('--pids <n>', 'Docker: most processes in the container')
     .option('--runtime <name>', 'Docker: container runtime (e.g. runc, runsc)')
-    .option('--caches <list>', `Docker: package caches, comma-separated (${CacheType.options.join(', ')}) or "${NO_CACHES}"`);
+    .option('--caches <list>', `Docker: package caches, comma-separated (${CacheType.options.join(', ')}) or "${NO_CACHES}"`)
+    .option(
+      '--network <mode>',
+      'Docker: contained (only the proxy is reachable; the default), none, or an open network (bridge or an engine network name: egress not contained)',
+    );
 }
 
 /** `--memory` in MB: a plain number is MB; m/mb/mib and g/gb/gib suffixes are accepted. */
@@ -105,7 +115,7 @@ export function parseCaches(text: string): CacheType[] {
 
 /** Whether any Docker option was given. */
 export function hasDockerOptions(opts: DockerCliOptions): boolean {
-  return (Object.keys(FLAGS) as Array<keyof DockerCreateOptions>).some((key) => opts[key === 'memoryMb' ? 'memory' : key] !== undefined);
+  return (Object.keys(FLAGS) as Array<keyof DockerCreateOptions>).some((key) => opts[cliKey(key)] !== undefined);
 }
 
 /**
@@ -116,7 +126,7 @@ export function parseDockerCreateOptions(opts: DockerCliOptions, backend: string
   if (!hasDockerOptions(opts)) return undefined;
   if (backend !== 'docker') {
     const given = (Object.entries(FLAGS) as Array<[keyof DockerCreateOptions, string]>)
-      .filter(([key]) => opts[key === 'memoryMb' ? 'memory' : key] !== undefined)
+      .filter(([key]) => opts[cliKey(key)] !== undefined)
       .map(([, flag]) => flag);
     throw new UsageError(`${given.join(', ')} ${given.length === 1 ? 'is' : 'are'} only for --backend docker`);
   }
@@ -129,13 +139,16 @@ export function parseDockerCreateOptions(opts: DockerCliOptions, backend: string
     pids: opts.pids === undefined ? undefined : parseNumber('--pids', opts.pids),
     runtime: opts.runtime,
     caches: opts.caches === undefined ? undefined : parseCaches(opts.caches),
+    networkMode: opts.network,
   };
   const parsed = DockerCreateOptions.safeParse(raw);
   if (!parsed.success) {
     const message = parsed.error.issues
       .map((issue) => {
         const key = issue.path[0] as keyof DockerCreateOptions;
-        const text = issue.code === 'invalid_format' ? (FORMAT_HINTS[key] ?? issue.message) : describeIssue(issue);
+        // The network is a union (a choice or a network name): its issues name neither, so the hint says it.
+        const hinted = issue.code === 'invalid_format' || key === 'networkMode';
+        const text = key === 'networkMode' && opts.network === 'host' ? 'the host network is never used for sessions' : hinted ? (FORMAT_HINTS[key] ?? issue.message) : describeIssue(issue);
         return `${FLAGS[key] ?? 'docker'}: ${text}`;
       })
       .join('; ');

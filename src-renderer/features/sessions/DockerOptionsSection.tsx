@@ -1,9 +1,9 @@
 /**
- * "Advanced (Docker)" in the New session dialog: image, pull policy, volume mode, limits, runtime and
- * caches for this session. Blank fields show the Settings → Docker default as their placeholder and are
+ * "Advanced (Docker)" in the New session dialog: image, pull policy, volume mode, limits, runtime,
+ * network and caches for this session. Blank fields show the Settings → Docker default as their placeholder and are
  * not sent.
  */
-import { PullPolicy, VolumeMode, type DockerSettings } from '../../../src-shared/docker.js';
+import { egressContained, NETWORK_CHOICES, PullPolicy, VolumeMode, type DockerSettings, type NetworkMode } from '../../../src-shared/docker.js';
 import { CacheCheckboxes } from '../docker/CacheCheckboxes.js';
 import { RuntimeField } from '../docker/RuntimeField.js';
 import { validateDockerForm, type DockerForm } from './docker-options.js';
@@ -11,6 +11,15 @@ import { validateDockerForm, type DockerForm } from './docker-options.js';
 /** The trade-off between the two ways the worktree reaches the container, in one line. */
 export const VOLUME_MODE_HINT =
   'bind: live edits, best on Linux · volume: copied in and synced back on stop, faster on macOS/Windows file sharing';
+
+/** What each network choice means, in one line. */
+export const NETWORK_HINT = "contained: only Berth's proxy is reachable (egress policy and audit apply) · none: no network · bridge or another engine network: open, egress not contained";
+
+/** The network choices to offer: contained, bridge, none, and a named engine network already chosen. */
+export function networkChoices(current: NetworkMode | ''): NetworkMode[] {
+  const choices: NetworkMode[] = [...NETWORK_CHOICES];
+  return current && !choices.includes(current) ? [...choices, current] : choices;
+}
 
 interface DockerOptionsSectionProps {
   form: DockerForm;
@@ -107,6 +116,32 @@ export function DockerOptionsSection({ form, onChange, defaults, runtimes }: Doc
           <p className="field-hint" data-testid="docker-volume-hint">
             {VOLUME_MODE_HINT}
           </p>
+        </div>
+
+        <div className="field">
+          <label htmlFor="docker-network">Network</label>
+          <select
+            id="docker-network"
+            className="input"
+            data-testid="docker-network"
+            value={form.networkMode}
+            onChange={(e) => set('networkMode', e.target.value as DockerForm['networkMode'])}
+          >
+            <option value="">default ({defaults?.networkMode ?? '…'})</option>
+            {networkChoices(form.networkMode).map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+          {(form.networkMode || defaults?.networkMode) && !egressContained(form.networkMode || defaults!.networkMode) ? (
+            <p className="field-error" data-testid="docker-network-open">
+              Egress not contained: this session can connect anywhere {form.networkMode || defaults!.networkMode} reaches, bypassing the proxy's egress
+              policy and audit.
+            </p>
+          ) : (
+            <p className="field-hint">{NETWORK_HINT}</p>
+          )}
         </div>
 
         <div className="field-grid cols-3">

@@ -62,6 +62,7 @@ describe('SessionHeader', () => {
         caches: ['npm'],
         limits: { cpus: 2, memoryMb: 2048, pids: 4096 },
         warm: false,
+        networkMode: 'contained',
       },
       stats: { cpuPercent: 12.34, memoryBytes: 45_000_000, at: 1 },
     });
@@ -85,6 +86,7 @@ describe('SessionHeader', () => {
     expect(screen.getByTestId('docker-fact-runtime').textContent).toBe('runsc');
     expect(screen.getByTestId('docker-fact-volume').textContent).toBe('volume');
     expect(screen.getByTestId('docker-fact-limits').textContent).toBe('2 CPUs · 2048 MB · 4096 pids');
+    expect(screen.getByTestId('docker-fact-network').textContent).toBe('contained');
     expect(screen.getByTestId('docker-fact-container').textContent).toBe('0123456789ab');
     expect(screen.getByTestId('session-stats').textContent).toBe('CPU 12.3% · mem 45 MB');
 
@@ -97,6 +99,17 @@ describe('SessionHeader', () => {
     await waitFor(() => expect(store.getState().sessions.s1).toBeUndefined());
     expect(deletes).toEqual([{ ref: 's1', force: true }]);
     expect(store.getState().panes).toEqual([]);
+    connection.dispose();
+  });
+
+  it('says "egress not contained" on a Docker session created on an open network', async () => {
+    const docker = { image: 'node:22', containerId: null, volumeMode: 'bind' as const, runtime: 'runc', caches: [], limits: { cpus: null, memoryMb: null, pids: null }, warm: false };
+    const session = makeSession({ backend: 'docker', docker: { ...docker, networkMode: 'bridge' } });
+    const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } });
+    const fact = screen.getByTestId('docker-fact-network');
+    expect(fact.textContent).toBe('bridge · egress not contained');
+    expect(fact.className).toContain('fact-warn');
+    expect(fact.title).toMatch(/bypass the proxy's egress policy and audit/);
     connection.dispose();
   });
 

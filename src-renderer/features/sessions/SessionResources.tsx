@@ -1,7 +1,8 @@
 /**
- * A session's container facts (Docker: image, runtime, volume mode, limits, container id), its live
+ * A session's container facts (Docker: image, runtime, volume mode, network, limits, container id), its live
  * resource use (CPU %, memory) as last sampled by the orchestrator, and its token use and cost.
  */
+import { egressContained } from '../../../src-shared/docker.js';
 import { LIVE_STATES, type SessionDto } from '../../../src-shared/dto.js';
 import { formatBytes, formatCpuPercent, formatLimits, shortId } from '../docker/docker-format.js';
 import { SessionUsageFact, useSessionUsage } from '../proxy/usage/SessionUsage.js';
@@ -28,6 +29,22 @@ export function SessionResources({ session }: { session: SessionDto }) {
           <div className="fact">
             <dt>volume</dt>
             <dd data-testid="docker-fact-volume">{docker.volumeMode}</dd>
+          </div>
+          <div className="fact">
+            <dt>network</dt>
+            {egressContained(docker.networkMode) ? (
+              <dd data-testid="docker-fact-network" title={docker.networkMode === 'contained' ? "Only Berth's proxy is reachable" : 'No network at all'}>
+                {docker.networkMode}
+              </dd>
+            ) : (
+              <dd
+                className="fact-warn"
+                data-testid="docker-fact-network"
+                title="This session was created on an open network: direct connections bypass the proxy's egress policy and audit"
+              >
+                {docker.networkMode} · egress not contained
+              </dd>
+            )}
           </div>
           <div className="fact">
             <dt>limits</dt>

@@ -23,6 +23,7 @@ describe('docker create options', () => {
       pids: '512',
       runtime: 'runsc',
       caches: ['npm', 'cargo'],
+      networkMode: 'bridge',
     });
     expect(options).toEqual({
       image: 'node:22',
@@ -33,6 +34,7 @@ describe('docker create options', () => {
       pids: 512,
       runtime: 'runsc',
       caches: ['npm', 'cargo'],
+      networkMode: 'bridge',
     });
     // An explicit empty cache list (no caches) is different from the default.
     expect(buildDockerOptions({ ...EMPTY_DOCKER_FORM, caches: [] })).toEqual({ caches: [] });

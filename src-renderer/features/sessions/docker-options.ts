@@ -3,7 +3,7 @@
  * contract, and the `docker` request options. Unset fields are left out so the server applies
  * Settings → Docker.
  */
-import { DockerCreateOptions, ImageRef, type CacheType, type PullPolicy, type VolumeMode } from '../../../src-shared/docker.js';
+import { DockerCreateOptions, ImageRef, type CacheType, type NetworkMode, type PullPolicy, type VolumeMode } from '../../../src-shared/docker.js';
 import { parseNumberField } from '../docker/number-field.js';
 
 /** What was typed; empty strings (and `caches: null`) mean "use the default". */
@@ -17,6 +17,7 @@ export interface DockerForm {
   runtime: string;
   /** null until a checkbox is touched: the default caches apply. */
   caches: CacheType[] | null;
+  networkMode: NetworkMode | '';
 }
 
 export const EMPTY_DOCKER_FORM: DockerForm = {
@@ -28,6 +29,7 @@ export const EMPTY_DOCKER_FORM: DockerForm = {
   pids: '',
   runtime: '',
   caches: null,
+  networkMode: '',
 };
 
 /** Problems by field; empty when the options can be sent. */
@@ -71,5 +73,6 @@ export function buildDockerOptions(form: DockerForm): DockerCreateOptions | unde
   const runtime = form.runtime.trim();
   if (runtime) options.runtime = runtime;
   if (form.caches !== null) options.caches = [...form.caches];
+  if (form.networkMode) options.networkMode = form.networkMode;
   return Object.keys(options).length > 0 ? options : undefined;
 }

@@ -3,10 +3,10 @@
  * default limits, volume mode, runtime, network and caches. Saves only what changed.
  */
 import { useState, type FormEvent } from 'react';
-import { NetworkMode, PullPolicy, VolumeMode, type DockerSettings } from '../../../src-shared/docker.js';
+import { egressContained, PullPolicy, VolumeMode, type DockerSettings } from '../../../src-shared/docker.js';
 import { CacheCheckboxes } from '../docker/CacheCheckboxes.js';
 import { RuntimeField } from '../docker/RuntimeField.js';
-import { VOLUME_MODE_HINT } from '../sessions/DockerOptionsSection.js';
+import { NETWORK_HINT, networkChoices, VOLUME_MODE_HINT } from '../sessions/DockerOptionsSection.js';
 import { buildDockerPatch, dockerSettingsToForm, validateDockerSettingsForm, type DockerSettingsForm } from './docker-settings-form.js';
 import { WarmImagesField } from './WarmImagesField.js';
 
@@ -131,8 +131,14 @@ export function DockerSettingsFields({ settings, runtimes, saving, onSave }: Doc
         </div>
         <div className="field">
           <label htmlFor="settings-docker-networkMode">Network</label>
-          {select('networkMode', 'Network', NetworkMode.options)}
-          <p className="field-hint">none: no network at all inside the container.</p>
+          {select('networkMode', 'Network', networkChoices(form.networkMode))}
+          {egressContained(form.networkMode) ? (
+            <p className="field-hint">{NETWORK_HINT}</p>
+          ) : (
+            <p className="field-error" data-testid="settings-docker-network-open">
+              Egress not contained: sessions on {form.networkMode} can connect anywhere it reaches, bypassing the proxy's egress policy and audit.
+            </p>
+          )}
         </div>
       </div>
       <div className="field">
