@@ -196,7 +196,7 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   // Sessions still running from before (adopted above) may call providers at once.
   if (sessions.liveSessions().length > 0) void proxy.ready;
 
-  const guard = new AccessGuard();
+  const guard = life.add('access-guard', new AccessGuard());
   let port = options.port ?? DEFAULT_PORT;
   const host = options.host ?? '127.0.0.1';
   const loginUrl = () => `http://${host}:${port}${LOGIN_PATH}?token=${guard.mintLoginToken()}`;

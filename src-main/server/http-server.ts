@@ -333,13 +333,20 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   server.on('upgrade', upgrade);
   // CONNECT (an authority-form target): this is not a proxy.
   server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => refuseOnSocket(socket, 400, 'CONNECT is refused: this is not a proxy'));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    // Nothing is served: what was started for serving stops with it (the caller's teardown can't reach it).
+    clearInterval(sweep);
+    endedLogins.dispose();
+    throw e;
+  }
   const address = server.address();
   gate.setPort(typeof address === 'object' && address ? address.port : opts.port);
 
