@@ -4,7 +4,7 @@ import { makeRepo, startTestOrchestrator, TerminalReader, waitFor, type TestOrch
 import { Emitter } from '../../src-shared/lifecycle.js';
 import type { ServerFrame } from '../../src-shared/contract.js';
 import type { ExitInfo, ITerminalProcess } from '../backends/backend.js';
-import { splitFrames, TerminalHost } from './terminal-host.js';
+import { HEADLESS_SLICE_CHARS, splitFrames, TerminalHost } from './terminal-host.js';
 
 /** A process the test drives by hand: ordering inside the host, not any engine, is under test here. */
 function scriptedProcess() {
@@ -58,6 +58,44 @@ describe('TerminalHost attach ordering', () => {
       expect(snapshot && 'data' in snapshot ? snapshot.data : '').toContain('before-attach');
       expect(live).toBe('after-attach');
     } finally {
+      host.dispose();
+    }
+  });
+});
+
+describe('TerminalHost headless parsing', () => {
+  it('parses a large burst in bounded slices, one per event-loop turn, and keeps every character', async () => {
+    const { proc, output } = scriptedProcess();
+    const host = await TerminalHost.create('s1', proc, 80, 24);
+    // The headless terminal is private: watch what reaches it and when.
+    const terminal = (host as unknown as { terminal: { write(data: string, cb?: () => void): void } }).terminal;
+    const writes: { chars: number; turn: number }[] = [];
+    let turn = 0;
+    let spinning = true;
+    const spin = () => {
+      turn++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const original = terminal.write.bind(terminal);
+    terminal.write = (data, cb) => {
+      writes.push({ chars: data.length, turn });
+      original(data, cb);
+    };
+    try {
+      const lines = 20_000;
+      let burst = '';
+      for (let i = 0; i < lines; i++) burst += `line ${i} of one large burst from a fast agent\r\n`;
+      output.fire(burst);
+      const text = await host.text();
+      expect(text.split('\n').at(-1)).toBe(`line ${lines - 1} of one large burst from a fast agent`);
+      const parsed = writes.filter((w) => w.chars > 0);
+      expect(parsed.reduce((n, w) => n + w.chars, 0)).toBe(burst.length);
+      expect(Math.max(...parsed.map((w) => w.chars))).toBeLessThanOrEqual(HEADLESS_SLICE_CHARS);
+      // Each slice went in on its own turn of the event loop (other work ran in between).
+      for (let i = 1; i < parsed.length; i++) expect(parsed[i]!.turn).toBeGreaterThan(parsed[i - 1]!.turn);
+    } finally {
+      spinning = false;
       host.dispose();
     }
   });

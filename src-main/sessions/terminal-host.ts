@@ -18,6 +18,14 @@ import { DisposableStore, Emitter, toDisposable, type Disposable } from '../../s
 import type { ExitInfo, ITerminalProcess } from '../backends/backend.js';
 
 type HeadlessTerminal = XtermHeadless.Terminal;
+
+/**
+ * Most output the headless terminal parses in one go. xterm parses a write in one piece and yields only
+ * between writes after 12 ms (its WriteBuffer), so one big batch from a fast agent held the event loop
+ * for tens of ms; in slices of this size each parse step is ~1 ms (~40 MB/s), and timers, sockets and
+ * other sessions run in between.
+ */
+export const HEADLESS_SLICE_CHARS = 16 * 1024;
 type Serializer = XtermSerialize.SerializeAddon;
 
 interface HeadlessModules {
@@ -107,6 +115,10 @@ export class TerminalHost implements Disposable {
   private exitInfo: ExitInfo | null = null;
   private lastOutputAt = 0;
   private heldInput: string[] | null = null;
+  /** Output (and "parsed up to here" callbacks) waiting for the headless terminal, in order. */
+  private readonly parseQueue: { data: string; done?: () => void }[] = [];
+  private parsing = false;
+  private nextSlice: NodeJS.Immediate | null = null;
 
   private readonly onDidFirstOutputEmitter = this.store.add(new Emitter<void>());
   private readonly onDidOutputEmitter = this.store.add(new Emitter<void>());
@@ -161,6 +173,7 @@ export class TerminalHost implements Disposable {
       }),
     );
     this.store.add(toDisposable(() => this.flushTimer && clearTimeout(this.flushTimer)));
+    this.store.add(toDisposable(() => this.nextSlice && clearImmediate(this.nextSlice)));
   }
 
   get pid(): number | null {
@@ -195,7 +208,7 @@ export class TerminalHost implements Disposable {
     const client: Client = { sink, unacked: 0, pending: [] };
     this.clients.set(key, client);
     // Everything written so far is parsed once this callback runs; output after it is held in `pending`.
-    this.terminal.write('', () => {
+    this.afterParsed(() => {
       if (this.clients.get(key) !== client) return;
       sink.send({
         type: 'term.snapshot',
@@ -262,7 +275,7 @@ export class TerminalHost implements Disposable {
   text(): Promise<string> {
     return new Promise((resolve) => {
       this.flush();
-      this.terminal.write('', () => {
+      this.afterParsed(() => {
         const buf = this.terminal.buffer.active;
         const lines: string[] = [];
         for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
@@ -291,7 +304,7 @@ export class TerminalHost implements Disposable {
     const data = this.buffer;
     this.buffer = '';
     this.lastOutputAt = Date.now();
-    this.terminal.write(data);
+    this.parse(data);
     for (const chunk of splitFrames(data)) {
       for (const client of this.clients.values()) {
         client.unacked += chunk.length;
@@ -300,6 +313,38 @@ export class TerminalHost implements Disposable {
     }
     this.updateFlow();
     this.onDidOutputEmitter.fire();
+  }
+
+  /** Queues output for the headless terminal, in slices of at most HEADLESS_SLICE_CHARS. */
+  private parse(data: string): void {
+    const last = this.parseQueue.at(-1);
+    if (last && !last.done && last.data.length + data.length <= HEADLESS_SLICE_CHARS) last.data += data;
+    else for (const slice of splitFrames(data, HEADLESS_SLICE_CHARS)) this.parseQueue.push({ data: slice });
+    this.pump();
+  }
+
+  /** Runs `done` once everything queued so far is parsed. */
+  private afterParsed(done: () => void): void {
+    this.parseQueue.push({ data: '', done });
+    this.pump();
+  }
+
+  /** Hands the headless terminal one slice; the next goes after the event loop had a turn. */
+  private pump(): void {
+    if (this.parsing) return;
+    const item = this.parseQueue.shift();
+    if (!item) return;
+    this.parsing = true;
+    this.terminal.write(item.data, () => {
+      this.parsing = false;
+      item.done?.();
+      if (this.parseQueue.length > 0 && !this.nextSlice) {
+        this.nextSlice = setImmediate(() => {
+          this.nextSlice = null;
+          this.pump();
+        });
+      }
+    });
   }
 
   private deliver(client: Client, frame: ServerFrame): void {
