@@ -321,7 +321,9 @@ function startProxy(deps: {
   const { settings, sessions, events } = deps;
   let running: ProxyService | null = null;
   let starting: Promise<Result<ProxyService>> | null = null;
-  const start = (): Promise<Result<ProxyService>> => (starting ??= import('./proxy-wiring.js')
+  let closed = false;
+  // Once shutdown has begun, a late caller (a create still waiting for its env) must not start a proxy nobody would close.
+  const start = (): Promise<Result<ProxyService>> => (starting ??= closed ? Promise.resolve(err('invalid_state', 'the orchestrator is shutting down')) : import('./proxy-wiring.js')
     .then(({ startProxyService }) =>
       startProxyService({
         dataDir: deps.dataDir,
@@ -359,6 +361,7 @@ function startProxy(deps: {
     },
     current: () => running,
     close: async () => {
+      closed = true;
       const p = await starting;
       if (p?.ok) await p.value.close();
     },
