@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ResourceTickDto, type ResourceSampleDto } from '../../src-shared/metrics.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { assertNoLeaks, tempDir, waitFor } from '../testing/fixtures.js';
-import { parseStat, readPageSize } from './proc-reader.js';
+import { parseStat, ProcReader, readPageSize, SCAN_SLICE_FILES } from './proc-reader.js';
 import { ResourceSampler, type ResourceSamplerOptions } from './resource-sampler.js';
 
 /** Wall time between the two samples a CPU figure is taken from. */
@@ -147,6 +147,18 @@ describe('proc parsing', () => {
     const st = parseStat(Buffer.from(line, 'latin1'), Buffer.byteLength(line), 4242);
     expect(st).toEqual({ pid: 4242, ppid: 4, ownTicks: 14 + 15, childTicks: 16 + 17, startTicks: 22, rssPages: 24 });
     expect(parseStat(Buffer.from('garbage'), 7, 1)).toBeNull();
+  });
+
+  it.runIf(linux)('scans every process without holding the event loop for the whole scan', async () => {
+    const pids = () => fs.readdirSync('/proc').filter((n) => /^[0-9]+$/.test(n)).length;
+    // More processes than one slice, so the scan must yield at least once.
+    while (pids() <= SCAN_SLICE_FILES + 5) start('exec sleep 30');
+    let otherWorkRan = false;
+    setImmediate(() => (otherWorkRan = true));
+    const all = await new ProcReader().scanAll();
+    expect(otherWorkRan).toBe(true);
+    expect(all.get(process.pid)?.ppid).toBe(process.ppid);
+    for (const child of children) expect(all.has(child.pid!)).toBe(true);
   });
 
   it.runIf(linux)('reads the page size from the aux vector', () => {

@@ -202,7 +202,7 @@ export class ResourceSampler implements Disposable {
     const ns = process.hrtime.bigint();
     const states = [...this.subjects.values()];
     const procStates = states.filter((s) => s.spec.kind !== 'source');
-    const table = procStates.length > 0 && this.procFs ? this.readProcs(procStates) : null;
+    const table = procStates.length > 0 && this.procFs ? await this.readProcs(procStates) : null;
     const samples: ResourceSampleDto[] = [];
     for (const s of procStates) samples.push(table ? this.sampleProcs(s, table, at, ns) : { subject: s.name, at, cpuPercent: null, memoryBytes: null, processCount: null });
     const sourceStates = states.filter((s) => s.spec.kind === 'source');
@@ -233,9 +233,9 @@ export class ResourceSampler implements Disposable {
   }
 
   /** One pass over /proc when any tree is sampled; otherwise just the listed pids. */
-  private readProcs(states: readonly SubjectState[]): { stats: Map<number, ProcStat>; children: Map<number, number[]> | null } {
+  private async readProcs(states: readonly SubjectState[]): Promise<{ stats: Map<number, ProcStat>; children: Map<number, number[]> | null }> {
     if (states.some((s) => s.spec.kind === 'tree')) {
-      const stats = this.reader.scanAll();
+      const stats = await this.reader.scanAll();
       const children = new Map<number, number[]>();
       for (const st of stats.values()) {
         const list = children.get(st.ppid);
