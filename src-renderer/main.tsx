@@ -31,7 +31,7 @@ function boot(): void {
     login = new BrowserLogin({ storage: window.localStorage, location: window.location, history: window.history, fetch: window.fetch.bind(window) });
     transport = webSocketTransportFactory(webSocketUrl(window.location), login);
   }
-  const connection = new Connection(transport);
+  const connection = new Connection(transport, () => login !== undefined && login.secret() === null);
   const store = createAppStore({ terminalRenderer: loadRendererPref(window.localStorage) });
   persistRendererPref(store, window.localStorage);
   bindStoreToConnection(store, connection);

@@ -139,6 +139,12 @@ describe('berth session commands', () => {
     expect(res.stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?token=\S+\n$/);
   });
 
+  it('ends every browser login with logout', async () => {
+    const res = await berth('logout');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^ended \d+ browser logins?\n$/);
+  });
+
   it('uses --home over $BERTH_HOME', async () => {
     const other = tempDir('berth-cli-other-');
     const res = await runBerth(['--home', server.home, 'list'], { env: { BERTH_HOME: other } });

@@ -86,4 +86,19 @@ describe('Connection', () => {
     expect(connection.status).toBe('connected');
     connection.dispose();
   });
+
+  it('says "unauthorized" at once when the connection drops after this browser logged out', async () => {
+    const server = new FakeServer();
+    let loggedOut = false;
+    const connection = new Connection(server.factory, () => loggedOut);
+    const statuses: string[] = [];
+    connection.onDidChangeStatus((s) => statuses.push(s));
+    connection.start();
+    await flush();
+    loggedOut = true;
+    server.dropAll();
+    await flush();
+    expect(statuses).toEqual(['connected', 'unauthorized']);
+    connection.dispose();
+  });
 });

@@ -37,7 +37,11 @@ export class Connection implements Disposable {
   readonly onDidConnect = this.onDidConnectEmitter.event;
   readonly onDidChangeStatus = this.onDidChangeStatusEmitter.event;
 
-  constructor(private readonly openTransport: TransportFactory) {
+  constructor(
+    private readonly openTransport: TransportFactory,
+    /** True once this client holds no credential any more (the browser logged out): a lost connection then says so at once. */
+    private readonly loggedOut: () => boolean = () => false,
+  ) {
     this.store.add(
       toDisposable(() => {
         clearTimeout(this.retryTimer);
@@ -123,7 +127,7 @@ export class Connection implements Disposable {
     client.onDidClose(() => {
       if (this.current !== client) return;
       this.current = null;
-      this.scheduleRetry();
+      this.scheduleRetry(this.loggedOut() ? 'unauthorized' : 'reconnecting');
     });
     this.setStatus('connected');
     this.onDidConnectEmitter.fire(client);

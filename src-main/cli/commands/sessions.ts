@@ -130,6 +130,19 @@ export function registerSessionCommands(program: Command, state: RunState): void
       else ctx.out(result.url);
     },
   );
+
+  defineAction<JsonOption>(
+    program
+      .command('logout')
+      .description('end every browser login to the web UI (their tabs need a new link from `berth open`)')
+      .option('--json', 'print {revoked} as JSON'),
+    state,
+    async (ctx, _args, opts) => {
+      const result = await ctx.call('auth.logout', {});
+      if (opts.json) ctx.json(result);
+      else ctx.out(`ended ${result.revoked} browser login${result.revoked === 1 ? '' : 's'}`);
+    },
+  );
 }
 
 type SimpleMethod = Extract<MethodName, 'sessions.stop' | 'sessions.restart' | 'sessions.archive' | 'sessions.unarchive' | 'sessions.sync'>;

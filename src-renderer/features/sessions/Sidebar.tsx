@@ -128,6 +128,8 @@ export function Sidebar() {
  * origin shares it), and the stored secret goes, so the next connect attempt shows the login banner.
  */
 async function logOut(connection: Connection, login: BrowserLogin): Promise<void> {
-  await connection.request('auth.logout', {});
+  // Forgotten first: the request still goes out on the open socket, and when the orchestrator closes it
+  // the connection already knows there is no login to reconnect with.
   login.clear();
+  await connection.request('auth.logout', {});
 }
