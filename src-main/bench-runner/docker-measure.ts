@@ -64,14 +64,15 @@ export async function rawDockerCreate(docker: Docker, image: string): Promise<nu
 }
 
 /** Waits until `ready()` reports at least `size` ready containers (bounded by POOL_WAIT_MS). */
-export async function waitForPool(ready: () => number | Promise<number>, size: number, signal?: AbortSignal): Promise<void> {
+export async function waitForPool(ready: () => number | Promise<number>, size: number, signal?: AbortSignal, why?: () => string | null): Promise<void> {
   const deadline = Date.now() + POOL_WAIT_MS;
   while (Date.now() < deadline) {
     signal?.throwIfAborted();
     if ((await ready()) >= size) return;
     await new Promise((r) => setTimeout(r, POOL_POLL_MS));
   }
-  throw new Error(`the warm pool did not fill to ${size} within ${POOL_WAIT_MS} ms`);
+  const reason = why?.();
+  throw new Error(`the warm pool did not fill to ${size} within ${POOL_WAIT_MS} ms${reason ? `: ${reason}` : ''}`);
 }
 
 /** What the warm loop drives. */

@@ -48,7 +48,9 @@ export async function measureDocker(input: DockerRunInput): Promise<BenchFigureD
   const saved = deps.settings.get().docker;
   const savedPool = { warmImages: saved.warmImages, warmPoolSize: saved.warmPoolSize };
   input.savePendingRestore(savedPool);
-  const ready = () => deps.docker.pool.status().find((p) => p.image === image)?.ready ?? 0;
+  const pool = () => deps.docker.pool.status().find((p) => p.image === image);
+  const ready = () => pool()?.ready ?? 0;
+  const why = () => pool()?.lastError ?? null;
   const figures: BenchFigureDto[] = [];
   try {
     // Cold creates with no pool at all (the user's could hand them a warm container).
@@ -67,10 +69,10 @@ export async function measureDocker(input: DockerRunInput): Promise<BenchFigureD
     deps.settings.update({ docker: { warmImages: [image], warmPoolSize: BENCH_POOL_SIZE } });
     deps.docker.pool.resize();
     deps.docker.ensureWarm(repo, { docker: resolveDocker(warmOptions, deps.settings.get().docker) });
-    await waitForPool(ready, BENCH_POOL_SIZE, signal);
+    await waitForPool(ready, BENCH_POOL_SIZE, signal, why);
     step(`docker: warm pool of ${BENCH_POOL_SIZE} filled`);
     const warm = await measureWarm(runs, {
-      poolReady: () => waitForPool(ready, BENCH_POOL_SIZE, signal),
+      poolReady: () => waitForPool(ready, BENCH_POOL_SIZE, signal, why),
       create: () => timedCreate(target, { repoPath: repo, agent: 'custom', backend: 'docker', command: BENCH_COMMAND_LINE, name: name(), docker: warmOptions }),
       remove: (id) => target.remove(id),
       onStep: () => step('docker: Berth warm create → first output'),
@@ -90,6 +92,8 @@ export async function measureDocker(input: DockerRunInput): Promise<BenchFigureD
 async function restorePool({ deps, repo }: DockerRunInput, saved: PendingRestore): Promise<void> {
   deps.settings.update({ docker: { warmImages: [], warmPoolSize: 0 } });
   deps.docker.pool.resize();
+  // A container being made when the pool emptied is removed once made: wait for that too.
+  await deps.docker.pool.settled();
   deps.settings.update({ docker: saved });
   const client = await deps.docker.engine.docker();
   if (client.ok) {

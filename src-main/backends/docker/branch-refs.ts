@@ -108,11 +108,22 @@ export function refCellMounts(cell: RefCell): { source: string; target: string }
 }
 
 /**
+ * A file that keeps a mount target directory from being removed: git deletes a ref's directory when its
+ * last ref goes (another session deleted), and a container started later (a warm-pool container made
+ * before, or one started again) would then have no mount point. Git skips names starting with a dot.
+ */
+const KEEP_FILE = '.berth-keep';
+
+/**
  * Makes the cell's directories (writable by the container's uid:gid) and the mount targets in the
- * repository (a read-only mount can't have its mount points made later). Run before a container is made.
+ * repository (a read-only mount can't have its mount points made later), kept from being removed by git.
+ * Run before a container is made.
  */
 export function prepareRefCell(cell: RefCell, uid: number, gid: number): void {
-  for (const d of [path.join(cell.repoGitDir, BRANCH_DIR), path.join(cell.repoGitDir, BRANCH_LOG_DIR)]) fs.mkdirSync(d, { recursive: true });
+  for (const d of [path.join(cell.repoGitDir, BRANCH_DIR), path.join(cell.repoGitDir, BRANCH_LOG_DIR)]) {
+    fs.mkdirSync(d, { recursive: true });
+    fs.closeSync(fs.openSync(path.join(d, KEEP_FILE), 'a'));
+  }
   for (const d of [cell.heads, cell.logs]) {
     if (fs.lstatSync(d, { throwIfNoEntry: false })?.isDirectory() !== true) {
       fs.rmSync(d, { force: true, recursive: true });

@@ -113,6 +113,8 @@ export function shellQuote(s: string): string {
 export class WarmPool implements Disposable {
   private readonly pools = new Map<string, Pool>();
   private readonly reserved = new Map<string, WarmSlot>();
+  /** Fills and drains under way (made or removed containers not yet settled). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   private disposed = false;
 
   constructor(private readonly deps: WarmPoolDeps) {}
@@ -212,8 +214,19 @@ export class WarmPool implements Disposable {
     this.run(this.close());
   }
 
-  /** Pool work nobody awaits: handed to the owner's background runner. */
+  /**
+   * Resolves once no fill or drain is under way (after `resize()` to an empty pool: every pool
+   * container is gone, including one that was being made when the pool was emptied).
+   */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Pool work nobody awaits: handed to the owner's background runner, and tracked for `settled()`. */
   private run(work: Promise<unknown>): void {
+    this.inFlight.add(work);
+    const done = () => this.inFlight.delete(work);
+    work.then(done, done);
     if (this.deps.background) this.deps.background(work);
     else work.catch(() => undefined);
   }
