@@ -5,7 +5,7 @@ import { delayBeyondInterval, EventLoopMonitor } from './event-loop.js';
 import { MetricsRegistry } from './registry.js';
 
 /** How long the test blocks the loop with a busy-wait. */
-const BLOCK_MS = 50;
+const BLOCK_MS = 100;
 /** The monitor's sampling interval (its resolution): an idle loop is late by a small fraction of it. */
 const RESOLUTION_MS = 10;
 /** How long the idle loop is watched: enough timer runs for a median. */
@@ -14,8 +14,8 @@ const IDLE_MS = 500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function busyWait(ms: number): void {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
     // The loop can't run its timers.
   }
 }
@@ -49,8 +49,9 @@ describe('EventLoopMonitor', () => {
       busyWait(BLOCK_MS);
       await sleep(30);
       const reading = EventLoopDelayDto.parse(monitor.sample());
-      // The timer due during the busy-wait ran about BLOCK_MS late (less at most one interval).
-      expect(reading.maxMs).toBeGreaterThanOrEqual(BLOCK_MS - RESOLUTION_MS);
+      // The timer due during the busy-wait ran about BLOCK_MS late, less the interval taken off and the
+      // phase of the busy-wait within an interval (up to one more interval).
+      expect(reading.maxMs).toBeGreaterThanOrEqual(BLOCK_MS - 2 * RESOLUTION_MS);
       expect(reading.p50Ms).toBeLessThanOrEqual(reading.maxMs);
       expect(fired).toEqual([reading]);
       expect(monitor.history()).toEqual([reading]);
