@@ -16,6 +16,7 @@ import { buildContainerSpec, CACHE_MOUNTS, FALLBACK_UID, gitWritableMounts, WORK
 import { DockerProcess } from './docker-process.js';
 import { DockerEgress, RELAY_BASE_PORT, RELAY_CONNECT_PORT, RELAY_HOST, type EgressSlot } from './egress.js';
 import { DockerEngine } from './engine.js';
+import { hostAddressOn, type NetworkInspect } from './network-gateway.js';
 import { ensureImage } from './images.js';
 import { Limiter } from './limiter.js';
 import { RELAY_BASE_ENV } from './relay-image.js';
@@ -122,8 +123,7 @@ export class DockerBackend implements IBackend {
     const docker = await this.engine.docker();
     if (!docker.ok) return docker;
     try {
-      const net = (await docker.value.getNetwork(network).inspect()) as { IPAM?: { Config?: { Gateway?: string }[] } };
-      const address = net.IPAM?.Config?.find((c) => c.Gateway && !c.Gateway.includes(':'))?.Gateway ?? null;
+      const address = hostAddressOn((await docker.value.getNetwork(network).inspect()) as NetworkInspect);
       if (!address) return err('backend_unavailable', `the engine network "${network}" has no IPv4 gateway, so containers can't reach the credential proxy on this host`);
       this.gateways.set(network, { address, at: Date.now() });
       return ok(address);
