@@ -18,14 +18,36 @@ import { formatLine, type Figure } from './stats.js';
 /** Default runs per A/B figure. */
 const DEFAULT_RUNS = 20;
 
-const { values } = parseArgs({
-  options: {
-    json: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    runs: { type: 'string' },
-  },
-});
-const runs = values.runs ? Number.parseInt(values.runs, 10) : DEFAULT_RUNS;
+const USAGE = `usage: npm run bench [-- --json] [-- --only ID-PREFIX] [-- --runs N]
+  --json           print the figures as JSON ({id, value, unit, baseline, ratio, p50, p95, p99, runs})
+  --only PREFIX    run only the cases whose figure ids start with PREFIX (e.g. proxy, create.docker)
+  --runs N         runs per A/B figure (default ${DEFAULT_RUNS})`;
+
+/** The command line, or a usage error (exit 2) naming what is wrong. */
+function parseCommandLine() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        json: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        runs: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const runs = values.runs === undefined ? DEFAULT_RUNS : Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs takes a whole number of at least 1, not "${values.runs}"`);
+    return { json: values.json, only: values.only, runs };
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = parseCommandLine();
+const runs = values.runs;
 
 /** A case runs when `--only` is a prefix of one of its figure-id prefixes. */
 const cases: { prefixes: string[]; run: () => Promise<Figure[]> }[] = [
