@@ -28,8 +28,12 @@ export type SessionState = z.infer<typeof SessionState>;
 /** States in which the session's process is (believed to be) alive. */
 export const LIVE_STATES: readonly SessionState[] = ['creating', 'running', 'idle', 'waiting', 'unknown'];
 
-/** Creation phases, timed and reported as progress. */
-export const CreatePhase = z.enum(['worktree', 'image', 'start', 'first-output']);
+/**
+ * Creation phases, timed and reported as progress. `include`: the main checkout's `.worktreeinclude`
+ * matches copied into the worktree; `setup`: the repository's setup command (`.berth.json`). Both
+ * happen only for repositories that have them.
+ */
+export const CreatePhase = z.enum(['worktree', 'include', 'setup', 'image', 'start', 'first-output']);
 export type CreatePhase = z.infer<typeof CreatePhase>;
 
 /** Session names: a slug, used for the branch `berth/<name>` and the worktree folder. */

@@ -25,13 +25,16 @@ export function gitEnv(): NodeJS.ProcessEnv {
 
 export type GitOutput = ProcessOutput;
 
-/** Runs git in `cwd`; a non-zero exit is an error value carrying git's own message. */
-export function git(cwd: string, args: string[], signal?: AbortSignal): Promise<Result<GitOutput>> {
+/**
+ * Runs git in `cwd`; a non-zero exit is an error value carrying git's own message. `maxOutputBytes`
+ * raises the output cap for a listing that may be long (every ignored file of a repository).
+ */
+export function git(cwd: string, args: string[], signal?: AbortSignal, maxOutputBytes = GIT_MAX_BUFFER): Promise<Result<GitOutput>> {
   return runChecked('git', [...GIT_SAFE_CONFIG, ...args], {
     cwd,
     env: gitEnv(),
     timeoutMs: GIT_TIMEOUT_MS,
-    maxOutputBytes: GIT_MAX_BUFFER,
+    maxOutputBytes,
     signal,
     label: `git ${args[0]}`,
     errorCode: 'git_failed',

@@ -103,7 +103,7 @@ export function followSessions(metrics: OrchestratorMetrics, sessions: SessionSe
   const store = new DisposableStore();
   const create = metrics.registry.histogram({
     name: 'session_create_ms',
-    help: 'Session creation time by phase (ms): worktree, image, start, first-output, and total (request → first output byte)',
+    help: 'Session creation time by phase (ms): worktree, include, setup, image, start, first-output, and total (request → first output byte)',
     labelNames: ['backend', 'phase', 'warm'],
   });
   store.add(sessions.onDidPhase(({ backend, phase, ms, warm }) => create.observe({ backend, phase, warm }, ms)));

@@ -26,6 +26,7 @@ import { SessionIndex } from './session-index.js';
 import { SessionWork } from './session-work.js';
 import { syncTarget, uncommittedWork } from './unsynced-work.js';
 import { TerminalRegistry } from './terminal-registry.js';
+import { includeStep, type StepReporter } from './worktree-bootstrap.js';
 
 /** A running session with no output for this long is shown as idle. */
 const IDLE_AFTER_MS = 5_000;
@@ -512,6 +513,12 @@ export class SessionService implements Disposable {
     // Not a transition: kept in memory and saved with the next one (off the create path).
     const current = this.index.get(id)!;
     this.index.set({ ...current, phases: { ...current.phases, worktreeMs } });
+    const included = await includeStep(session.repoPath, session.worktreePath, signal, this.reporter(id));
+    if (signal.aborted) return this.cancelled(id);
+    if (!included.ok) {
+      this.transition(this.index.get(id)!, { state: 'failed', reason: included.error.message }, 'include failed');
+      return;
+    }
     const backend = this.deps.backends.get(session.backend);
     // A warm container's image is there already: it runs.
     if (backend.ok && backend.value.prepare && !warm) {
@@ -616,6 +623,11 @@ export class SessionService implements Disposable {
       if (current && current.state === 'idle') this.transition(current, { state: 'running' }, null);
     });
     host.onDidExit((info) => this.handleExit(id, host, info));
+  }
+
+  /** A create step's reporter for `id` (see worktree-bootstrap.ts). */
+  private reporter(id: string): StepReporter {
+    return { progress: (phase, status, ms, message) => this.progress(id, phase, status, ms, message), phase: (phase, ms) => this.phase(id, phase, ms) };
   }
 
   private phase(id: string, phase: PhaseTiming['phase'], ms: number): void {

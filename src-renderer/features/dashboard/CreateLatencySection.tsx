@@ -25,6 +25,8 @@ export function windowText(metricWindow: MetricWindow): string {
 /** Phase names as the table shows them. */
 const PHASE_TEXT: Record<string, string> = {
   worktree: 'worktree',
+  include: 'copy .worktreeinclude',
+  setup: 'setup command',
   image: 'image',
   start: 'backend start',
   'first-output': 'first output',

@@ -16,7 +16,7 @@ export const METRIC = {
 } as const;
 
 /** Create phases in the order they happen; `total` is request → first output byte. */
-export const PHASE_ORDER: readonly string[] = ['worktree', 'image', 'start', 'first-output', 'total'];
+export const PHASE_ORDER: readonly string[] = ['worktree', 'include', 'setup', 'image', 'start', 'first-output', 'total'];
 /** Backends in the order the tables list them (as src-shared/dto.ts declares them). */
 export const BACKEND_ORDER: readonly string[] = ['local', 'tmux', 'sandbox', 'docker', 'kubernetes'];
 /** API routes shown before "and N more". */

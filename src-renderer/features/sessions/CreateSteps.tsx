@@ -1,5 +1,5 @@
 /**
- * Creation phases as steps (worktree → image → start → first output) with status and elapsed time.
+ * Creation phases as steps (worktree → [copy ignored files → setup] → image → start → first output) with status and elapsed time.
  * The image step (Docker sessions) shows pull progress: layers and bytes.
  */
 import type { CreatePhase, PhaseTimings } from '../../../src-shared/dto.js';
@@ -16,6 +16,8 @@ interface PhaseRow {
 
 const PHASES: readonly PhaseRow[] = [
   { phase: 'worktree', label: 'Worktree', timing: 'worktreeMs' },
+  { phase: 'include', label: 'Copy ignored files', timing: null },
+  { phase: 'setup', label: 'Setup', timing: null },
   { phase: 'image', label: 'Image', timing: null },
   { phase: 'start', label: 'Start', timing: 'startMs' },
   { phase: 'first-output', label: 'First output', timing: 'firstOutputMs' },
@@ -41,7 +43,12 @@ function stepStatus(row: PhaseRow, progress: CreateProgress | undefined, timings
 }
 
 export function CreateSteps({ progress, timings, creating, withImage = false }: CreateStepsProps) {
-  const rows = PHASES.filter((row) => withImage || row.phase !== 'image' || progress?.image);
+  // Copying ignored files and setup happen only in repositories that ask for them: shown once reported.
+  const rows = PHASES.filter((row) => {
+    if (row.phase === 'image') return withImage || progress?.image;
+    if (row.phase === 'include' || row.phase === 'setup') return progress?.[row.phase] !== undefined;
+    return true;
+  });
   return (
     <ol className="create-steps" data-testid="create-steps">
       {rows.map((row) => {
