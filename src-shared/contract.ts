@@ -15,6 +15,7 @@ import {
   RepoInfoDto,
   SessionDto,
   SessionEventDto,
+  SetupLogDto,
   SessionName,
   SettingsDto,
   SystemInfoDto,
@@ -87,6 +88,8 @@ export const methods = {
   ),
   'sessions.get': method(SessionRef.strict(), SessionDto),
   'sessions.events': method(SessionRef.strict(), z.array(SessionEventDto)),
+  /** The session's setup command and its output; null when its repository has none. */
+  'sessions.setupLog': method(SessionRef.strict(), SetupLogDto.nullable()),
   'sessions.create': method(CreateSessionParams, SessionDto),
   'sessions.stop': method(SessionRef.strict(), SessionDto),
   'sessions.restart': method(SessionRef.strict(), SessionDto),

@@ -86,6 +86,26 @@ export const SessionDto = z.object({
 });
 export type SessionDto = z.infer<typeof SessionDto>;
 
+/**
+ * A session's setup command (`.berth.json` `setup`, or `conductor.json`'s) and what it printed:
+ * stdout and stderr interleaved, kept after it ended.
+ */
+export const SetupLogDto = z.object({
+  /** The file the command came from. */
+  source: z.string(),
+  command: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  /** Its exit code; null while it runs or when it did not exit by itself (timed out, killed). */
+  exitCode: z.number().int().nullable(),
+  /** Why it failed, in words; null unless failed. */
+  failure: z.string().nullable(),
+  startedAt: z.number(),
+  /** How long it ran; null while it runs. */
+  ms: z.number().nullable(),
+  output: z.string(),
+});
+export type SetupLogDto = z.infer<typeof SetupLogDto>;
+
 export const SessionEventDto = z.object({
   sessionId: z.string(),
   at: z.number(),

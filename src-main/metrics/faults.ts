@@ -19,7 +19,9 @@ export type BackgroundTask =
   | 'session-flush'
   | 'prepull'
   | 'proxy-apply'
-  | 'teardown';
+  | 'teardown'
+  /** A session's teardown command (`.berth.json`) failed; the delete went on. */
+  | 'session-teardown';
 
 /** Where the failure of work nobody awaits goes: logged and counted, never unhandled. */
 export type BackgroundErrorSink = (task: BackgroundTask, error: unknown) => void;

@@ -106,6 +106,7 @@ export function createApi(deps: ApiDeps): Api {
       ok(rawList(sessions.listJson(p.archived ?? false, p.limit, p.offset)) as unknown as SessionDto[]),
     'sessions.get': (p) => sessions.find(p.ref),
     'sessions.events': (p) => sessions.events(p.ref),
+    'sessions.setupLog': (p) => sessions.setupLog(p.ref),
     'sessions.create': (p) => sessions.create(p),
     'sessions.stop': (p) => sessions.stop(p.ref),
     'sessions.restart': (p) => sessions.restart(p.ref),

@@ -26,7 +26,10 @@ import { SessionIndex } from './session-index.js';
 import { SessionWork } from './session-work.js';
 import { syncTarget, uncommittedWork } from './unsynced-work.js';
 import { TerminalRegistry } from './terminal-registry.js';
-import { includeStep, type StepReporter } from './worktree-bootstrap.js';
+import { includeStep, setupStep, teardownStep, type StepReporter } from './worktree-bootstrap.js';
+import { SetupLogs } from './setup-logs.js';
+import { loadProjectConfig, type ProjectConfig } from '../git/project-config.js';
+import type { ScriptTarget } from '../git/project-scripts.js';
 
 /** A running session with no output for this long is shown as idle. */
 const IDLE_AFTER_MS = 5_000;
@@ -103,6 +106,7 @@ export class SessionService implements Disposable {
   private readonly activityTimer: NodeJS.Timeout;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly idleAfterMs: number;
+  private readonly setupLogs: SetupLogs;
   /** After dispose nothing is written: the store closes next (a late exit is not recorded). */
   private disposed = false;
 
@@ -127,6 +131,7 @@ export class SessionService implements Disposable {
   constructor(private readonly deps: SessionServiceDeps) {
     this.index = new SessionIndex(deps.sessions.all());
     this.idleAfterMs = deps.timing?.idleAfterMs ?? IDLE_AFTER_MS;
+    this.setupLogs = new SetupLogs(deps.dataDir);
     this.activityTimer = setInterval(() => this.checkActivity(), deps.timing?.activityCheckMs ?? ACTIVITY_CHECK_MS);
     this.activityTimer.unref();
     this.flushTimer = setInterval(() => this.flush(), deps.timing?.flushIntervalMs ?? FLUSH_INTERVAL_MS);
@@ -173,6 +178,12 @@ export class SessionService implements Disposable {
     return this.terminals.get(id);
   }
 
+  /** The session's setup command and its output (null: its repository has none). */
+  setupLog(ref: string): Result<MethodResult<'sessions.setupLog'>> {
+    const s = this.find(ref);
+    return s.ok ? ok(this.setupLogs.read(s.value.id)) : s;
+  }
+
   events(ref: string): Result<MethodResult<'sessions.events'>> {
     const s = this.find(ref);
     return s.ok ? ok(this.deps.sessions.events(s.value.id)) : s;
@@ -203,6 +214,9 @@ export class SessionService implements Disposable {
     const repo = await this.repos.forCreate(p.repoPath, p.baseBranch);
     if (!repo.ok) return repo;
     const { root, base } = repo.value;
+    // A bad .berth.json refuses the create here, before any name, row, branch or worktree is made.
+    const config = await loadProjectConfig(root);
+    if (!config.ok) return config;
 
     // Checked again after the branch lookup and claimed in the same step: a create running alongside
     // with the same name sees the claim and gets `conflict` (the store's unique index is never the judge).
@@ -259,7 +273,7 @@ export class SessionService implements Disposable {
       }
       this.remember(session);
       this.createStarted.set(session.id, received);
-      this.track(session.id, 'provision', (signal) => this.provision(session.id, launch.value.initialInput, signal, docker));
+      this.track(session.id, 'provision', (signal) => this.provision(session.id, launch.value.initialInput, signal, config.value, docker));
       return ok(session);
     } finally {
       this.reservedNames.delete(name);
@@ -380,8 +394,10 @@ export class SessionService implements Disposable {
       }
     }
     if (backend.ok) await backend.value.cleanup?.(session.id, session.docker?.containerId);
+    await teardownStep(this.scriptTarget(session), this.deps.onBackgroundError ?? ignoreBackgroundErrors);
     const removed = await gitOps.removeWorktree(session.repoPath, session.worktreePath, session.branch, force);
     if (!removed.ok) return removed;
+    this.setupLogs.remove(session.id);
     this.terminals.drop(session.id);
     this.deps.sessions.delete(session.id);
     this.index.delete(session.id);
@@ -488,7 +504,7 @@ export class SessionService implements Disposable {
   }
 
   /** `docker`: the options resolved at create (the request's pull policy, not only the settings'). */
-  private async provision(id: string, initialInput: string | null, signal: AbortSignal, docker?: StartSpec['docker']): Promise<void> {
+  private async provision(id: string, initialInput: string | null, signal: AbortSignal, config: ProjectConfig | null, docker?: StartSpec['docker']): Promise<void> {
     const session = this.index.get(id)!;
     this.progress(id, 'worktree', 'started', null, null);
     const t0 = process.hrtime.bigint();
@@ -519,6 +535,34 @@ export class SessionService implements Disposable {
       this.transition(this.index.get(id)!, { state: 'failed', reason: included.error.message }, 'include failed');
       return;
     }
+    // The setup command: the agent waits for it unless the repository says otherwise (then it runs
+    // alongside, and this create's work, cancellable by stop and delete, lasts until it ended).
+    const setup = setupStep(id, config, this.scriptTarget(session), signal, this.reporter(id), this.setupLogs);
+    if (config?.waitForSetup !== false) {
+      const ready = await setup;
+      if (signal.aborted) return this.cancelled(id);
+      if (!ready.ok) {
+        this.transition(this.index.get(id)!, { state: 'failed', reason: ready.error.message }, 'setup failed');
+        return;
+      }
+    } else {
+      // Its failure is reported as the setup step's; the agent runs on.
+      const unawaited = setup.catch((e: unknown) => (this.deps.onBackgroundError ?? ignoreBackgroundErrors)('provision', e));
+      await this.prepareAndStart(id, initialInput, signal, warm, docker);
+      await unawaited;
+      return;
+    }
+    await this.prepareAndStart(id, initialInput, signal, warm, docker);
+  }
+
+  /** Where the repository's setup and teardown commands run for `session`. */
+  private scriptTarget(session: SessionDto): ScriptTarget {
+    return { root: session.repoPath, worktree: session.worktreePath, sessionName: session.name, baseBranch: session.baseBranch };
+  }
+
+  /** Prepares the backend (an image) and starts the agent. */
+  private async prepareAndStart(id: string, initialInput: string | null, signal: AbortSignal, warm: boolean, docker?: StartSpec['docker']): Promise<void> {
+    const session = this.index.get(id)!;
     const backend = this.deps.backends.get(session.backend);
     // A warm container's image is there already: it runs.
     if (backend.ok && backend.value.prepare && !warm) {
@@ -563,7 +607,7 @@ export class SessionService implements Disposable {
     // Loaded before the process starts, so no output can arrive before the host listens.
     await loadHeadless();
     const t0 = process.hrtime.bigint();
-    const extra = this.deps.sessionEnv ? await this.deps.sessionEnv(session) : ok({ env: {}, remove: [] });
+    const extra = await this.agentEnv(session);
     if (signal.aborted) return this.cancelled(id, cancelledAs);
     const started = !extra.ok ? extra : backend.ok ? await backend.value.start({ ...this.startSpec(id), env: extra.value.env, envRemove: extra.value.remove }) : backend;
     const startMs = elapsed(t0);
@@ -614,6 +658,18 @@ export class SessionService implements Disposable {
     this.transition(before, { state: 'running', pid: host.pid, docker, phases: { ...before.phases, startMs } }, 'started');
     this.onDidStartTerminalEmitter.fire(id);
     if (initialInput) typeWhenReady(host, initialInput);
+  }
+
+  /**
+   * The agent's environment on top of its backend's: the repository's `.berth.json` `env` (read again
+   * at each start, so a restart sees an edited file), then Berth's own (the proxy's), which wins.
+   */
+  private async agentEnv(session: SessionDto): Promise<Result<{ env: Record<string, string>; remove: string[] }>> {
+    const config = await loadProjectConfig(session.repoPath);
+    if (!config.ok) return config;
+    const extra = this.deps.sessionEnv ? await this.deps.sessionEnv(session) : ok({ env: {}, remove: [] });
+    if (!extra.ok) return extra;
+    return ok({ env: { ...config.value?.env, ...extra.value.env }, remove: extra.value.remove });
   }
 
   private attachHost(id: string, host: TerminalHost): void {
