@@ -3,6 +3,7 @@
  * that run in the results above.
  */
 import type { BenchRunDto } from '../../../src-shared/bench.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
 import { headlineFigures, machineText, runDate } from './bench-format.js';
 
 interface BenchHistoryProps {
@@ -12,60 +13,57 @@ interface BenchHistoryProps {
 }
 
 export function BenchHistory({ runs, selectedId, onSelect }: BenchHistoryProps) {
+  const columns: Column<BenchRunDto>[] = [
+    {
+      header: 'Run',
+      rowHeader: true,
+      render: (run) => (
+        <button
+          type="button"
+          className="link-button"
+          aria-pressed={run.id === selectedId}
+          aria-label={`Show run ${run.id}`}
+          data-testid="bench-history-select"
+          onClick={(e) => {
+            e.stopPropagation();
+            onSelect(run.id);
+          }}
+        >
+          #{run.id}
+        </button>
+      ),
+    },
+    { header: 'Date', className: 'nowrap', render: (run) => runDate(run.startedAt) },
+    { header: 'Machine', className: 'dash-label', title: (run) => machineText(run.machine), render: (run) => machineText(run.machine) },
+    {
+      header: 'Headline figures (p50)',
+      render: (run) => (
+        <>
+          {headlineFigures(run).map((h) => (
+            <span key={h.id} className="bench-headline" data-figure-id={h.id}>
+              {h.text}
+            </span>
+          ))}
+          {run.skipped.length > 0 ? <span className="dash-faint">{run.skipped.length} skipped</span> : null}
+        </>
+      ),
+    },
+  ];
   return (
-    <table className="data-table dash-table bench-history" data-testid="bench-history">
-      <caption>Past runs</caption>
-      <thead>
-        <tr>
-          <th scope="col">Run</th>
-          <th scope="col">Date</th>
-          <th scope="col">Machine</th>
-          <th scope="col">Headline figures (p50)</th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((run) => {
-          const selected = run.id === selectedId;
-          return (
-            <tr
-              key={run.id}
-              className={`bench-history-row${selected ? ' selected' : ''}`}
-              data-testid="bench-history-row"
-              data-run-id={run.id}
-              data-selected={selected}
-              onClick={() => onSelect(run.id)}
-            >
-              <th scope="row">
-                <button
-                  type="button"
-                  className="link-button"
-                  aria-pressed={selected}
-                  aria-label={`Show run ${run.id}`}
-                  data-testid="bench-history-select"
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    onSelect(run.id);
-                  }}
-                >
-                  #{run.id}
-                </button>
-              </th>
-              <td className="nowrap">{runDate(run.startedAt)}</td>
-              <td className="dash-label" title={machineText(run.machine)}>
-                {machineText(run.machine)}
-              </td>
-              <td>
-                {headlineFigures(run).map((h) => (
-                  <span key={h.id} className="bench-headline" data-figure-id={h.id}>
-                    {h.text}
-                  </span>
-                ))}
-                {run.skipped.length > 0 ? <span className="dash-faint">{run.skipped.length} skipped</span> : null}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      className="dash-table bench-history"
+      testId="bench-history"
+      caption="Past runs"
+      columns={columns}
+      rows={runs}
+      rowKey={(run) => run.id}
+      rowAttributes={(run) => ({
+        className: `bench-history-row${run.id === selectedId ? ' selected' : ''}`,
+        'data-testid': 'bench-history-row',
+        'data-run-id': run.id,
+        'data-selected': run.id === selectedId,
+        onClick: () => onSelect(run.id),
+      })}
+    />
   );
 }

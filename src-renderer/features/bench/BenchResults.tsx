@@ -3,7 +3,8 @@
  * the p50 since the previous run (as `berth bench` prints it); then the advice per backend and the
  * backends that could not be measured, with why.
  */
-import type { BenchRunDto } from '../../../src-shared/bench.js';
+import type { BenchFigureDto, BenchRunDto } from '../../../src-shared/bench.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
 import { adviceSentence, changeSince, formatBenchValue, formatRatio, machineText, runDate } from './bench-format.js';
 
 interface BenchResultsProps {
@@ -14,8 +15,36 @@ interface BenchResultsProps {
   latest: boolean;
 }
 
+/** A figure's columns; the last compares its p50 with the run before (`previous`). */
+function figureColumns(previous: BenchRunDto | null): Column<BenchFigureDto>[] {
+  const change = (f: BenchFigureDto) => changeSince(f, previous);
+  return [
+    { header: 'Figure', rowHeader: true, className: 'mono', render: (f) => f.id },
+    { header: 'Berth p50', headerTitle: "Berth's median", numeric: true, className: 'dash-strong', testId: 'figure-p50', render: (f) => formatBenchValue(f.p50, f.unit) },
+    { header: 'p95', numeric: true, testId: 'figure-p95', render: (f) => formatBenchValue(f.p95, f.unit) },
+    {
+      header: 'Baseline',
+      headerTitle: "The raw baseline's median, measured in the same run",
+      numeric: true,
+      className: 'dash-faint',
+      testId: 'figure-baseline',
+      render: (f) => formatBenchValue(f.baseline, f.unit),
+    },
+    { header: 'Ratio', headerTitle: 'Berth p50 / baseline', numeric: true, testId: 'figure-ratio', render: (f) => formatRatio(f.ratio) },
+    {
+      header: previous ? `vs run ${previous.id}` : 'vs previous',
+      headerTitle: previous ? `p50 change since run ${previous.id}` : 'No earlier run to compare with',
+      numeric: true,
+      className: (f) => `bench-change bench-change-${change(f).kind}`,
+      testId: 'figure-change',
+      attributes: (f) => ({ 'data-kind': change(f).kind }),
+      render: (f) => change(f).text,
+    },
+    { header: 'Runs', numeric: true, className: 'dash-faint', render: (f) => f.runs },
+  ];
+}
+
 export function BenchResults({ run, previous, latest }: BenchResultsProps) {
-  const since = previous ? `vs run ${previous.id}` : 'vs previous';
   return (
     <div className="bench-results" data-testid="bench-results" data-run-id={run.id}>
       <p className="field-hint bench-results-head">
@@ -25,55 +54,14 @@ export function BenchResults({ run, previous, latest }: BenchResultsProps) {
       {run.figures.length === 0 ? (
         <p className="field-hint dash-empty">No figures: nothing could be measured.</p>
       ) : (
-        <table className="data-table dash-table bench-table" data-testid="bench-table">
-          <thead>
-            <tr>
-              <th scope="col">Figure</th>
-              <th scope="col" className="num" title="Berth's median">
-                Berth p50
-              </th>
-              <th scope="col" className="num">p95</th>
-              <th scope="col" className="num" title="The raw baseline's median, measured in the same run">
-                Baseline
-              </th>
-              <th scope="col" className="num" title="Berth p50 / baseline">
-                Ratio
-              </th>
-              <th scope="col" className="num" title={previous ? `p50 change since run ${previous.id}` : 'No earlier run to compare with'}>
-                {since}
-              </th>
-              <th scope="col" className="num">Runs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {run.figures.map((f) => {
-              const change = changeSince(f, previous);
-              return (
-                <tr key={f.id} data-testid="bench-figure" data-figure-id={f.id}>
-                  <th scope="row" className="mono">
-                    {f.id}
-                  </th>
-                  <td className="num dash-strong" data-testid="figure-p50">
-                    {formatBenchValue(f.p50, f.unit)}
-                  </td>
-                  <td className="num" data-testid="figure-p95">
-                    {formatBenchValue(f.p95, f.unit)}
-                  </td>
-                  <td className="num dash-faint" data-testid="figure-baseline">
-                    {formatBenchValue(f.baseline, f.unit)}
-                  </td>
-                  <td className="num" data-testid="figure-ratio">
-                    {formatRatio(f.ratio)}
-                  </td>
-                  <td className={`num bench-change bench-change-${change.kind}`} data-testid="figure-change" data-kind={change.kind}>
-                    {change.text}
-                  </td>
-                  <td className="num dash-faint">{f.runs}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          className="dash-table bench-table"
+          testId="bench-table"
+          columns={figureColumns(previous)}
+          rows={run.figures}
+          rowKey={(f) => f.id}
+          rowAttributes={(f) => ({ 'data-testid': 'bench-figure', 'data-figure-id': f.id })}
+        />
       )}
       {run.advice.length > 0 ? (
         <div className="bench-advice" data-testid="bench-advice">

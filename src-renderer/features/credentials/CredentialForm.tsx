@@ -9,6 +9,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { CredentialDto, CredentialKind, CredentialSetRequest } from '../../../src-shared/credentials.js';
 import type { Result } from '../../../src-shared/result.js';
+import { Field } from '../../components/Field.js';
+import { Select } from '../../components/Select.js';
 import {
   SOURCE_TYPES,
   checkCredentialForm,
@@ -31,17 +33,6 @@ interface CredentialFormProps {
   onSave(request: CredentialSetRequest): Promise<Result<CredentialDto>>;
   /** Cancel: the owner remounts the form, which drops whatever was typed. */
   onCancel(): void;
-}
-
-/** A field's problem under it, linked to the input by id. */
-function Problem({ id, field, problems }: { id: string; field: CredentialField; problems: CredentialProblems }) {
-  const message = problems[field];
-  if (!message) return null;
-  return (
-    <p className="field-error" id={id} data-testid={`credential-problem-${field}`}>
-      {message}
-    </p>
-  );
 }
 
 export function CredentialForm({ existingNames, initial, onSave, onCancel }: CredentialFormProps) {
@@ -101,53 +92,46 @@ export function CredentialForm({ existingNames, initial, onSave, onCancel }: Cre
 
   const name = fields.name.trim();
   const replacing = name !== '' && existingNames.includes(name);
-  const invalid = (field: CredentialField) => (problems[field] ? true : undefined);
-  const describedBy = (field: CredentialField) => (problems[field] ? `${ids}-${field}-problem` : undefined);
+  /** A field's problem and its test id, for Field. */
+  const problem = (field: CredentialField) => ({ error: problems[field], errorTestId: `credential-problem-${field}` });
 
   return (
     <form className="credential-form" data-testid="credential-form" noValidate onSubmit={(e) => void submit(e)}>
       <h3>{initial ? `Replace ${initial.name}` : 'Add or replace a credential'}</h3>
       <div className="field-grid">
-        <div className="field">
-          <label htmlFor={`${ids}-name`}>Name</label>
-          <input
-            id={`${ids}-name`}
-            ref={nameInput}
-            className="input mono"
-            data-testid="credential-name"
-            placeholder="anthropic"
-            autoComplete="off"
-            spellCheck={false}
-            value={fields.name}
-            aria-invalid={invalid('name')}
-            aria-describedby={describedBy('name')}
-            onChange={(e) => change({ name: e.target.value })}
-          />
-          <Problem id={`${ids}-name-problem`} field="name" problems={problems} />
-          {replacing && !problems.name ? (
-            <p className="field-hint" data-testid="credential-replacing">
-              A credential named {name} is stored: saving replaces it.
-            </p>
-          ) : null}
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-kind`}>Kind</label>
-          <select
-            id={`${ids}-kind`}
-            className="input"
-            data-testid="credential-kind"
-            value={fields.kind}
-            aria-invalid={invalid('kind')}
-            onChange={(e) => change({ kind: e.target.value as CredentialKind })}
-          >
-            {KIND_OPTIONS.map(([kind, label]) => (
-              <option key={kind} value={kind}>
-                {label}
-              </option>
-            ))}
-          </select>
-          <Problem id={`${ids}-kind-problem`} field="kind" problems={problems} />
-        </div>
+        <Field
+          id={`${ids}-name`}
+          label="Name"
+          {...problem('name')}
+          hint={replacing ? `A credential named ${name} is stored: saving replaces it.` : undefined}
+          hintTestId="credential-replacing"
+          errorReplacesHint
+        >
+          {(control) => (
+            <input
+              {...control}
+              ref={nameInput}
+              className="input mono"
+              data-testid="credential-name"
+              placeholder="anthropic"
+              autoComplete="off"
+              spellCheck={false}
+              value={fields.name}
+              onChange={(e) => change({ name: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field id={`${ids}-kind`} label="Kind" {...problem('kind')}>
+          {(control) => (
+            <Select
+              control={control}
+              testId="credential-kind"
+              value={fields.kind}
+              options={KIND_OPTIONS.map(([value, label]) => ({ value, label }))}
+              onChange={(kind: CredentialKind) => change({ kind })}
+            />
+          )}
+        </Field>
       </div>
 
       <fieldset className="credential-source">
@@ -170,62 +154,63 @@ export function CredentialForm({ existingNames, initial, onSave, onCancel }: Cre
       </fieldset>
 
       {fields.sourceType === 'value' ? (
-        <div className="field">
-          <label htmlFor={`${ids}-value`}>Value</label>
-          <input
-            id={`${ids}-value`}
-            ref={valueInput}
-            type="password"
-            className="input mono"
-            data-testid="credential-value"
-            autoComplete="new-password"
-            spellCheck={false}
-            placeholder={replacing ? 'type the new value' : 'paste the key or token'}
-            aria-invalid={invalid('value')}
-            aria-describedby={describedBy('value')}
-            onInput={() => recheck(fields)}
-          />
-          <Problem id={`${ids}-value-problem`} field="value" problems={problems} />
-          <p className="field-hint">Write-only: stored encrypted; from then on only its last four characters are ever shown.</p>
-        </div>
+        <Field
+          id={`${ids}-value`}
+          label="Value"
+          {...problem('value')}
+          hint="Write-only: stored encrypted; from then on only its last four characters are ever shown."
+        >
+          {(control) => (
+            <input
+              {...control}
+              ref={valueInput}
+              type="password"
+              className="input mono"
+              data-testid="credential-value"
+              autoComplete="new-password"
+              spellCheck={false}
+              placeholder={replacing ? 'type the new value' : 'paste the key or token'}
+              onInput={() => recheck(fields)}
+            />
+          )}
+        </Field>
       ) : null}
       {fields.sourceType === 'env' ? (
-        <div className="field">
-          <label htmlFor={`${ids}-variable`}>Environment variable</label>
-          <input
-            id={`${ids}-variable`}
-            className="input mono"
-            data-testid="credential-variable"
-            placeholder="ANTHROPIC_API_KEY"
-            autoComplete="off"
-            spellCheck={false}
-            value={fields.variable}
-            aria-invalid={invalid('variable')}
-            aria-describedby={describedBy('variable')}
-            onChange={(e) => change({ variable: e.target.value })}
-          />
-          <Problem id={`${ids}-variable-problem`} field="variable" problems={problems} />
-          <p className="field-hint">Read from the orchestrator&apos;s environment each time the credential is used.</p>
-        </div>
+        <Field id={`${ids}-variable`} label="Environment variable" {...problem('variable')} hint="Read from the orchestrator's environment each time the credential is used.">
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              data-testid="credential-variable"
+              placeholder="ANTHROPIC_API_KEY"
+              autoComplete="off"
+              spellCheck={false}
+              value={fields.variable}
+              onChange={(e) => change({ variable: e.target.value })}
+            />
+          )}
+        </Field>
       ) : null}
       {fields.sourceType === 'command' ? (
-        <div className="field">
-          <label htmlFor={`${ids}-command`}>Command</label>
-          <input
-            id={`${ids}-command`}
-            className="input mono"
-            data-testid="credential-command"
-            placeholder="op read op://Private/Anthropic/credential"
-            autoComplete="off"
-            spellCheck={false}
-            value={fields.command}
-            aria-invalid={invalid('command')}
-            aria-describedby={describedBy('command')}
-            onChange={(e) => change({ command: e.target.value })}
-          />
-          <Problem id={`${ids}-command-problem`} field="command" problems={problems} />
-          <p className="field-hint">Run with /bin/sh -c when the credential is used; its trimmed output is the value (reused for a minute).</p>
-        </div>
+        <Field
+          id={`${ids}-command`}
+          label="Command"
+          {...problem('command')}
+          hint="Run with /bin/sh -c when the credential is used; its trimmed output is the value (reused for a minute)."
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input mono"
+              data-testid="credential-command"
+              placeholder="op read op://Private/Anthropic/credential"
+              autoComplete="off"
+              spellCheck={false}
+              value={fields.command}
+              onChange={(e) => change({ command: e.target.value })}
+            />
+          )}
+        </Field>
       ) : null}
 
       <div className="form-actions">

@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import type { CredentialDto } from '../../../src-shared/credentials.js';
 import { assertNever, type Result } from '../../../src-shared/result.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
 import { formatLastUsed, kindLabel, maskedText } from './credential-format.js';
 
 interface CredentialsTableProps {
@@ -55,90 +56,74 @@ export function CredentialsTable({ credentials, locked = false, onReplace, onDel
     setDeleteError(result.ok ? null : `Could not delete ${name}: ${result.error.message}`);
   };
 
+  const actions = (credential: CredentialDto) =>
+    locked ? (
+      <span className="empty-cell" data-testid="credential-row-locked">
+        locked
+      </span>
+    ) : confirming === credential.name ? (
+      <span className="confirm-bar" role="alertdialog" aria-label={`Delete ${credential.name}?`} data-testid="credential-delete-confirm">
+        <span className="confirm-text">Delete?</span>
+        <button type="button" className="button small danger" data-testid="credential-delete-confirm-button" onClick={() => void remove(credential.name)}>
+          Delete
+        </button>
+        <button type="button" className="button small" data-testid="credential-delete-cancel" onClick={() => setConfirming(null)}>
+          Keep
+        </button>
+      </span>
+    ) : (
+      <span className="row-actions">
+        <button type="button" className="button small" data-testid="credential-replace" onClick={() => onReplace(credential)}>
+          Replace
+        </button>
+        <button
+          type="button"
+          className="button small danger"
+          data-testid="credential-delete"
+          disabled={deleting !== null}
+          onClick={() => setConfirming(credential.name)}
+        >
+          {deleting === credential.name ? 'Deleting…' : 'Delete'}
+        </button>
+      </span>
+    );
+
+  const columns: Column<CredentialDto>[] = [
+    { header: 'Name', className: 'mono nowrap', testId: 'credential-row-name', render: (c) => c.name },
+    { header: 'Kind', className: 'nowrap', render: (c) => kindLabel(c.kind) },
+    { header: 'Source', className: 'credential-source-cell', testId: 'credential-row-source', render: (c) => <SourceCell credential={c} /> },
+    {
+      header: 'Value',
+      className: 'mono nowrap',
+      testId: 'credential-row-masked',
+      render: (c) => (c.masked === null ? <span className="empty-cell">{maskedText(c)}</span> : maskedText(c)),
+    },
+    {
+      header: 'Last used',
+      className: 'nowrap',
+      title: (c) => (c.lastUsedAt === null ? undefined : new Date(c.lastUsedAt).toLocaleString()),
+      render: (c) => formatLastUsed(c.lastUsedAt, now),
+    },
+    {
+      header: 'Last error',
+      className: 'credential-error-cell',
+      testId: 'credential-row-error',
+      render: (c) => (c.lastError ? <span className="error-text">{c.lastError}</span> : <span className="empty-cell">—</span>),
+    },
+    { header: 'Actions', headerHidden: true, className: 'actions-cell nowrap', render: actions },
+  ];
+
   return (
     <>
-      <table className="data-table credentials-table" data-testid="credentials-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Source</th>
-            <th scope="col">Value</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Last error</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {credentials.length === 0 ? (
-            <tr>
-              <td colSpan={7} className="empty-cell" data-testid="credentials-empty">
-                No credentials stored yet.
-              </td>
-            </tr>
-          ) : (
-            credentials.map((credential) => (
-              <tr key={credential.name} data-testid="credential-row" data-name={credential.name}>
-                <td className="mono nowrap" data-testid="credential-row-name">
-                  {credential.name}
-                </td>
-                <td className="nowrap">{kindLabel(credential.kind)}</td>
-                <td className="credential-source-cell" data-testid="credential-row-source">
-                  <SourceCell credential={credential} />
-                </td>
-                <td className="mono nowrap" data-testid="credential-row-masked">
-                  {credential.masked === null ? <span className="empty-cell">{maskedText(credential)}</span> : maskedText(credential)}
-                </td>
-                <td className="nowrap" title={credential.lastUsedAt === null ? undefined : new Date(credential.lastUsedAt).toLocaleString()}>
-                  {formatLastUsed(credential.lastUsedAt, now)}
-                </td>
-                <td className="credential-error-cell" data-testid="credential-row-error">
-                  {credential.lastError ? <span className="error-text">{credential.lastError}</span> : <span className="empty-cell">—</span>}
-                </td>
-                <td className="actions-cell nowrap">
-                  {locked ? (
-                    <span className="empty-cell" data-testid="credential-row-locked">
-                      locked
-                    </span>
-                  ) : confirming === credential.name ? (
-                    <span className="confirm-bar" role="alertdialog" aria-label={`Delete ${credential.name}?`} data-testid="credential-delete-confirm">
-                      <span className="confirm-text">Delete?</span>
-                      <button
-                        type="button"
-                        className="button small danger"
-                        data-testid="credential-delete-confirm-button"
-                        onClick={() => void remove(credential.name)}
-                      >
-                        Delete
-                      </button>
-                      <button type="button" className="button small" data-testid="credential-delete-cancel" onClick={() => setConfirming(null)}>
-                        Keep
-                      </button>
-                    </span>
-                  ) : (
-                    <span className="row-actions">
-                      <button type="button" className="button small" data-testid="credential-replace" onClick={() => onReplace(credential)}>
-                        Replace
-                      </button>
-                      <button
-                        type="button"
-                        className="button small danger"
-                        data-testid="credential-delete"
-                        disabled={deleting !== null}
-                        onClick={() => setConfirming(credential.name)}
-                      >
-                        {deleting === credential.name ? 'Deleting…' : 'Delete'}
-                      </button>
-                    </span>
-                  )}
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <DataTable
+        className="credentials-table"
+        testId="credentials-table"
+        columns={columns}
+        rows={credentials}
+        rowKey={(c) => c.name}
+        rowAttributes={(c) => ({ 'data-testid': 'credential-row', 'data-name': c.name })}
+        empty={{ text: 'No credentials stored yet.', testId: 'credentials-empty' }}
+      />
       {deleteError ? (
         <p className="error-text" role="alert" data-testid="credential-delete-error">
           {deleteError}

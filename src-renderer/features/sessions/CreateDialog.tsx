@@ -4,6 +4,8 @@
  * Everything typed survives a failed submit; on success the dialog closes and the session opens.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Field } from '../../components/Field.js';
+import { optionsOf, Select, type SelectOption } from '../../components/Select.js';
 import { useAppState, useServices } from '../../app/services.js';
 import { buildCreateParams, EMPTY_FORM, namePlaceholder, pickDefault, validateForm, type CreateForm } from './create-form.js';
 import { BackendAdvice } from '../bench/BackendAdvice.js';
@@ -12,6 +14,19 @@ import { DockerOptionsSection } from './DockerOptionsSection.js';
 import { RepoField } from './RepoField.js';
 import { useCreateOptions } from './use-create-options.js';
 import { useRepoInspect } from './use-repo-inspect.js';
+
+/**
+ * Agents or backends as choices: "Loading…" until they are in, unusable ones disabled with the reason.
+ */
+function choices(items: readonly { id: string; name: string; description: string; available: boolean; reason: string | null }[] | null): SelectOption<string>[] {
+  if (!items) return [{ value: '', label: 'Loading…' }];
+  return items.map((i) => ({
+    value: i.id,
+    label: `${i.name}${i.available ? '' : ` — ${i.reason ?? 'unavailable'}`}`,
+    disabled: !i.available,
+    title: i.reason ?? i.description,
+  }));
+}
 
 export function CreateDialog() {
   const { connection, store, desktop } = useServices();
@@ -92,133 +107,116 @@ export function CreateDialog() {
         />
 
         <div className="field-grid">
-          <div className="field">
-            <label htmlFor="create-agent">Agent</label>
-            <select
-              id="create-agent"
-              className="input"
-              data-testid="create-agent"
-              value={form.agent}
-              disabled={!agents}
-              onChange={(e) => update('agent', e.target.value as CreateForm['agent'])}
-            >
-              {!agents ? <option value="">Loading…</option> : null}
-              {agents?.map((a) => (
-                <option key={a.id} value={a.id} disabled={!a.available} title={a.reason ?? a.description}>
-                  {a.name}
-                  {a.available ? '' : ` — ${a.reason ?? 'unavailable'}`}
-                </option>
-              ))}
-            </select>
-            {agent ? <p className="field-hint">{agent.description}</p> : null}
-          </div>
-          <div className="field">
-            <label htmlFor="create-backend">Backend</label>
-            <select
-              id="create-backend"
-              className="input"
-              data-testid="create-backend"
-              value={form.backend}
-              disabled={!backends}
-              onChange={(e) => update('backend', e.target.value as CreateForm['backend'])}
-            >
-              {!backends ? <option value="">Loading…</option> : null}
-              {backends?.map((b) => (
-                <option key={b.id} value={b.id} disabled={!b.available} title={b.reason ?? b.description}>
-                  {b.name}
-                  {b.available ? '' : ` — ${b.reason ?? 'unavailable'}`}
-                </option>
-              ))}
-            </select>
-            {backend ? <p className="field-hint">{backend.description}</p> : null}
-            <BackendAdvice backend={form.backend} />
-          </div>
+          <Field id="create-agent" label="Agent" hint={agent?.description}>
+            {(control) => (
+              <Select
+                control={control}
+                testId="create-agent"
+                value={form.agent}
+                disabled={!agents}
+                options={choices(agents)}
+                onChange={(id) => update('agent', id as CreateForm['agent'])}
+              />
+            )}
+          </Field>
+          <Field id="create-backend" label="Backend" hint={backend?.description} footer={<BackendAdvice backend={form.backend} />}>
+            {(control) => (
+              <Select
+                control={control}
+                testId="create-backend"
+                value={form.backend}
+                disabled={!backends}
+                options={choices(backends)}
+                onChange={(id) => update('backend', id as CreateForm['backend'])}
+              />
+            )}
+          </Field>
         </div>
 
         {form.agent === 'custom' ? (
-          <div className="field">
-            <label htmlFor="create-command">Command template</label>
-            <input
-              id="create-command"
-              className="input mono"
-              data-testid="create-command"
-              value={form.command}
-              placeholder="my-agent --model {model} {prompt}"
-              spellCheck={false}
-              onChange={(e) => update('command', e.target.value)}
-            />
-            <p className="field-hint">
-              <code>{'{prompt}'}</code> and <code>{'{model}'}</code> are replaced per argument.
-            </p>
-          </div>
+          <Field
+            id="create-command"
+            label="Command template"
+            hint={
+              <>
+                <code>{'{prompt}'}</code> and <code>{'{model}'}</code> are replaced per argument.
+              </>
+            }
+          >
+            {(control) => (
+              <input
+                {...control}
+                className="input mono"
+                data-testid="create-command"
+                value={form.command}
+                placeholder="my-agent --model {model} {prompt}"
+                spellCheck={false}
+                onChange={(e) => update('command', e.target.value)}
+              />
+            )}
+          </Field>
         ) : null}
 
-        <div className="field">
-          <label htmlFor="create-prompt">{isShell ? 'Command to run' : 'Prompt'}</label>
-          <textarea
-            id="create-prompt"
-            className="input mono"
-            data-testid="create-prompt"
-            rows={isShell ? 2 : 4}
-            value={form.prompt}
-            placeholder={isShell ? 'e.g. npm test (leave empty for an interactive shell)' : 'What should the agent do?'}
-            spellCheck={!isShell}
-            onChange={(e) => update('prompt', e.target.value)}
-          />
-        </div>
+        <Field id="create-prompt" label={isShell ? 'Command to run' : 'Prompt'}>
+          {(control) => (
+            <textarea
+              {...control}
+              className="input mono"
+              data-testid="create-prompt"
+              rows={isShell ? 2 : 4}
+              value={form.prompt}
+              placeholder={isShell ? 'e.g. npm test (leave empty for an interactive shell)' : 'What should the agent do?'}
+              spellCheck={!isShell}
+              onChange={(e) => update('prompt', e.target.value)}
+            />
+          )}
+        </Field>
 
         <div className="field-grid">
-          <div className="field">
-            <label htmlFor="create-name">Session name (optional)</label>
-            <input
-              id="create-name"
-              className="input mono"
-              data-testid="create-name"
-              value={form.name}
-              placeholder={namePlaceholder(form.prompt)}
-              spellCheck={false}
-              aria-invalid={problems.name !== undefined}
-              onChange={(e) => update('name', e.target.value)}
-            />
-            {problems.name ? <p className="field-error">{problems.name}</p> : null}
-          </div>
-          <div className="field">
-            <label htmlFor="create-base">Base branch (optional)</label>
-            <select
-              id="create-base"
-              className="input"
-              data-testid="create-base-branch"
-              value={branches.includes(form.baseBranch) ? form.baseBranch : ''}
-              disabled={branches.length === 0}
-              onChange={(e) => update('baseBranch', e.target.value)}
-            >
-              <option value="">
-                {inspection.status === 'ok' && inspection.info.currentBranch
-                  ? `current (${inspection.info.currentBranch})`
-                  : 'current branch'}
-              </option>
-              {branches.map((b) => (
-                <option key={b} value={b}>
-                  {b}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field id="create-name" label="Session name (optional)" error={problems.name}>
+            {(control) => (
+              <input
+                {...control}
+                className="input mono"
+                data-testid="create-name"
+                value={form.name}
+                placeholder={namePlaceholder(form.prompt)}
+                spellCheck={false}
+                onChange={(e) => update('name', e.target.value)}
+              />
+            )}
+          </Field>
+          <Field id="create-base" label="Base branch (optional)">
+            {(control) => (
+              <Select
+                control={control}
+                testId="create-base-branch"
+                value={branches.includes(form.baseBranch) ? form.baseBranch : ''}
+                disabled={branches.length === 0}
+                options={[
+                  { value: '', label: inspection.status === 'ok' && inspection.info.currentBranch ? `current (${inspection.info.currentBranch})` : 'current branch' },
+                  ...optionsOf(branches),
+                ]}
+                onChange={(branch) => update('baseBranch', branch)}
+              />
+            )}
+          </Field>
         </div>
 
         {agent?.supportsModel ? (
-          <div className="field">
-            <label htmlFor="create-model">Model (optional)</label>
-            <input
-              id="create-model"
-              className="input mono"
-              data-testid="create-model"
-              value={form.model}
-              placeholder="the agent's default"
-              spellCheck={false}
-              onChange={(e) => update('model', e.target.value)}
-            />
-          </div>
+          <Field id="create-model" label="Model (optional)">
+            {(control) => (
+              <input
+                {...control}
+                className="input mono"
+                data-testid="create-model"
+                value={form.model}
+                placeholder="the agent's default"
+                spellCheck={false}
+                onChange={(e) => update('model', e.target.value)}
+              />
+            )}
+          </Field>
         ) : null}
 
         {isDocker ? (

@@ -69,7 +69,11 @@ describe('New session: Advanced (Docker)', () => {
     fireEvent.change(screen.getByTestId('create-repo'), { target: { value: '/repo' } });
     await waitFor(() => expect(screen.getByTestId('repo-status').dataset.status).toBe('ok'));
     fireEvent.change(screen.getByTestId('docker-memoryMb'), { target: { value: '3' } });
-    expect(screen.getByText('must be at least 6')).toBeTruthy();
+    // The problem is the field's accessible description, not just text near it.
+    const memory = screen.getByTestId('docker-memoryMb');
+    expect(memory.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (memory.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+    expect(describedBy.map((id) => document.getElementById(id)?.textContent)).toEqual(['must be at least 6']);
     expect((screen.getByTestId('create-submit') as HTMLButtonElement).disabled).toBe(true);
 
     fireEvent.change(screen.getByTestId('docker-memoryMb'), { target: { value: '1024' } });

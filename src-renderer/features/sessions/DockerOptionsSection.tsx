@@ -4,6 +4,8 @@
  * not sent.
  */
 import { egressContained, NETWORK_CHOICES, PullPolicy, VolumeMode, type DockerSettings, type NetworkMode } from '../../../src-shared/docker.js';
+import { Field } from '../../components/Field.js';
+import { optionsOf, Select } from '../../components/Select.js';
 import { CacheCheckboxes } from '../docker/CacheCheckboxes.js';
 import { RuntimeField } from '../docker/RuntimeField.js';
 import { validateDockerForm, type DockerForm } from './docker-options.js';
@@ -41,108 +43,79 @@ export function DockerOptionsSection({ form, onChange, defaults, runtimes }: Doc
   const limits = defaults?.limits;
 
   const numberField = (key: 'cpus' | 'memoryMb' | 'pids', label: string, placeholder: string, step: string) => (
-    <div className="field">
-      <label htmlFor={`docker-${key}`}>{label}</label>
-      <input
-        id={`docker-${key}`}
-        className="input mono"
-        data-testid={`docker-${key}`}
-        type="number"
-        inputMode="decimal"
-        step={step}
-        value={form[key]}
-        placeholder={placeholder}
-        aria-invalid={problems[key] !== undefined}
-        onChange={(e) => set(key, e.target.value)}
-      />
-      {problems[key] ? <p className="field-error">{problems[key]}</p> : null}
-    </div>
+    <Field id={`docker-${key}`} label={label} error={problems[key]}>
+      {(control) => (
+        <input
+          {...control}
+          className="input mono"
+          data-testid={`docker-${key}`}
+          type="number"
+          inputMode="decimal"
+          step={step}
+          value={form[key]}
+          placeholder={placeholder}
+          onChange={(e) => set(key, e.target.value)}
+        />
+      )}
+    </Field>
   );
+
+  /** A select whose first choice is "default (the Settings value)"; `note` is a hint or a warning under it. */
+  const select = <K extends 'pullPolicy' | 'volumeMode' | 'networkMode'>(
+    key: K,
+    id: string,
+    label: string,
+    values: readonly string[],
+    defaultValue: string | undefined,
+    note: { hint?: string; hintTestId?: string; warning?: string; warningTestId?: string } = {},
+  ) => (
+    <Field id={id} label={label} {...note}>
+      {(control) => (
+        <Select
+          control={control}
+          testId={id}
+          value={form[key]}
+          options={[{ value: '', label: `default (${defaultValue ?? '…'})` }, ...optionsOf(values)]}
+          onChange={(v) => set(key, v as DockerForm[K])}
+        />
+      )}
+    </Field>
+  );
+
+  const network = form.networkMode || defaults?.networkMode;
 
   return (
     <details className="advanced" data-testid="docker-advanced">
       <summary>Advanced (Docker)</summary>
       <div className="advanced-body">
         <div className="field-grid">
-          <div className="field">
-            <label htmlFor="docker-image">Image</label>
-            <input
-              id="docker-image"
-              className="input mono"
-              data-testid="docker-image"
-              value={form.image}
-              placeholder={defaults?.defaultImage ?? 'the default image'}
-              spellCheck={false}
-              aria-invalid={problems.image !== undefined}
-              onChange={(e) => set('image', e.target.value)}
-            />
-            {problems.image ? <p className="field-error">{problems.image}</p> : null}
-          </div>
-          <div className="field">
-            <label htmlFor="docker-pull-policy">Pull policy</label>
-            <select
-              id="docker-pull-policy"
-              className="input"
-              data-testid="docker-pull-policy"
-              value={form.pullPolicy}
-              onChange={(e) => set('pullPolicy', e.target.value as DockerForm['pullPolicy'])}
-            >
-              <option value="">default ({defaults?.pullPolicy ?? '…'})</option>
-              {PullPolicy.options.map((p) => (
-                <option key={p} value={p}>
-                  {p}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field id="docker-image" label="Image" error={problems.image}>
+            {(control) => (
+              <input
+                {...control}
+                className="input mono"
+                data-testid="docker-image"
+                value={form.image}
+                placeholder={defaults?.defaultImage ?? 'the default image'}
+                spellCheck={false}
+                onChange={(e) => set('image', e.target.value)}
+              />
+            )}
+          </Field>
+          {select('pullPolicy', 'docker-pull-policy', 'Pull policy', PullPolicy.options, defaults?.pullPolicy)}
         </div>
 
-        <div className="field">
-          <label htmlFor="docker-volume-mode">Volume mode</label>
-          <select
-            id="docker-volume-mode"
-            className="input"
-            data-testid="docker-volume-mode"
-            value={form.volumeMode}
-            onChange={(e) => set('volumeMode', e.target.value as DockerForm['volumeMode'])}
-          >
-            <option value="">default ({defaults?.volumeMode ?? '…'})</option>
-            {VolumeMode.options.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-          <p className="field-hint" data-testid="docker-volume-hint">
-            {VOLUME_MODE_HINT}
-          </p>
-        </div>
+        {select('volumeMode', 'docker-volume-mode', 'Volume mode', VolumeMode.options, defaults?.volumeMode, { hint: VOLUME_MODE_HINT, hintTestId: 'docker-volume-hint' })}
 
-        <div className="field">
-          <label htmlFor="docker-network">Network</label>
-          <select
-            id="docker-network"
-            className="input"
-            data-testid="docker-network"
-            value={form.networkMode}
-            onChange={(e) => set('networkMode', e.target.value as DockerForm['networkMode'])}
-          >
-            <option value="">default ({defaults?.networkMode ?? '…'})</option>
-            {networkChoices(form.networkMode).map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-          {(form.networkMode || defaults?.networkMode) && !egressContained(form.networkMode || defaults!.networkMode) ? (
-            <p className="field-error" data-testid="docker-network-open">
-              Egress not contained: this session can connect anywhere {form.networkMode || defaults!.networkMode} reaches, bypassing the proxy's egress
-              policy and audit.
-            </p>
-          ) : (
-            <p className="field-hint">{NETWORK_HINT}</p>
-          )}
-        </div>
+        {select('networkMode', 'docker-network', 'Network', networkChoices(form.networkMode), defaults?.networkMode, {
+          hint: NETWORK_HINT,
+          ...(network && !egressContained(network)
+            ? {
+                warning: `Egress not contained: this session can connect anywhere ${network} reaches, bypassing the proxy's egress policy and audit.`,
+                warningTestId: 'docker-network-open',
+              }
+            : {}),
+        })}
 
         <div className="field-grid cols-3">
           {numberField('cpus', 'CPUs', placeholderNumber(limits?.cpus), '0.5')}
@@ -151,19 +124,18 @@ export function DockerOptionsSection({ form, onChange, defaults, runtimes }: Doc
         </div>
 
         <div className="field-grid">
-          <div className="field">
-            <label htmlFor="docker-runtime">Runtime</label>
-            <RuntimeField
-              id="docker-runtime"
-              testId="docker-runtime"
-              value={form.runtime}
-              onChange={(runtime) => set('runtime', runtime)}
-              runtimes={runtimes}
-              defaultLabel={`default (${defaults?.runtime ?? 'runc'})`}
-              invalid={problems.runtime !== undefined}
-            />
-            {problems.runtime ? <p className="field-error">{problems.runtime}</p> : null}
-          </div>
+          <Field id="docker-runtime" label="Runtime" error={problems.runtime}>
+            {(control) => (
+              <RuntimeField
+                control={control}
+                testId="docker-runtime"
+                value={form.runtime}
+                onChange={(runtime) => set('runtime', runtime)}
+                runtimes={runtimes}
+                defaultLabel={`default (${defaults?.runtime ?? 'runc'})`}
+              />
+            )}
+          </Field>
           <div className="field">
             <span className="field-label" id="docker-caches-label">
               Caches{' '}

@@ -5,8 +5,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { CacheDto, CacheType } from '../../../src-shared/docker.js';
 import { useAppState, useServices } from '../../app/services.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
 import { formatBytes } from '../docker/docker-format.js';
 import { engineKeyOf } from './DockerSettingsSection.js';
+
+const CACHE_COLUMNS: readonly Column<CacheDto>[] = [
+  { header: 'Type', render: (cache) => cache.type },
+  { header: 'Volume', className: 'mono nowrap', render: (cache) => cache.volume },
+  { header: 'Mount path', className: 'mono', render: (cache) => cache.mountPath },
+  { header: 'Size on disk', numeric: true, testId: 'cache-size', render: (cache) => (cache.exists ? formatBytes(cache.sizeBytes) : '—') },
+  { header: 'Exists', render: (cache) => (cache.exists ? 'yes' : 'no') },
+];
 
 /** What a clean did, shown under the table. */
 type CleanOutcome = { kind: 'removed'; volumes: string[] } | { kind: 'error'; message: string };
@@ -65,46 +74,31 @@ export function CachesSection() {
         </p>
       ) : null}
       {caches ? (
-        <table className="data-table" data-testid="caches-table">
-          <thead>
-            <tr>
-              <th scope="col">Type</th>
-              <th scope="col">Volume</th>
-              <th scope="col">Mount path</th>
-              <th scope="col" className="num">
-                Size on disk
-              </th>
-              <th scope="col">Exists</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {caches.map((cache) => (
-              <tr key={cache.type} data-testid="cache-row" data-type={cache.type} data-exists={cache.exists}>
-                <td>{cache.type}</td>
-                <td className="mono nowrap">{cache.volume}</td>
-                <td className="mono">{cache.mountPath}</td>
-                <td className="num" data-testid="cache-size">
-                  {cache.exists ? formatBytes(cache.sizeBytes) : '—'}
-                </td>
-                <td>{cache.exists ? 'yes' : 'no'}</td>
-                <td className="actions-cell">
-                  <button
-                    type="button"
-                    className="button small"
-                    data-testid={`cache-clean-${cache.type}`}
-                    disabled={cleaning !== null || !cache.exists}
-                    onClick={() => void clean(cache.type)}
-                  >
-                    {cleaning === cache.type ? 'Cleaning…' : 'Clean'}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId="caches-table"
+          columns={[
+            ...CACHE_COLUMNS,
+            {
+              header: 'Actions',
+              headerHidden: true,
+              className: 'actions-cell',
+              render: (cache) => (
+                <button
+                  type="button"
+                  className="button small"
+                  data-testid={`cache-clean-${cache.type}`}
+                  disabled={cleaning !== null || !cache.exists}
+                  onClick={() => void clean(cache.type)}
+                >
+                  {cleaning === cache.type ? 'Cleaning…' : 'Clean'}
+                </button>
+              ),
+            },
+          ]}
+          rows={caches}
+          rowKey={(cache) => cache.type}
+          rowAttributes={(cache) => ({ 'data-testid': 'cache-row', 'data-type': cache.type, 'data-exists': cache.exists })}
+        />
       ) : !listError ? (
         <p className="field-hint">Loading…</p>
       ) : null}

@@ -3,7 +3,15 @@
  * pool, from `docker.info`.
  */
 import type { DockerInfoDto } from '../../../src-shared/docker.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
 import { formatBytes, formatDate } from '../docker/docker-format.js';
+
+const IMAGE_COLUMNS: readonly Column<DockerInfoDto['images'][number]>[] = [
+  { header: 'Image', className: 'mono', render: (image) => image.ref },
+  { header: 'Size', numeric: true, render: (image) => formatBytes(image.sizeBytes) },
+  { header: 'Created', render: (image) => formatDate(image.createdAt) },
+  { header: 'Last used', render: (image) => (image.lastUsedAt === null ? 'never' : formatDate(image.lastUsedAt)) },
+];
 
 interface DockerEngineStatusProps {
   info: DockerInfoDto | null;
@@ -51,37 +59,15 @@ export function DockerEngineStatus({ info, loading, error, onRefresh }: DockerEn
         </button>
       </div>
       {info?.available ? (
-        <table className="data-table" data-testid="docker-images">
-          <caption>Images on this engine</caption>
-          <thead>
-            <tr>
-              <th scope="col">Image</th>
-              <th scope="col" className="num">
-                Size
-              </th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-            </tr>
-          </thead>
-          <tbody>
-            {info.images.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="empty-cell">
-                  No images on this engine yet.
-                </td>
-              </tr>
-            ) : (
-              info.images.map((image) => (
-                <tr key={`${image.ref}@${image.id}`} data-testid="docker-image-row">
-                  <td className="mono">{image.ref}</td>
-                  <td className="num">{formatBytes(image.sizeBytes)}</td>
-                  <td>{formatDate(image.createdAt)}</td>
-                  <td>{image.lastUsedAt === null ? 'never' : formatDate(image.lastUsedAt)}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+        <DataTable
+          testId="docker-images"
+          caption="Images on this engine"
+          columns={IMAGE_COLUMNS}
+          rows={info.images}
+          rowKey={(image) => `${image.ref}@${image.id}`}
+          rowAttributes={() => ({ 'data-testid': 'docker-image-row' })}
+          empty={{ text: 'No images on this engine yet.' }}
+        />
       ) : null}
       {info && info.pool.length > 0 ? (
         <p className="field-hint" data-testid="docker-pool">

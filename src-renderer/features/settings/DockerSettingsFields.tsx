@@ -4,6 +4,8 @@
  */
 import { useState, type FormEvent } from 'react';
 import { egressContained, PullPolicy, VolumeMode, type DockerSettings } from '../../../src-shared/docker.js';
+import { Field } from '../../components/Field.js';
+import { optionsOf, Select } from '../../components/Select.js';
 import { CacheCheckboxes } from '../docker/CacheCheckboxes.js';
 import { RuntimeField } from '../docker/RuntimeField.js';
 import { NETWORK_HINT, networkChoices, VOLUME_MODE_HINT } from '../sessions/DockerOptionsSection.js';
@@ -35,38 +37,32 @@ export function DockerSettingsFields({ settings, runtimes, saving, onSave }: Doc
   };
 
   const text = (key: TextKey, label: string, options: { placeholder?: string; hint?: string; mono?: boolean; number?: boolean } = {}) => (
-    <div className="field">
-      <label htmlFor={`settings-docker-${key}`}>{label}</label>
-      <input
-        id={`settings-docker-${key}`}
-        className={`input${options.mono === false ? '' : ' mono'}`}
-        data-testid={`settings-docker-${key}`}
-        type={options.number ? 'number' : 'text'}
-        value={form[key]}
-        placeholder={options.placeholder}
-        spellCheck={false}
-        aria-invalid={problems[key] !== undefined}
-        onChange={(e) => set(key, e.target.value)}
-      />
-      {problems[key] ? <p className="field-error">{problems[key]}</p> : options.hint ? <p className="field-hint">{options.hint}</p> : null}
-    </div>
+    <Field id={`settings-docker-${key}`} label={label} error={problems[key]} hint={options.hint} errorReplacesHint>
+      {(control) => (
+        <input
+          {...control}
+          className={`input${options.mono === false ? '' : ' mono'}`}
+          data-testid={`settings-docker-${key}`}
+          type={options.number ? 'number' : 'text'}
+          value={form[key]}
+          placeholder={options.placeholder}
+          spellCheck={false}
+          onChange={(e) => set(key, e.target.value)}
+        />
+      )}
+    </Field>
   );
 
-  const select = <K extends 'pullPolicy' | 'volumeMode' | 'networkMode'>(key: K, label: string, values: readonly DockerSettingsForm[K][]) => (
-    <select
-      id={`settings-docker-${key}`}
-      aria-label={label}
-      className="input"
-      data-testid={`settings-docker-${key}`}
-      value={form[key]}
-      onChange={(e) => set(key, e.target.value as DockerSettingsForm[K])}
-    >
-      {values.map((v) => (
-        <option key={v} value={v}>
-          {v}
-        </option>
-      ))}
-    </select>
+  const select = <K extends 'pullPolicy' | 'volumeMode' | 'networkMode'>(
+    key: K,
+    label: string,
+    values: readonly DockerSettingsForm[K][],
+    hint: string,
+    warning?: { text: string; testId: string },
+  ) => (
+    <Field id={`settings-docker-${key}`} label={label} hint={hint} warning={warning?.text} warningTestId={warning?.testId}>
+      {(control) => <Select control={control} testId={`settings-docker-${key}`} value={form[key]} options={optionsOf(values)} onChange={(v) => set(key, v)} />}
+    </Field>
   );
 
   return (
@@ -85,11 +81,7 @@ export function DockerSettingsFields({ settings, runtimes, saving, onSave }: Doc
       <h3>Image defaults</h3>
       <div className="field-grid">
         {text('defaultImage', 'Default image')}
-        <div className="field">
-          <label htmlFor="settings-docker-pullPolicy">Pull policy</label>
-          {select('pullPolicy', 'Pull policy', PullPolicy.options)}
-          <p className="field-hint">IfNotPresent pulls only missing images; Never fails fast.</p>
-        </div>
+        {select('pullPolicy', 'Pull policy', PullPolicy.options, 'IfNotPresent pulls only missing images; Never fails fast.')}
       </div>
       <div className="field-grid">
         <WarmImagesField value={form.warmImages} onChange={(images) => set('warmImages', images)} />
@@ -107,39 +99,31 @@ export function DockerSettingsFields({ settings, runtimes, saving, onSave }: Doc
       </div>
 
       <h3>Containers</h3>
-      <div className="field">
-        <label htmlFor="settings-docker-volumeMode">Volume mode</label>
-        {select('volumeMode', 'Volume mode', VolumeMode.options)}
-        <p className="field-hint">{VOLUME_MODE_HINT}</p>
-      </div>
+      {select('volumeMode', 'Volume mode', VolumeMode.options, VOLUME_MODE_HINT)}
       <div className="field-grid">
-        <div className="field">
-          <label htmlFor="settings-docker-runtime">Runtime</label>
-          <RuntimeField
-            id="settings-docker-runtime"
-            testId="settings-docker-runtime"
-            value={form.runtime}
-            onChange={(runtime) => set('runtime', runtime)}
-            runtimes={runtimes}
-            invalid={problems.runtime !== undefined}
-          />
-          {problems.runtime ? (
-            <p className="field-error">{problems.runtime}</p>
-          ) : runtimes === null ? (
-            <p className="field-hint">The engine is unreachable: type the runtime's name.</p>
-          ) : null}
-        </div>
-        <div className="field">
-          <label htmlFor="settings-docker-networkMode">Network</label>
-          {select('networkMode', 'Network', networkChoices(form.networkMode))}
-          {egressContained(form.networkMode) ? (
-            <p className="field-hint">{NETWORK_HINT}</p>
-          ) : (
-            <p className="field-error" data-testid="settings-docker-network-open">
-              Egress not contained: sessions on {form.networkMode} can connect anywhere it reaches, bypassing the proxy's egress policy and audit.
-            </p>
+        <Field
+          id="settings-docker-runtime"
+          label="Runtime"
+          error={problems.runtime}
+          hint={runtimes === null ? "The engine is unreachable: type the runtime's name." : undefined}
+          errorReplacesHint
+        >
+          {(control) => (
+            <RuntimeField control={control} testId="settings-docker-runtime" value={form.runtime} onChange={(runtime) => set('runtime', runtime)} runtimes={runtimes} />
           )}
-        </div>
+        </Field>
+        {select(
+          'networkMode',
+          'Network',
+          networkChoices(form.networkMode),
+          NETWORK_HINT,
+          egressContained(form.networkMode)
+            ? undefined
+            : {
+                text: `Egress not contained: sessions on ${form.networkMode} can connect anywhere it reaches, bypassing the proxy's egress policy and audit.`,
+                testId: 'settings-docker-network-open',
+              },
+        )}
       </div>
       <div className="field">
         <span className="field-label">Default caches</span>

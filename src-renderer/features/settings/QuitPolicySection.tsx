@@ -5,11 +5,13 @@
  */
 import type { QuitPolicy } from '../../../src-shared/dto.js';
 import { useAppState } from '../../app/services.js';
+import { Field } from '../../components/Field.js';
+import { Select, type SelectOption } from '../../components/Select.js';
 import { SaveStatus } from './SaveStatus.js';
 import { useSettingsSave } from './use-settings-save.js';
 
 /** The choices, in the order shown. */
-const CHOICES: { value: QuitPolicy; label: string }[] = [
+const CHOICES: readonly SelectOption<QuitPolicy>[] = [
   { value: 'leave-running', label: 'Leave running the sessions that survive a restart (Docker)' },
   { value: 'stop-all', label: 'Stop every session' },
 ];
@@ -20,27 +22,22 @@ export function QuitPolicySection() {
   return (
     <section className="settings-section">
       <h2>On quit</h2>
-      <div className="field">
-        <label htmlFor="settings-on-quit">When Berth quits</label>
-        <select
-          id="settings-on-quit"
-          className="input"
-          data-testid="settings-on-quit"
-          value={settings?.onQuit ?? 'leave-running'}
-          disabled={!settings}
-          onChange={(e) => void update({ onQuit: e.target.value as QuitPolicy })}
-        >
-          {CHOICES.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-        <p className="field-hint">
-          Sessions left running are picked up again, with their terminals, the next time Berth starts. Local sessions can't outlive Berth and
-          are always stopped.
-        </p>
-      </div>
+      <Field
+        id="settings-on-quit"
+        label="When Berth quits"
+        hint="Sessions left running are picked up again, with their terminals, the next time Berth starts. Local sessions can't outlive Berth and are always stopped."
+      >
+        {(control) => (
+          <Select
+            control={control}
+            testId="settings-on-quit"
+            value={settings?.onQuit ?? 'leave-running'}
+            disabled={!settings}
+            options={CHOICES}
+            onChange={(onQuit) => void update({ onQuit })}
+          />
+        )}
+      </Field>
       <SaveStatus state={save} testId="settings-on-quit-status" />
     </section>
   );

@@ -6,6 +6,8 @@
 import { useEffect, useState } from 'react';
 import type { AgentProfileDto, BackendDto, SettingsDto } from '../../../src-shared/dto.js';
 import { useAppState, useServices } from '../../app/services.js';
+import { Field } from '../../components/Field.js';
+import { Select, type SelectOption } from '../../components/Select.js';
 import type { TerminalRendererPref } from '../../store/ui-slice.js';
 import { CredentialsSection } from '../credentials/CredentialsSection.js';
 import { EgressSection } from '../proxy/egress/EgressSection.js';
@@ -16,6 +18,17 @@ import { DockerSettingsSection } from './DockerSettingsSection.js';
 import { QuitPolicySection } from './QuitPolicySection.js';
 import { SaveStatus } from './SaveStatus.js';
 import { useSettingsSave } from './use-settings-save.js';
+
+/** The terminal renderers this device can use. */
+const RENDERER_OPTIONS: readonly SelectOption<TerminalRendererPref>[] = [
+  { value: 'webgl', label: 'GPU (WebGL), falling back to DOM' },
+  { value: 'dom', label: 'DOM only' },
+];
+
+/** An agent's or backend's name, saying so when it can't be used here. */
+function withAvailability(item: { name: string; available: boolean }): string {
+  return `${item.name}${item.available ? '' : ' (unavailable)'}`;
+}
 
 export function SettingsPage() {
   const { connection } = useServices();
@@ -63,42 +76,30 @@ export function SettingsPage() {
       <section className="settings-section">
         <h2>New sessions</h2>
         <div className="field-grid">
-          <div className="field">
-            <label htmlFor="settings-agent">Default agent</label>
-            <select
-              id="settings-agent"
-              className="input"
-              data-testid="settings-default-agent"
-              value={settings?.defaultAgent ?? ''}
-              disabled={!settings || agents.length === 0}
-              onChange={(e) => void update({ defaultAgent: e.target.value as SettingsDto['defaultAgent'] })}
-            >
-              {agents.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                  {a.available ? '' : ' (unavailable)'}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="settings-backend">Default backend</label>
-            <select
-              id="settings-backend"
-              className="input"
-              data-testid="settings-default-backend"
-              value={settings?.defaultBackend ?? ''}
-              disabled={!settings || backends.length === 0}
-              onChange={(e) => void update({ defaultBackend: e.target.value as SettingsDto['defaultBackend'] })}
-            >
-              {backends.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                  {b.available ? '' : ' (unavailable)'}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field id="settings-agent" label="Default agent">
+            {(control) => (
+              <Select
+                control={control}
+                testId="settings-default-agent"
+                value={settings?.defaultAgent ?? ''}
+                disabled={!settings || agents.length === 0}
+                options={agents.map((a) => ({ value: a.id, label: withAvailability(a) }))}
+                onChange={(id) => void update({ defaultAgent: id as SettingsDto['defaultAgent'] })}
+              />
+            )}
+          </Field>
+          <Field id="settings-backend" label="Default backend">
+            {(control) => (
+              <Select
+                control={control}
+                testId="settings-default-backend"
+                value={settings?.defaultBackend ?? ''}
+                disabled={!settings || backends.length === 0}
+                options={backends.map((b) => ({ value: b.id, label: withAvailability(b) }))}
+                onChange={(id) => void update({ defaultBackend: id as SettingsDto['defaultBackend'] })}
+              />
+            )}
+          </Field>
         </div>
         <SaveStatus state={save} testId="settings-save-status" />
       </section>
@@ -113,20 +114,9 @@ export function SettingsPage() {
 
       <section className="settings-section">
         <h2>This device</h2>
-        <div className="field">
-          <label htmlFor="settings-renderer">Terminal rendering</label>
-          <select
-            id="settings-renderer"
-            className="input"
-            data-testid="settings-renderer"
-            value={renderer}
-            onChange={(e) => setRenderer(e.target.value as TerminalRendererPref)}
-          >
-            <option value="webgl">GPU (WebGL), falling back to DOM</option>
-            <option value="dom">DOM only</option>
-          </select>
-          <p className="field-hint">Use DOM rendering if terminals draw incorrectly on this machine.</p>
-        </div>
+        <Field id="settings-renderer" label="Terminal rendering" hint="Use DOM rendering if terminals draw incorrectly on this machine.">
+          {(control) => <Select control={control} testId="settings-renderer" value={renderer} options={RENDERER_OPTIONS} onChange={setRenderer} />}
+        </Field>
       </section>
     </div>
   );

@@ -3,7 +3,7 @@
  */
 import { useState, type KeyboardEvent } from 'react';
 import { DockerSettings, ImageRef } from '../../../src-shared/docker.js';
-
+import { Field } from '../../components/Field.js';
 
 interface WarmImagesFieldProps {
   value: readonly string[];
@@ -34,46 +34,47 @@ export function WarmImagesField({ value, onChange }: WarmImagesFieldProps) {
   };
 
   return (
-    <div className="field" data-testid="settings-docker-warm-images">
-      <label htmlFor="settings-docker-warm-image-input">Images to keep warm</label>
-      {value.length > 0 ? (
-        <ul className="chip-list" data-testid="warm-image-list">
-          {value.map((image) => (
-            <li key={image} className="chip static mono" data-testid="warm-image">
-              {image}
-              <button
-                type="button"
-                className="chip-remove"
-                aria-label={`Remove ${image}`}
-                data-testid="warm-image-remove"
-                onClick={() => onChange(value.filter((i) => i !== image))}
-              >
-                ✕
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <div className="field-row">
-        <input
-          id="settings-docker-warm-image-input"
-          className="input mono"
-          data-testid="warm-image-input"
-          value={draft}
-          placeholder="e.g. node:22 (pulled at start-up)"
-          spellCheck={false}
-          aria-invalid={problem !== null}
-          onChange={(e) => {
-            setDraft(e.target.value);
-            setProblem(null);
-          }}
-          onKeyDown={onKey}
-        />
-        <button type="button" className="button" data-testid="warm-image-add" disabled={!draft.trim()} onClick={add}>
-          Add
-        </button>
-      </div>
-      {problem ? <p className="field-error">{problem}</p> : null}
-    </div>
+    <Field id="settings-docker-warm-image-input" label="Images to keep warm" error={problem} testId="settings-docker-warm-images">
+      {(control) => (
+        <>
+          {value.length > 0 ? (
+            <ul className="chip-list" data-testid="warm-image-list">
+              {value.map((image) => (
+                <li key={image} className="chip static mono" data-testid="warm-image">
+                  {image}
+                  <button
+                    type="button"
+                    className="chip-remove"
+                    aria-label={`Remove ${image}`}
+                    data-testid="warm-image-remove"
+                    onClick={() => onChange(value.filter((i) => i !== image))}
+                  >
+                    ✕
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <div className="field-row">
+            <input
+              {...control}
+              className="input mono"
+              data-testid="warm-image-input"
+              value={draft}
+              placeholder="e.g. node:22 (pulled at start-up)"
+              spellCheck={false}
+              onChange={(e) => {
+                setDraft(e.target.value);
+                setProblem(null);
+              }}
+              onKeyDown={onKey}
+            />
+            <button type="button" className="button" data-testid="warm-image-add" disabled={!draft.trim()} onClick={add}>
+              Add
+            </button>
+          </div>
+        </>
+      )}
+    </Field>
   );
 }

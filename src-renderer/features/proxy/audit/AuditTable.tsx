@@ -5,6 +5,7 @@
  */
 import type { SessionDto } from '../../../../src-shared/dto.js';
 import type { AuditRowDto } from '../../../../src-shared/proxy.js';
+import { DataTable, type Column } from '../../../components/DataTable.js';
 import { formatBytes } from '../../docker/docker-format.js';
 import { formatAuditTime, formatCost, formatCount, formatLatency, sessionLabel } from '../proxy-format.js';
 
@@ -21,91 +22,44 @@ function statusClass(status: number | null): string {
   return 'audit-status-bad';
 }
 
-const COLUMNS = 14;
+/** The table's columns; times are shown relative to `now`. */
+function auditColumns(now: number, sessions: AuditTableProps['sessions']): Column<AuditRowDto>[] {
+  return [
+    { header: 'Time', className: 'nowrap', title: (row) => new Date(row.at).toLocaleString(), render: (row) => formatAuditTime(row.at, now) },
+    { header: 'Session', className: 'nowrap', testId: 'audit-session', render: (row) => sessionLabel(row.sessionId, sessions) },
+    { header: 'Provider', className: 'nowrap', render: (row) => row.provider ?? '—' },
+    { header: 'Host', className: 'mono nowrap', testId: 'audit-host', render: (row) => row.host },
+    { header: 'Method', className: 'mono', testId: 'audit-method', render: (row) => row.method },
+    { header: 'Path', className: 'mono audit-path', testId: 'audit-path', title: (row) => row.path, render: (row) => row.path },
+    { header: 'Status', numeric: true, className: (row) => statusClass(row.status), testId: 'audit-status', render: (row) => row.status ?? '—' },
+    { header: 'Up', numeric: true, render: (row) => formatBytes(row.bytesUp) },
+    { header: 'Down', numeric: true, render: (row) => formatBytes(row.bytesDown) },
+    { header: 'Latency', numeric: true, render: (row) => formatLatency(row.latencyMs) },
+    { header: 'Injected', testId: 'audit-injected', className: (row) => (row.injected ? 'audit-injected' : 'empty-cell'), render: (row) => (row.injected ? 'yes' : 'no') },
+    { header: 'Decision', testId: 'audit-decision', render: (row) => <span className={`decision decision-${row.decision}`}>{row.decision}</span> },
+    {
+      header: 'Tokens in / out',
+      numeric: true,
+      testId: 'audit-tokens',
+      title: (row) => row.model ?? undefined,
+      render: (row) => (row.tokensIn === null && row.tokensOut === null ? '—' : `${formatCount(row.tokensIn)} / ${formatCount(row.tokensOut)}`),
+    },
+    { header: 'Cost', numeric: true, testId: 'audit-cost', render: (row) => formatCost(row.costUsd) },
+  ];
+}
 
 export function AuditTable({ rows, sessions, now = Date.now() }: AuditTableProps) {
   return (
     <div className="audit-table-wrap">
-      <table className="data-table audit-table" data-testid="audit-table">
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Session</th>
-            <th scope="col">Provider</th>
-            <th scope="col">Host</th>
-            <th scope="col">Method</th>
-            <th scope="col">Path</th>
-            <th scope="col" className="num">
-              Status
-            </th>
-            <th scope="col" className="num">
-              Up
-            </th>
-            <th scope="col" className="num">
-              Down
-            </th>
-            <th scope="col" className="num">
-              Latency
-            </th>
-            <th scope="col">Injected</th>
-            <th scope="col">Decision</th>
-            <th scope="col" className="num">
-              Tokens in / out
-            </th>
-            <th scope="col" className="num">
-              Cost
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={COLUMNS} className="empty-cell" data-testid="audit-empty">
-                No requests recorded.
-              </td>
-            </tr>
-          ) : (
-            rows.map((row) => (
-              <tr key={row.id} data-testid="audit-row" data-id={row.id} data-injected={row.injected} data-decision={row.decision} data-status={row.status ?? ''}>
-                <td className="nowrap" title={new Date(row.at).toLocaleString()}>
-                  {formatAuditTime(row.at, now)}
-                </td>
-                <td className="nowrap" data-testid="audit-session">
-                  {sessionLabel(row.sessionId, sessions)}
-                </td>
-                <td className="nowrap">{row.provider ?? '—'}</td>
-                <td className="mono nowrap" data-testid="audit-host">
-                  {row.host}
-                </td>
-                <td className="mono" data-testid="audit-method">
-                  {row.method}
-                </td>
-                <td className="mono audit-path" data-testid="audit-path" title={row.path}>
-                  {row.path}
-                </td>
-                <td className={`num ${statusClass(row.status)}`} data-testid="audit-status">
-                  {row.status ?? '—'}
-                </td>
-                <td className="num">{formatBytes(row.bytesUp)}</td>
-                <td className="num">{formatBytes(row.bytesDown)}</td>
-                <td className="num">{formatLatency(row.latencyMs)}</td>
-                <td data-testid="audit-injected" className={row.injected ? 'audit-injected' : 'empty-cell'}>
-                  {row.injected ? 'yes' : 'no'}
-                </td>
-                <td data-testid="audit-decision">
-                  <span className={`decision decision-${row.decision}`}>{row.decision}</span>
-                </td>
-                <td className="num" data-testid="audit-tokens" title={row.model ?? undefined}>
-                  {row.tokensIn === null && row.tokensOut === null ? '—' : `${formatCount(row.tokensIn)} / ${formatCount(row.tokensOut)}`}
-                </td>
-                <td className="num" data-testid="audit-cost">
-                  {formatCost(row.costUsd)}
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <DataTable
+        className="audit-table"
+        testId="audit-table"
+        columns={auditColumns(now, sessions)}
+        rows={rows}
+        rowKey={(row) => row.id}
+        rowAttributes={(row) => ({ 'data-testid': 'audit-row', 'data-id': row.id, 'data-injected': row.injected, 'data-decision': row.decision, 'data-status': row.status ?? '' })}
+        empty={{ text: 'No requests recorded.', testId: 'audit-empty' }}
+      />
     </div>
   );
 }

@@ -3,6 +3,7 @@
  */
 import type { SessionDto } from '../../../../src-shared/dto.js';
 import type { UsageDto } from '../../../../src-shared/proxy.js';
+import { DataTable, type Column } from '../../../components/DataTable.js';
 import { formatCost, formatCount, sessionLabel, sumUsage } from '../proxy-format.js';
 
 interface UsageTableProps {
@@ -20,53 +21,30 @@ export function orderUsage(usage: readonly UsageDto[], sessions: UsageTableProps
   });
 }
 
+const COLUMNS_AFTER_SESSION: readonly Column<UsageDto>[] = [
+  { header: 'Provider', className: 'nowrap', render: (row) => row.provider },
+  { header: 'Model', className: 'mono', render: (row) => row.model },
+  { header: 'Requests', numeric: true, render: (row) => formatCount(row.requests) },
+  { header: 'Tokens in', numeric: true, render: (row) => formatCount(row.tokensIn) },
+  { header: 'Tokens out', numeric: true, render: (row) => formatCount(row.tokensOut) },
+  { header: 'Cost', numeric: true, render: (row) => formatCost(row.costUsd) },
+];
+
 export function UsageTable({ usage, sessions }: UsageTableProps) {
   const rows = orderUsage(usage, sessions);
   const totals = sumUsage(usage);
+  const columns: Column<UsageDto>[] = [{ header: 'Session', className: 'nowrap', render: (row) => sessionLabel(row.sessionId, sessions) }, ...COLUMNS_AFTER_SESSION];
   return (
-    <table className="data-table usage-table" data-testid="usage-table">
-      <thead>
-        <tr>
-          <th scope="col">Session</th>
-          <th scope="col">Provider</th>
-          <th scope="col">Model</th>
-          <th scope="col" className="num">
-            Requests
-          </th>
-          <th scope="col" className="num">
-            Tokens in
-          </th>
-          <th scope="col" className="num">
-            Tokens out
-          </th>
-          <th scope="col" className="num">
-            Cost
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.length === 0 ? (
-          <tr>
-            <td colSpan={7} className="empty-cell" data-testid="usage-empty">
-              No token use recorded yet.
-            </td>
-          </tr>
-        ) : (
-          rows.map((row) => (
-            <tr key={`${row.sessionId}|${row.provider}|${row.model}`} data-testid="usage-row" data-session-id={row.sessionId} data-model={row.model}>
-              <td className="nowrap">{sessionLabel(row.sessionId, sessions)}</td>
-              <td className="nowrap">{row.provider}</td>
-              <td className="mono">{row.model}</td>
-              <td className="num">{formatCount(row.requests)}</td>
-              <td className="num">{formatCount(row.tokensIn)}</td>
-              <td className="num">{formatCount(row.tokensOut)}</td>
-              <td className="num">{formatCost(row.costUsd)}</td>
-            </tr>
-          ))
-        )}
-      </tbody>
-      {rows.length > 0 ? (
-        <tfoot>
+    <DataTable
+      className="usage-table"
+      testId="usage-table"
+      columns={columns}
+      rows={rows}
+      rowKey={(row) => `${row.sessionId}|${row.provider}|${row.model}`}
+      rowAttributes={(row) => ({ 'data-testid': 'usage-row', 'data-session-id': row.sessionId, 'data-model': row.model })}
+      empty={{ text: 'No token use recorded yet.', testId: 'usage-empty' }}
+      footer={
+        rows.length > 0 ? (
           <tr className="usage-total" data-testid="usage-total">
             <th scope="row" colSpan={3}>
               Total
@@ -76,8 +54,8 @@ export function UsageTable({ usage, sessions }: UsageTableProps) {
             <td className="num">{formatCount(totals.tokensOut)}</td>
             <td className="num">{formatCost(totals.costUsd)}</td>
           </tr>
-        </tfoot>
-      ) : null}
-    </table>
+        ) : undefined
+      }
+    />
   );
 }

@@ -6,6 +6,8 @@ import { useState, type FormEvent } from 'react';
 import type { SessionDto } from '../../../../src-shared/dto.js';
 import type { AuditSettings, EgressSettings } from '../../../../src-shared/proxy-settings.js';
 import type { EgressDecision } from '../../../../src-shared/proxy.js';
+import { Field } from '../../../components/Field.js';
+import { optionsOf, Select } from '../../../components/Select.js';
 import { buildEgressPatch, DECISION_LABELS, DECISIONS, egressToForm, validateEgressForm, type EgressForm } from './egress-form.js';
 import { HostRulesField } from './HostRulesField.js';
 
@@ -35,41 +37,25 @@ export function EgressFields({ egress, audit, sessions, names, saving, onSave }:
   };
 
   const number = (key: NumberKey, label: string, hint: string) => (
-    <div className="field">
-      <label htmlFor={`settings-egress-${key}`}>{label}</label>
-      <input
-        id={`settings-egress-${key}`}
-        className="input mono"
-        data-testid={`settings-egress-${key}`}
-        type="number"
-        value={form[key]}
-        aria-invalid={problems[key] !== undefined}
-        onChange={(e) => set(key, e.target.value)}
-      />
-      {problems[key] ? <p className="field-error">{problems[key]}</p> : <p className="field-hint">{hint}</p>}
-    </div>
+    <Field id={`settings-egress-${key}`} label={label} error={problems[key]} hint={hint} errorReplacesHint>
+      {(control) => <input {...control} className="input mono" data-testid={`settings-egress-${key}`} type="number" value={form[key]} onChange={(e) => set(key, e.target.value)} />}
+    </Field>
   );
 
   return (
     <form className="egress-settings" data-testid="egress-form" noValidate onSubmit={submit}>
       <div className="field-grid">
-        <div className="field">
-          <label htmlFor="settings-egress-default">Default decision</label>
-          <select
-            id="settings-egress-default"
-            className="input"
-            data-testid="settings-egress-default"
-            value={form.defaultDecision}
-            onChange={(e) => set('defaultDecision', e.target.value as EgressDecision)}
-          >
-            {DECISIONS.map((d) => (
-              <option key={d} value={d}>
-                {DECISION_LABELS[d]}
-              </option>
-            ))}
-          </select>
-          <p className="field-hint">For hosts no rule names. Ask holds the request and asks you at the top of the window.</p>
-        </div>
+        <Field id="settings-egress-default" label="Default decision" hint="For hosts no rule names. Ask holds the request and asks you at the top of the window.">
+          {(control) => (
+            <Select
+              control={control}
+              testId="settings-egress-default"
+              value={form.defaultDecision}
+              options={optionsOf(DECISIONS, (d) => DECISION_LABELS[d])}
+              onChange={(d: EgressDecision) => set('defaultDecision', d)}
+            />
+          )}
+        </Field>
         {number('askTimeoutSeconds', 'Ask timeout (seconds)', 'A request nobody answers in time is denied.')}
       </div>
       <HostRulesField rules={form.hosts} sessions={sessions} names={names} onChange={(hosts) => set('hosts', hosts)} />

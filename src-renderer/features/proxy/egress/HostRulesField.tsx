@@ -6,6 +6,7 @@ import { useState, type KeyboardEvent } from 'react';
 import type { SessionDto } from '../../../../src-shared/dto.js';
 import type { EgressHostRule } from '../../../../src-shared/proxy-settings.js';
 import type { EgressDecision } from '../../../../src-shared/proxy.js';
+import { DataTable } from '../../../components/DataTable.js';
 import { sessionLabel } from '../proxy-format.js';
 import { checkHostRule, DECISION_LABELS, DECISIONS, type HostRuleDraft } from './egress-form.js';
 
@@ -55,53 +56,44 @@ export function HostRulesField({ rules, sessions, names, onChange }: HostRulesFi
   return (
     <div className="field" data-testid="egress-hosts">
       <span className="field-label">Rules per host</span>
-      <table className="data-table egress-rules">
-        <thead>
-          <tr>
-            <th scope="col">Host</th>
-            <th scope="col">Decision</th>
-            <th scope="col">Applies to</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rules.length === 0 ? (
-            <tr>
-              <td colSpan={4} className="empty-cell" data-testid="egress-hosts-empty">
-                No rules: every host gets the default decision.
-              </td>
-            </tr>
-          ) : (
-            rules.map((rule, index) => (
-              <tr key={`${rule.host}|${rule.sessionId ?? ''}`} data-testid="egress-rule" data-host={rule.host}>
-                <td className="mono">{rule.host}</td>
-                <td>
-                  <DecisionSelect
-                    value={rule.decision}
-                    testId="egress-rule-decision"
-                    label={`Decision for ${rule.host}`}
-                    onChange={(decision) => onChange(rules.map((r, i) => (i === index ? { ...r, decision } : r)))}
-                  />
-                </td>
-                <td data-testid="egress-rule-scope">{rule.sessionId === null ? 'All sessions' : `Session ${sessionLabel(rule.sessionId, names)}`}</td>
-                <td className="actions-cell">
-                  <button
-                    type="button"
-                    className="button small danger"
-                    data-testid="egress-rule-remove"
-                    aria-label={`Remove the rule for ${rule.host}`}
-                    onClick={() => onChange(rules.filter((_, i) => i !== index))}
-                  >
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))
-          )}
-        </tbody>
-        <tfoot>
+      <DataTable
+        className="egress-rules"
+        columns={[
+          { header: 'Host', className: 'mono', render: (rule) => rule.host },
+          {
+            header: 'Decision',
+            render: (rule) => (
+              <DecisionSelect
+                value={rule.decision}
+                testId="egress-rule-decision"
+                label={`Decision for ${rule.host}`}
+                onChange={(decision) => onChange(rules.map((r) => (r === rule ? { ...r, decision } : r)))}
+              />
+            ),
+          },
+          { header: 'Applies to', testId: 'egress-rule-scope', render: (rule) => (rule.sessionId === null ? 'All sessions' : `Session ${sessionLabel(rule.sessionId, names)}`) },
+          {
+            header: 'Actions',
+            headerHidden: true,
+            className: 'actions-cell',
+            render: (rule) => (
+              <button
+                type="button"
+                className="button small danger"
+                data-testid="egress-rule-remove"
+                aria-label={`Remove the rule for ${rule.host}`}
+                onClick={() => onChange(rules.filter((r) => r !== rule))}
+              >
+                Remove
+              </button>
+            ),
+          },
+        ]}
+        rows={rules}
+        rowKey={(rule) => `${rule.host}|${rule.sessionId ?? ''}`}
+        rowAttributes={(rule) => ({ 'data-testid': 'egress-rule', 'data-host': rule.host })}
+        empty={{ text: 'No rules: every host gets the default decision.', testId: 'egress-hosts-empty' }}
+        footer={
           <tr className="egress-rule-add">
             <td>
               <input
@@ -145,8 +137,8 @@ export function HostRulesField({ rules, sessions, names, onChange }: HostRulesFi
               </button>
             </td>
           </tr>
-        </tfoot>
-      </table>
+        }
+      />
       {problem ? (
         <p className="field-error" data-testid="egress-add-problem">
           {problem}

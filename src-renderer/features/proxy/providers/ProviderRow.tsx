@@ -7,6 +7,8 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ProviderSetRequest } from '../../../../src-shared/proxy-settings.js';
 import type { ProviderDto, ProviderStatus } from '../../../../src-shared/proxy.js';
 import type { Result } from '../../../../src-shared/result.js';
+import { Field } from '../../../components/Field.js';
+import { optionsOf, Select } from '../../../components/Select.js';
 import { AUTOMATIC_CREDENTIAL, buildProviderRequest, providerToForm, validateProviderForm, type ProviderForm, type ProviderSaved } from './provider-form.js';
 
 /** Where a provider's last save stands (kept by the section: a save remounts the row). */
@@ -82,48 +84,34 @@ export function ProviderRow({ provider, saved, credentialNames, status, onStatus
           </p>
         ) : null}
         <div className="provider-fields">
-          <div className="field">
-            <label htmlFor={`${ids}-upstream`}>Upstream</label>
-            <input
-              id={`${ids}-upstream`}
-              className="input mono"
-              data-testid="provider-upstream"
-              value={form.upstream}
-              spellCheck={false}
-              autoComplete="off"
-              aria-invalid={problems.upstream !== undefined}
-              onChange={(e) => change({ upstream: e.target.value })}
-            />
-            {problems.upstream ? (
-              <p className="field-error" data-testid="provider-problem-upstream">
-                {problems.upstream}
-              </p>
-            ) : null}
-          </div>
-          <div className="field">
-            <label htmlFor={`${ids}-credential`}>Credential</label>
-            <select
-              id={`${ids}-credential`}
-              className="input"
-              data-testid="provider-credential"
-              value={form.credential}
-              aria-invalid={problems.credential !== undefined}
-              onChange={(e) => change({ credential: e.target.value })}
-            >
-              <option value={AUTOMATIC_CREDENTIAL}>Automatic</option>
-              {names.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-              {missing ? <option value={missing}>{missing} (not stored)</option> : null}
-            </select>
-            {problems.credential ? (
-              <p className="field-error" data-testid="provider-problem-credential">
-                {problems.credential}
-              </p>
-            ) : null}
-          </div>
+          <Field id={`${ids}-upstream`} label="Upstream" error={problems.upstream} errorTestId="provider-problem-upstream">
+            {(control) => (
+              <input
+                {...control}
+                className="input mono"
+                data-testid="provider-upstream"
+                value={form.upstream}
+                spellCheck={false}
+                autoComplete="off"
+                onChange={(e) => change({ upstream: e.target.value })}
+              />
+            )}
+          </Field>
+          <Field id={`${ids}-credential`} label="Credential" error={problems.credential} errorTestId="provider-problem-credential">
+            {(control) => (
+              <Select
+                control={control}
+                testId="provider-credential"
+                value={form.credential}
+                options={[
+                  { value: AUTOMATIC_CREDENTIAL, label: 'Automatic' },
+                  ...optionsOf(names),
+                  ...(missing ? [{ value: missing, label: `${missing} (not stored)` }] : []),
+                ]}
+                onChange={(credential) => change({ credential })}
+              />
+            )}
+          </Field>
         </div>
         <div className="provider-actions">
           <label className="checkbox">

@@ -5,6 +5,8 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { CredentialFormat, InjectionRule } from '../../../../src-shared/proxy.js';
+import { Field } from '../../../components/Field.js';
+import { optionsOf, Select } from '../../../components/Select.js';
 import { checkRule, FORMAT_LABELS, FORMATS, normalizeRuleHost, suggestRuleId, type RuleForm } from './rule-form.js';
 
 interface RuleEditorProps {
@@ -18,21 +20,24 @@ interface RuleEditorProps {
   onCancel(): void;
 }
 
-type Field = keyof RuleForm;
+type FormField = keyof RuleForm;
+
+/** The schemes a rule can apply to. */
+const SCHEMES = optionsOf<RuleForm['scheme']>(['https', 'http']);
 
 export function RuleEditor({ initial, others, credentialNames, editingId, onSubmit, onCancel }: RuleEditorProps) {
   const ids = useId();
   const [form, setForm] = useState<RuleForm>(initial);
-  const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());
+  const [touched, setTouched] = useState<ReadonlySet<FormField>>(new Set());
   const [attempted, setAttempted] = useState(false);
   const check = checkRule(form, others);
   const problems = check.ok ? {} : check.problems;
-  const shown = (field: Field) => ((attempted || touched.has(field)) && problems[field] ? problems[field] : undefined);
+  const shown = (field: FormField) => ((attempted || touched.has(field)) && problems[field] ? problems[field] : undefined);
   const names = credentialNames ?? [];
   const credential = form.credential.trim();
   const adding = editingId === null;
 
-  const set = <K extends Field>(key: K, value: RuleForm[K]) => {
+  const set = <K extends FormField>(key: K, value: RuleForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
     setTouched((t) => new Set(t).add(key));
   };
@@ -44,28 +49,21 @@ export function RuleEditor({ initial, others, credentialNames, editingId, onSubm
   };
 
   const text = (field: 'host' | 'port' | 'header' | 'id', label: string, hint: string, placeholder?: string) => (
-    <div className="field">
-      <label htmlFor={`${ids}-${field}`}>{label}</label>
-      <input
-        id={`${ids}-${field}`}
-        className="input mono"
-        data-testid={`rule-${field}`}
-        value={form[field]}
-        placeholder={placeholder}
-        spellCheck={false}
-        autoComplete="off"
-        inputMode={field === 'port' ? 'numeric' : undefined}
-        aria-invalid={shown(field) !== undefined}
-        onChange={(e) => set(field, e.target.value)}
-      />
-      {shown(field) ? (
-        <p className="field-error" data-testid={`rule-problem-${field}`}>
-          {shown(field)}
-        </p>
-      ) : (
-        <p className="field-hint">{hint}</p>
+    <Field id={`${ids}-${field}`} label={label} error={shown(field)} errorTestId={`rule-problem-${field}`} hint={hint} errorReplacesHint>
+      {(control) => (
+        <input
+          {...control}
+          className="input mono"
+          data-testid={`rule-${field}`}
+          value={form[field]}
+          placeholder={placeholder}
+          spellCheck={false}
+          autoComplete="off"
+          inputMode={field === 'port' ? 'numeric' : undefined}
+          onChange={(e) => set(field, e.target.value)}
+        />
       )}
-    </div>
+    </Field>
   );
 
   const credentialHint =
@@ -84,70 +82,55 @@ export function RuleEditor({ initial, others, credentialNames, editingId, onSubm
     <form className="rule-editor" data-testid="rule-editor" data-mode={adding ? 'add' : 'edit'} noValidate onSubmit={submit}>
       <h3>{adding ? 'Add a rule' : `Edit rule ${editingId}`}</h3>
       <div className="field-grid rule-target-fields">
-        <div className="field">
-          <label htmlFor={`${ids}-scheme`}>Scheme</label>
-          <select
-            id={`${ids}-scheme`}
-            className="input"
-            data-testid="rule-scheme"
-            value={form.scheme}
-            onChange={(e) => set('scheme', e.target.value as RuleForm['scheme'])}
-          >
-            <option value="https">https</option>
-            <option value="http">http</option>
-          </select>
-        </div>
+        <Field id={`${ids}-scheme`} label="Scheme">
+          {(control) => <Select control={control} testId="rule-scheme" value={form.scheme} options={SCHEMES} onChange={(scheme) => set('scheme', scheme)} />}
+        </Field>
         {text('host', 'Host', 'Exact host name or IP address, no wildcards (*.example.com is not supported).', 'api.example.com')}
         {text('port', 'Port', `Blank: ${form.scheme === 'https' ? '443' : '80'}.`, form.scheme === 'https' ? '443' : '80')}
       </div>
       <div className="field-grid cols-3">
         {text('header', 'Header', 'Client-supplied credential headers are stripped first.', 'authorization')}
-        <div className="field">
-          <label htmlFor={`${ids}-format`}>Format</label>
-          <select
-            id={`${ids}-format`}
-            className="input"
-            data-testid="rule-format"
-            value={form.format}
-            onChange={(e) => set('format', e.target.value as CredentialFormat)}
-          >
-            {FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {f}: {FORMAT_LABELS[f]}
-              </option>
-            ))}
-          </select>
-          <p className="field-hint">What goes into the header; &lt;key&gt; is the credential.</p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${ids}-credential`}>Credential</label>
-          <input
-            id={`${ids}-credential`}
-            className="input mono"
-            data-testid="rule-credential-name"
-            list={`${ids}-credential-names`}
-            value={form.credential}
-            placeholder="e.g. github"
-            spellCheck={false}
-            autoComplete="off"
-            aria-invalid={shown('credential') !== undefined}
-            onChange={(e) => set('credential', e.target.value)}
-          />
-          <datalist id={`${ids}-credential-names`}>
-            {names.map((name) => (
-              <option key={name} value={name} />
-            ))}
-          </datalist>
-          {shown('credential') ? (
-            <p className="field-error" data-testid="rule-problem-credential">
-              {shown('credential')}
-            </p>
-          ) : (
-            <p className="field-hint" data-testid="rule-credential-hint">
-              {credentialHint}
-            </p>
+        <Field id={`${ids}-format`} label="Format" hint="What goes into the header; <key> is the credential.">
+          {(control) => (
+            <Select
+              control={control}
+              testId="rule-format"
+              value={form.format}
+              options={optionsOf(FORMATS, (f) => `${f}: ${FORMAT_LABELS[f]}`)}
+              onChange={(format: CredentialFormat) => set('format', format)}
+            />
           )}
-        </div>
+        </Field>
+        <Field
+          id={`${ids}-credential`}
+          label="Credential"
+          error={shown('credential')}
+          errorTestId="rule-problem-credential"
+          hint={credentialHint}
+          hintTestId="rule-credential-hint"
+          errorReplacesHint
+        >
+          {(control) => (
+            <>
+              <input
+                {...control}
+                className="input mono"
+                data-testid="rule-credential-name"
+                list={`${ids}-credential-names`}
+                value={form.credential}
+                placeholder="e.g. github"
+                spellCheck={false}
+                autoComplete="off"
+                onChange={(e) => set('credential', e.target.value)}
+              />
+              <datalist id={`${ids}-credential-names`}>
+                {names.map((name) => (
+                  <option key={name} value={name} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
       </div>
       <div className="field-grid">{text('id', 'Id (optional)', idHint, 'e.g. github-api')}</div>
       {problems.list ? (

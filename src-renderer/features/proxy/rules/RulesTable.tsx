@@ -5,6 +5,7 @@
  */
 import type { InjectionRule } from '../../../../src-shared/proxy.js';
 import { assertNever } from '../../../../src-shared/result.js';
+import { DataTable, type Column } from '../../../components/DataTable.js';
 import { FORMAT_LABELS, isDefaultRule, ruleState, ruleTarget, type RuleState } from './rule-form.js';
 
 interface RulesTableProps {
@@ -53,84 +54,73 @@ function RuleStateCell({ state }: { state: RuleState }) {
 }
 
 export function RulesTable({ rules, credentialNames, editingId, onEdit, onRemove }: RulesTableProps) {
+  const columns: Column<InjectionRule>[] = [
+    {
+      header: 'Host',
+      render: (rule) => (
+        <>
+          <span className="mono rule-target nowrap" data-testid="rule-target">
+            {ruleTarget(rule)}
+          </span>
+          {isDefaultRule(rule) ? (
+            <span className="rule-default" data-testid="rule-default">
+              default
+            </span>
+          ) : null}
+          <span className="rule-id" data-testid="rule-id">
+            {rule.id}
+          </span>
+        </>
+      ),
+    },
+    {
+      header: 'Injects',
+      className: 'nowrap',
+      title: (rule) => `${rule.header}: ${FORMAT_LABELS[rule.format]}`,
+      render: (rule) => (
+        <>
+          <span className="mono" data-testid="rule-header">
+            {rule.header}
+          </span>
+          <span className="rule-format" data-testid="rule-format-cell">
+            {rule.format}
+          </span>
+        </>
+      ),
+    },
+    { header: 'Credential', className: 'mono nowrap', testId: 'rule-credential', render: (rule) => rule.credential },
+    { header: 'Status', className: 'rule-state-cell', render: (rule) => <RuleStateCell state={ruleState(rule, credentialNames)} /> },
+    {
+      header: 'Actions',
+      headerHidden: true,
+      className: 'actions-cell nowrap',
+      render: (rule) => (
+        <>
+          <button type="button" className="button small" data-testid="rule-edit" aria-label={`Edit the rule for ${rule.host}`} onClick={() => onEdit(rule)}>
+            Edit
+          </button>{' '}
+          <button type="button" className="button small danger" data-testid="rule-remove" aria-label={`Remove the rule for ${rule.host}`} onClick={() => onRemove(rule)}>
+            Remove
+          </button>
+        </>
+      ),
+    },
+  ];
   return (
-    <table className="data-table rules-table" data-testid="rules-table">
-      <thead>
-        <tr>
-          <th scope="col">Host</th>
-          <th scope="col">Injects</th>
-          <th scope="col">Credential</th>
-          <th scope="col">Status</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rules.length === 0 ? (
-          <tr>
-            <td colSpan={5} className="empty-cell" data-testid="rules-empty">
-              No rules: no TLS is intercepted and nothing is injected in CONNECT mode.
-            </td>
-          </tr>
-        ) : (
-          rules.map((rule) => {
-            const state = ruleState(rule, credentialNames);
-            return (
-              <tr
-                key={rule.id}
-                className={`rule-row${editingId === rule.id ? ' rule-editing' : ''}`}
-                data-testid="rule-row"
-                data-rule={rule.id}
-                data-host={rule.host}
-                data-state={state}
-              >
-                <td>
-                  <span className="mono rule-target nowrap" data-testid="rule-target">
-                    {ruleTarget(rule)}
-                  </span>
-                  {isDefaultRule(rule) ? (
-                    <span className="rule-default" data-testid="rule-default">
-                      default
-                    </span>
-                  ) : null}
-                  <span className="rule-id" data-testid="rule-id">
-                    {rule.id}
-                  </span>
-                </td>
-                <td className="nowrap" title={`${rule.header}: ${FORMAT_LABELS[rule.format]}`}>
-                  <span className="mono" data-testid="rule-header">
-                    {rule.header}
-                  </span>
-                  <span className="rule-format" data-testid="rule-format-cell">
-                    {rule.format}
-                  </span>
-                </td>
-                <td className="mono nowrap" data-testid="rule-credential">
-                  {rule.credential}
-                </td>
-                <td className="rule-state-cell">
-                  <RuleStateCell state={state} />
-                </td>
-                <td className="actions-cell nowrap">
-                  <button type="button" className="button small" data-testid="rule-edit" aria-label={`Edit the rule for ${rule.host}`} onClick={() => onEdit(rule)}>
-                    Edit
-                  </button>{' '}
-                  <button
-                    type="button"
-                    className="button small danger"
-                    data-testid="rule-remove"
-                    aria-label={`Remove the rule for ${rule.host}`}
-                    onClick={() => onRemove(rule)}
-                  >
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            );
-          })
-        )}
-      </tbody>
-    </table>
+    <DataTable
+      className="rules-table"
+      testId="rules-table"
+      columns={columns}
+      rows={rules}
+      rowKey={(rule) => rule.id}
+      rowAttributes={(rule) => ({
+        className: `rule-row${editingId === rule.id ? ' rule-editing' : ''}`,
+        'data-testid': 'rule-row',
+        'data-rule': rule.id,
+        'data-host': rule.host,
+        'data-state': ruleState(rule, credentialNames),
+      })}
+      empty={{ text: 'No rules: no TLS is intercepted and nothing is injected in CONNECT mode.', testId: 'rules-empty' }}
+    />
   );
 }
