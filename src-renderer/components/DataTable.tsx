@@ -31,7 +31,7 @@ export interface Column<Row> {
 }
 
 /** Attributes of a body row. */
-export type RowAttributes = DataAttributes & { className?: string; onClick?: (event: MouseEvent<HTMLTableRowElement>) => void };
+export type RowAttributes = DataAttributes & { className?: string; title?: string; onClick?: (event: MouseEvent<HTMLTableRowElement>) => void };
 
 interface DataTableProps<Row> {
   columns: readonly Column<Row>[];

@@ -37,4 +37,18 @@ describe('Field', () => {
     expect(screen.queryByText('Blank: 443.')).toBeNull();
     expect(screen.getByLabelText('Port').getAttribute('aria-describedby')).toBe('f-port-error');
   });
+
+  it('shows a caution in the hint\'s place and describes the control by it, without marking it invalid', () => {
+    render(
+      <Field id="f-net" label="Network" hint="contained: only the proxy." warning="Egress not contained." warningTestId="f-warning">
+        {(control) => <select {...control} />}
+      </Field>,
+    );
+    const select = screen.getByLabelText('Network');
+    expect(select.getAttribute('aria-invalid')).toBe('false');
+    expect(select.getAttribute('aria-describedby')).toBe('f-net-hint');
+    const warning = screen.getByTestId('f-warning');
+    expect([warning.id, warning.className, warning.textContent]).toEqual(['f-net-hint', 'field-error', 'Egress not contained.']);
+    expect(screen.queryByText('contained: only the proxy.')).toBeNull();
+  });
 });

@@ -4,34 +4,36 @@
  */
 import { useMemo } from 'react';
 import type { MetricsSnapshotDto } from '../../../src-shared/metrics.js';
-import { apiRoutes, dbOperations, eventLoop, formatMs, proxyProviders, type LabelledLatency } from './dashboard-data.js';
-import { LatencyCells, LatencyHeaders } from './LatencyCells.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
+import { apiRoutes, dbOperations, eventLoop, formatMs, proxyProviders, type LabelledLatency, type ProxyRow } from './dashboard-data.js';
+import { latencyColumns } from './LatencyCells.js';
 import { Sparkline } from './Sparkline.js';
 
 /** The event-loop sparkline's y axis reaches at least this, ms (its target). */
 const EVENT_LOOP_SPARK_MIN_MS = 5;
 
+/** The proxy table's columns: requests, then what Berth adds and the upstream's time, p50 and p95. */
+const PROXY_COLUMNS: readonly Column<ProxyRow>[] = [
+  { header: 'Provider', rowHeader: true, className: 'mono dash-label', render: (p) => p.provider },
+  { header: 'n', numeric: true, className: 'dash-faint', render: (p) => p.added?.count ?? p.upstream?.count ?? 0 },
+  { header: 'added p50', numeric: true, render: (p) => formatMs(p.added?.p50) },
+  { header: 'added p95', numeric: true, className: 'dash-strong', render: (p) => formatMs(p.added?.p95) },
+  { header: 'upstream p50', numeric: true, render: (p) => formatMs(p.upstream?.p50) },
+  { header: 'upstream p95', numeric: true, render: (p) => formatMs(p.upstream?.p95) },
+];
+
 function LabelledTable({ rows, what, testId, empty }: { rows: LabelledLatency[]; what: string; testId: string; empty: string }) {
   if (rows.length === 0) return <p className="field-hint dash-empty">{empty}</p>;
+  const columns: Column<LabelledLatency>[] = [{ header: what, rowHeader: true, className: 'mono dash-label', render: (r) => r.label }, ...latencyColumns<LabelledLatency>()];
   return (
-    <table className="data-table dash-table" data-testid={testId}>
-      <thead>
-        <tr>
-          <th scope="col">{what}</th>
-          <LatencyHeaders />
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.label} data-testid={`${testId}-row`} data-label={r.label}>
-            <th scope="row" className="mono dash-label">
-              {r.label}
-            </th>
-            <LatencyCells stats={r} />
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      className="dash-table"
+      testId={testId}
+      columns={columns}
+      rows={rows}
+      rowKey={(r) => r.label}
+      rowAttributes={(r) => ({ 'data-testid': `${testId}-row`, 'data-label': r.label })}
+    />
   );
 }
 
@@ -60,32 +62,14 @@ export function ServiceLatencySection({ snapshot, eventLoopHistory }: { snapshot
         {proxy.length === 0 ? (
           <p className="field-hint dash-empty">No proxied requests in this window.</p>
         ) : (
-          <table className="data-table dash-table" data-testid="proxy-table">
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col" className="num">n</th>
-                <th scope="col" className="num">added p50</th>
-                <th scope="col" className="num">added p95</th>
-                <th scope="col" className="num">upstream p50</th>
-                <th scope="col" className="num">upstream p95</th>
-              </tr>
-            </thead>
-            <tbody>
-              {proxy.map((p) => (
-                <tr key={p.provider} data-testid="proxy-row" data-provider={p.provider}>
-                  <th scope="row" className="mono dash-label">
-                    {p.provider}
-                  </th>
-                  <td className="num dash-faint">{p.added?.count ?? p.upstream?.count ?? 0}</td>
-                  <td className="num">{formatMs(p.added?.p50)}</td>
-                  <td className="num dash-strong">{formatMs(p.added?.p95)}</td>
-                  <td className="num">{formatMs(p.upstream?.p50)}</td>
-                  <td className="num">{formatMs(p.upstream?.p95)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            className="dash-table"
+            testId="proxy-table"
+            columns={PROXY_COLUMNS}
+            rows={proxy}
+            rowKey={(p) => p.provider}
+            rowAttributes={(p) => ({ 'data-testid': 'proxy-row', 'data-provider': p.provider })}
+          />
         )}
       </section>
 

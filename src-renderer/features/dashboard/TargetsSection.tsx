@@ -7,6 +7,7 @@
 import { useMemo, useState } from 'react';
 import { useAppState, useServices } from '../../app/services.js';
 import type { MetricsSnapshotDto } from '../../../src-shared/metrics.js';
+import { DataTable, type Column } from '../../components/DataTable.js';
 import { formatMs } from './dashboard-data.js';
 import {
   classify,
@@ -16,6 +17,8 @@ import {
   knownOverrides,
   thresholdProblem,
   withOverride,
+  type LiveFigure,
+  type TargetDef,
   type TargetStatus,
   type ThresholdOverrides,
 } from './targets.js';
@@ -25,6 +28,15 @@ export const STATUS_TEXT: Record<TargetStatus, string> = { ok: 'on target', acce
 
 /** Draft thresholds as typed (strings until saved). */
 type Draft = Record<string, { targetMs: string; acceptableMs: string }>;
+
+/** A row of the table: the target, its live figure and status, and its draft and problem while editing. */
+interface TargetRow {
+  target: TargetDef;
+  live: LiveFigure;
+  status: TargetStatus;
+  draft: Draft[string] | undefined;
+  problem: string | null;
+}
 
 export function TargetsSection({ snapshot }: { snapshot: MetricsSnapshotDto | null }) {
   const { connection } = useServices();
@@ -70,6 +82,59 @@ export function TargetsSection({ snapshot }: { snapshot: MetricsSnapshotDto | nu
     setDraft((d) => (d && d[id] ? { ...d, [id]: { ...d[id], [field]: value } } : d));
   const edited = Object.keys(overrides).length;
 
+  const rows: TargetRow[] = targets.map((target) => {
+    const live = liveFigure(target, snapshot);
+    return { target, live, status: classify(live.value, target), draft: draft?.[target.id], problem: problems[target.id] ?? null };
+  });
+  const threshold = (field: 'targetMs' | 'acceptableMs', what: string, testId: string) => (r: TargetRow) => (
+    <ThresholdCell
+      field={field}
+      label={`${r.target.operation} ${what} (ms)`}
+      testId={testId}
+      draft={r.draft}
+      valueMs={r.target[field]}
+      invalid={r.problem !== null}
+      onEdit={(v) => edit(r.target.id, field, v)}
+    />
+  );
+  const columns: Column<TargetRow>[] = [
+    {
+      header: 'Operation',
+      rowHeader: true,
+      className: 'dash-op',
+      render: (r) => (
+        <>
+          {r.target.operation}
+          <span className="dash-stat">{r.target.stat}</span>
+          {r.problem ? (
+            <span className="field-error dash-problem" role="alert" data-testid="target-problem">
+              {r.problem}
+            </span>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      header: 'Live',
+      numeric: true,
+      className: (r) => `dash-live dash-${r.status}`,
+      testId: 'target-live',
+      title: (r) => r.live.from ?? undefined,
+      render: (r) => formatMs(r.live.value),
+    },
+    { header: 'Target', numeric: true, render: threshold('targetMs', 'target', 'target-input') },
+    { header: 'Acceptable', numeric: true, render: threshold('acceptableMs', 'acceptable', 'acceptable-input') },
+    { header: 'Slow', numeric: true, className: 'dash-faint', render: (r) => `> ${formatMs(r.draft ? Number(r.draft.acceptableMs) : r.target.acceptableMs)}` },
+    {
+      header: 'Status',
+      render: (r) => (
+        <span className={`dash-pill dash-${r.status}`} data-testid="target-status">
+          {STATUS_TEXT[r.status]}
+        </span>
+      ),
+    },
+  ];
+
   return (
     <section className="settings-section dash-section" data-testid="dash-targets" aria-labelledby="dash-targets-title">
       <div className="dash-section-head">
@@ -94,50 +159,14 @@ export function TargetsSection({ snapshot }: { snapshot: MetricsSnapshotDto | nu
           )}
         </div>
       </div>
-      <table className="data-table dash-table" data-testid="targets-table">
-        <thead>
-          <tr>
-            <th scope="col">Operation</th>
-            <th scope="col" className="num">Live</th>
-            <th scope="col" className="num">Target</th>
-            <th scope="col" className="num">Acceptable</th>
-            <th scope="col" className="num">Slow</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {targets.map((t) => {
-            const live = liveFigure(t, snapshot);
-            const status = classify(live.value, t);
-            const d = draft?.[t.id];
-            const problem = problems[t.id] ?? null;
-            return (
-              <tr key={t.id} data-testid="target-row" data-target-id={t.id} data-status={status} title={t.detail}>
-                <th scope="row" className="dash-op">
-                  {t.operation}
-                  <span className="dash-stat">{t.stat}</span>
-                  {problem ? (
-                    <span className="field-error dash-problem" role="alert" data-testid="target-problem">
-                      {problem}
-                    </span>
-                  ) : null}
-                </th>
-                <td className={`num dash-live dash-${status}`} data-testid="target-live" title={live.from ?? undefined}>
-                  {formatMs(live.value)}
-                </td>
-                <ThresholdCell field="targetMs" label={`${t.operation} target (ms)`} testId="target-input" draft={d} valueMs={t.targetMs} invalid={problem !== null} onEdit={(v) => edit(t.id, 'targetMs', v)} />
-                <ThresholdCell field="acceptableMs" label={`${t.operation} acceptable (ms)`} testId="acceptable-input" draft={d} valueMs={t.acceptableMs} invalid={problem !== null} onEdit={(v) => edit(t.id, 'acceptableMs', v)} />
-                <td className="num dash-faint">{`> ${formatMs(d ? Number(d.acceptableMs) : t.acceptableMs)}`}</td>
-                <td>
-                  <span className={`dash-pill dash-${status}`} data-testid="target-status">
-                    {STATUS_TEXT[status]}
-                  </span>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        className="dash-table"
+        testId="targets-table"
+        columns={columns}
+        rows={rows}
+        rowKey={(r) => r.target.id}
+        rowAttributes={(r) => ({ 'data-testid': 'target-row', 'data-target-id': r.target.id, 'data-status': r.status, title: r.target.detail })}
+      />
       <p className="field-hint">
         {saveError ? <span className="field-error" data-testid="targets-error">Could not save the targets: {saveError}. </span> : null}
         {edited > 0 ? `${edited} of ${DEFAULT_TARGETS.length} targets edited (kept in Settings). ` : 'Defaults are Berth’s own goals. '}
@@ -147,7 +176,7 @@ export function TargetsSection({ snapshot }: { snapshot: MetricsSnapshotDto | nu
   );
 }
 
-/** One threshold: `≤ value` when reading, a number field while editing. */
+/** One threshold cell's content: `≤ value` when reading, a number field while editing. */
 function ThresholdCell(props: {
   field: 'targetMs' | 'acceptableMs';
   label: string;
@@ -158,23 +187,19 @@ function ThresholdCell(props: {
   onEdit: (value: string) => void;
 }) {
   const { draft } = props;
-  return (
-    <td className="num">
-      {draft ? (
-        <input
-          className="input dash-input"
-          type="number"
-          min="0"
-          step="any"
-          aria-label={props.label}
-          data-testid={props.testId}
-          aria-invalid={props.invalid}
-          value={draft[props.field]}
-          onChange={(e) => props.onEdit(e.target.value)}
-        />
-      ) : (
-        `≤ ${formatMs(props.valueMs)}`
-      )}
-    </td>
+  return draft ? (
+    <input
+      className="input dash-input"
+      type="number"
+      min="0"
+      step="any"
+      aria-label={props.label}
+      data-testid={props.testId}
+      aria-invalid={props.invalid}
+      value={draft[props.field]}
+      onChange={(e) => props.onEdit(e.target.value)}
+    />
+  ) : (
+    `≤ ${formatMs(props.valueMs)}`
   );
 }

@@ -94,6 +94,22 @@ describe('New session: Advanced (Docker)', () => {
     connection.dispose();
   });
 
+  it('says an open network leaves egress uncontained, as the network select\'s description', async () => {
+    const { server } = dockerServer();
+    const { connection } = await renderWithServer(<CreateDialog />, server, { createDialogOpen: true, connectionStatus: 'connected' });
+    await waitFor(() => expect(screen.getByTestId('docker-advanced')).toBeTruthy());
+    const network = screen.getByTestId('docker-network');
+    const description = () => (network.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent);
+    expect(screen.queryByTestId('docker-network-open')).toBeNull();
+
+    fireEvent.change(network, { target: { value: 'bridge' } });
+    expect(screen.getByTestId('docker-network-open').textContent).toMatch(/^Egress not contained: this session can connect anywhere bridge reaches/);
+    expect(description()).toEqual([screen.getByTestId('docker-network-open').textContent]);
+    // A caution, not a problem: the session can still be created.
+    expect(network.getAttribute('aria-invalid')).toBe('false');
+    connection.dispose();
+  });
+
   it('falls back to a free-text runtime when the engine cannot list runtimes, and hides the section for other backends', async () => {
     const { server } = dockerServer({ ...engine, available: false, reason: 'down', runtimes: [] });
     const { connection } = await renderWithServer(<CreateDialog />, server, { createDialogOpen: true, connectionStatus: 'connected' });
