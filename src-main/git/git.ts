@@ -9,6 +9,7 @@ import path from 'node:path';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import type { RepoInfoDto } from '../../src-shared/dto.js';
 import { runChecked, type ProcessOutput } from '../process/run.js';
+import { inRepoQueue } from './repo-queue.js';
 
 /** Longest any one git command may run. */
 const GIT_TIMEOUT_MS = 60_000;
@@ -74,7 +75,7 @@ export async function resolveCommit(repo: string, ref: string): Promise<Result<s
 /** Creates `dir` as a worktree of `repo` on a new branch `branch` starting at `base`. */
 export async function addWorktree(repo: string, dir: string, branch: string, base: string): Promise<Result<void>> {
   fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const r = await git(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, base]);
+  const r = await inRepoQueue(repo, () => git(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, base]));
   return r.ok ? ok() : r;
 }
 
@@ -82,10 +83,11 @@ export async function addWorktree(repo: string, dir: string, branch: string, bas
  * Checks a new branch out into an existing worktree that has nothing checked out (a warm-pool slot,
  * added detached with `--no-checkout`): `-f` fills the empty index and working tree from `base`.
  */
-export async function checkoutNewBranch(dir: string, branch: string, base: string): Promise<Result<void>> {
+export async function checkoutNewBranch(repo: string, dir: string, branch: string, base: string): Promise<Result<void>> {
   // The slot may belong to the container's uid already (a root host user's sessions run as another
   // uid); it is Berth's own, nothing ran in it yet, so git is told to trust it.
-  const r = await git(dir, ['-c', `safe.directory=${dir}`, 'checkout', '--quiet', '-f', '-b', branch, base]);
+  // The new branch is a ref of the shared repository: git checks no other worktree has it checked out.
+  const r = await inRepoQueue(repo, () => git(dir, ['-c', `safe.directory=${dir}`, 'checkout', '--quiet', '-f', '-b', branch, base]));
   return r.ok ? ok() : r;
 }
 
@@ -110,6 +112,10 @@ export async function removeWorktree(
   branch: string,
   force: boolean,
 ): Promise<Result<{ branchKept: boolean }>> {
+  return inRepoQueue(repo, () => removeWorktreeNow(repo, dir, branch, force));
+}
+
+async function removeWorktreeNow(repo: string, dir: string, branch: string, force: boolean): Promise<Result<{ branchKept: boolean }>> {
   if (fs.existsSync(dir)) {
     const r = await git(repo, ['worktree', 'remove', ...(force ? ['--force', '--force'] : []), dir]);
     if (!r.ok) return r;

@@ -510,7 +510,7 @@ export class SessionService implements Disposable {
     const t0 = process.hrtime.bigint();
     const warm = session.docker?.warm === true;
     const adding = warm
-      ? gitOps.checkoutNewBranch(session.worktreePath, session.branch, session.baseBranch)
+      ? gitOps.checkoutNewBranch(session.repoPath, session.worktreePath, session.branch, session.baseBranch)
       : gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
     // git is running now (spawned above): build the session's headless terminal while the CPU waits.
     void prewarmHeadless();

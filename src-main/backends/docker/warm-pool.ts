@@ -21,6 +21,7 @@ import type Docker from 'dockerode';
 import type { DockerSettings, WarmPoolDto } from '../../../src-shared/docker.js';
 import type { Disposable } from '../../../src-shared/lifecycle.js';
 import { git } from '../../git/git.js';
+import { inRepoQueue } from '../../git/repo-queue.js';
 import type { StartSpec } from '../backend.js';
 import { removeRefCell, worktreeCell } from './branch-refs.js';
 import { LABEL_INSTANCE, LABEL_KIND, LABEL_POOL, LABEL_WORKTREE } from './labels.js';
@@ -266,7 +267,7 @@ export class WarmPool implements Disposable {
     const id = crypto.randomBytes(4).toString('hex');
     const worktree = path.join(this.deps.slotsDir(pool.repoPath), `warm-${id}`);
     fs.mkdirSync(path.dirname(worktree), { recursive: true });
-    const added = await git(pool.repoPath, ['worktree', 'add', '--quiet', '--detach', '--no-checkout', worktree, 'HEAD']);
+    const added = await inRepoQueue(pool.repoPath, () => git(pool.repoPath, ['worktree', 'add', '--quiet', '--detach', '--no-checkout', worktree, 'HEAD']));
     if (!added.ok) return `cannot add a worktree for the warm pool: ${added.error.message}`;
     const made = await this.deps.createContainer({
       name: `berth-warm-${id}`,
@@ -314,7 +315,9 @@ export class WarmPool implements Disposable {
 async function removeSlotWorktree(repoPath: string, worktree: string): Promise<void> {
   const cell = worktreeCell(worktree);
   if (cell) await removeRefCell(cell);
-  await git(repoPath, ['worktree', 'remove', '--force', '--force', worktree]);
-  fs.rmSync(worktree, { recursive: true, force: true });
-  await git(repoPath, ['worktree', 'prune']);
+  await inRepoQueue(repoPath, async () => {
+    await git(repoPath, ['worktree', 'remove', '--force', '--force', worktree]);
+    fs.rmSync(worktree, { recursive: true, force: true });
+    await git(repoPath, ['worktree', 'prune']);
+  });
 }
