@@ -109,9 +109,13 @@ export class DockerEgress {
   private relay: { id: string; target: string; checkedAt: number } | null = null;
   private lock: Promise<unknown> = Promise.resolve();
   private readonly spare: EgressSlot[] = [];
-  /** Holders this process made and networks it is making: never swept. */
+  /**
+   * Holders and networks this process made (or is making), until it removes them: never swept. A sweep
+   * lists containers, then networks; a slot made between the two has a holder the first list lacks, so
+   * its network must be known as ours by name, not by its holder.
+   */
   private readonly made = new Set<string>();
-  private readonly pendingNetworks = new Set<string>();
+  private readonly madeNetworks = new Set<string>();
   private filling = false;
   /** A refill was asked for while one ran: it makes one more pass (sweep included) when done. */
   private again = false;
@@ -223,7 +227,7 @@ export class DockerEgress {
       }
     }
     const networks = await docker.value.listNetworks({ filters: { label: [`${LABEL_KIND}=net`, ...mine.label] } }).catch(() => []);
-    for (const n of networks) if (!kept.has(n.Name) && !this.pendingNetworks.has(n.Name)) await this.removeSlot(docker.value, null, n.Name);
+    for (const n of networks) if (!kept.has(n.Name) && !this.madeNetworks.has(n.Name)) await this.removeSlot(docker.value, null, n.Name);
   }
 
   /** Spare slots go; slots of running sessions and the relay stay (sessions outlive the orchestrator). */
@@ -293,12 +297,12 @@ export class DockerEgress {
     let why = 'no free subnet';
     for (let i = 0; i < SUBNET_ATTEMPTS && !network; i++) {
       const candidate = { name: `berth-net-${crypto.randomBytes(6).toString('hex')}`, subnet: randomSubnet() };
-      this.pendingNetworks.add(candidate.name);
+      this.madeNetworks.add(candidate.name);
       try {
         await d.createNetwork(this.networkSpec(candidate.name, candidate.subnet));
         network = candidate;
       } catch (e) {
-        this.pendingNetworks.delete(candidate.name);
+        this.madeNetworks.delete(candidate.name);
         why = message(e);
         if (!/overlap/i.test(why)) break;
       }
@@ -316,8 +320,6 @@ export class DockerEgress {
     } catch (e) {
       await this.removeSlot(d, holderId, network.name);
       return err('backend_unavailable', `cannot set up the session's contained network: ${message(e)}`);
-    } finally {
-      this.pendingNetworks.delete(network.name);
     }
   }
 
@@ -357,6 +359,7 @@ export class DockerEgress {
       this.made.delete(holderId);
     }
     if (!network) return;
+    this.madeNetworks.delete(network);
     const net = d.getNetwork(network);
     const info = (await net.inspect().catch(() => null)) as { Containers?: Record<string, unknown> } | null;
     if (!info) return;
