@@ -11,6 +11,7 @@ import { stringifyWithRaw } from '../server/raw-json.js';
 import { resolveDataDir } from './data-dir.js';
 import { channelKeychain, type DesktopKeychain } from '../vault/keychain-protocol.js';
 import { DEFAULT_PORT, startOrchestrator } from './index.js';
+import { findRendererDir } from './renderer-dir.js';
 
 /** The slice of Electron's MessagePortMain the orchestrator uses (no electron import here). */
 interface PortLike {
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     dataDir: resolveDataDir(),
     mode: embedded ? 'desktop' : 'headless',
     port: embedded ? 0 : process.env.BERTH_PORT ? Number(process.env.BERTH_PORT) : DEFAULT_PORT,
-    rendererDir: path.join(here, '../renderer'),
+    rendererDir: findRendererDir(here) ?? null,
   });
   if (!started.ok) {
     console.error(`berth: ${started.error.message}`);

@@ -1,10 +1,10 @@
 /**
  * `berth serve`: runs the orchestrator in this process (headless mode) until SIGINT or SIGTERM.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
+import { findRendererDir } from '../../orchestrator/renderer-dir.js';
 import { defineAction, type RunState } from '../command-kit.js';
 import { CliError, EXIT_ERROR, EXIT_OK, UsageError } from '../context.js';
 
@@ -16,8 +16,6 @@ const MAX_PORT = 65_535;
 const LOOPBACK_HOST = '127.0.0.1';
 /** Addresses that only this machine can reach. */
 const LOOPBACK_HOSTS = new Set([LOOPBACK_HOST, 'localhost', '::1']);
-/** How many folders up from this module to look for the renderer bundle (out/main[/chunks] → out/renderer). */
-const RENDERER_SEARCH_DEPTH = 4;
 
 interface ServeOptions {
   port: number;
@@ -31,21 +29,6 @@ export function parsePort(value: string): number {
     throw new InvalidArgumentError(`expected a port number from 0 to ${MAX_PORT}`);
   }
   return port;
-}
-
-/**
- * Where the built renderer is: `out/renderer` next to the built CLI (`out/main/cli.js`), or under the
- * package root when running from source. Undefined when it has not been built.
- */
-export function findRendererDir(start = path.dirname(fileURLToPath(import.meta.url))): string | undefined {
-  let dir = start;
-  for (let i = 0; i < RENDERER_SEARCH_DEPTH; i++) {
-    for (const candidate of [path.join(dir, 'renderer'), path.join(dir, 'out', 'renderer')]) {
-      if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
-    }
-    dir = path.dirname(dir);
-  }
-  return undefined;
 }
 
 /** Registers `serve` on `program`. */
@@ -76,7 +59,7 @@ export function registerServeCommand(program: Command, state: RunState): void {
           mode: 'headless',
           port: opts.port,
           host: opts.host,
-          rendererDir: findRendererDir() ?? null,
+          rendererDir: findRendererDir(path.dirname(fileURLToPath(import.meta.url))) ?? null,
         });
       } catch (e) {
         throw new CliError(describeStartError(e, opts.port));
