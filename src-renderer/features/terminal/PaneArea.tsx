@@ -1,17 +1,40 @@
 /**
- * The main area: one or two session panes side by side, each a header over its own terminal.
+ * The main area: one or two session panes side by side, each a header over its tabs: the terminal,
+ * the session's changes, and its setup log when the repository has a setup command.
+ *
+ * The terminal stays mounted (hidden) while another tab shows, so coming back needs no reattach.
  */
+import { useState } from 'react';
+import type { SessionDto } from '../../../src-shared/dto.js';
 import { useAppState } from '../../app/services.js';
+import { PaneTabs, panelId, type PaneTab } from '../changes/PaneTabs.js';
+import { SetupTab } from '../changes/SetupTab.js';
+import { useSetupLog } from '../changes/use-setup-log.js';
 import { SessionHeader } from '../sessions/SessionHeader.js';
 import { TerminalView } from './TerminalView.js';
 
+/** Marks on the Setup tab by the setup's status. */
+const SETUP_BADGES = {
+  running: { text: '…', className: 'badge-running' },
+  succeeded: { text: '✓', className: 'badge-ok' },
+  failed: { text: '✕', className: 'badge-failed' },
+} as const;
+
 function SessionPane({ sessionId, index }: { sessionId: string; index: number }) {
   const session = useAppState((s) => s.sessions[sessionId]);
+  return session ? <SessionPaneBody session={session} index={index} /> : null;
+}
+
+function SessionPaneBody({ session, index }: { session: SessionDto; index: number }) {
+  const sessionId = session.id;
   const paneCount = useAppState((s) => s.panes.length);
   const focused = useAppState((s) => s.focusedPane === index);
   const focusPane = useAppState((s) => s.focusPane);
   const closePane = useAppState((s) => s.closePane);
-  if (!session) return null;
+  const [chosenTab, setTab] = useState<PaneTab>('terminal');
+  const setup = useSetupLog(session);
+  const tabs: PaneTab[] = setup.log ? ['terminal', 'setup'] : ['terminal'];
+  const tab = tabs.includes(chosenTab) ? chosenTab : 'terminal';
   return (
     <section
       className={`pane${focused && paneCount > 1 ? ' focused' : ''}`}
@@ -21,7 +44,23 @@ function SessionPane({ sessionId, index }: { sessionId: string; index: number })
       onFocusCapture={() => focusPane(index)}
     >
       <SessionHeader session={session} onClose={paneCount > 1 ? () => closePane(index) : undefined} />
-      <TerminalView key={sessionId} session={session} focused={focused} />
+      {tabs.length > 1 ? (
+        <PaneTabs
+          sessionId={sessionId}
+          tabs={tabs}
+          current={tab}
+          onSelect={setTab}
+          badges={setup.log ? { setup: SETUP_BADGES[setup.log.status] } : undefined}
+        />
+      ) : null}
+      <div className="pane-panel" role="tabpanel" id={panelId(sessionId, 'terminal')} hidden={tab !== 'terminal'} data-testid="panel-terminal">
+        <TerminalView key={sessionId} session={session} focused={focused && tab === 'terminal'} />
+      </div>
+      {tab === 'setup' && setup.log ? (
+        <div className="pane-panel" role="tabpanel" id={panelId(sessionId, 'setup')} data-testid="panel-setup">
+          <SetupTab log={setup.log} />
+        </div>
+      ) : null}
     </section>
   );
 }
