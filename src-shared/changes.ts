@@ -64,20 +64,28 @@ export type ChangesDto = z.infer<typeof ChangesDto>;
 /** Diff lines returned at most per call; a longer diff comes back cut, with `truncated`. */
 export const MAX_DIFF_LINES = 50_000;
 
+/** What a diff covers: one area, or `all`: the whole change against the merge base (committed + staged + unstaged + untracked). */
+export const DiffArea = z.enum(['committed', 'staged', 'unstaged', 'all']);
+export type DiffArea = z.infer<typeof DiffArea>;
+
 export const DiffParams = z
   .object({
     ref: Ref,
-    area: ChangeArea,
+    area: DiffArea,
     /** One file; all files of the area when absent. */
     path: RepoPath.optional(),
     /** Context lines around each change (git's `-U`). */
     context: z.number().int().min(0).max(100).optional(),
+    /** Also answer the per-file counts of the same diff (`files`). */
+    stat: z.boolean().optional(),
   })
   .strict();
 export const DiffDto = z.object({
   /** git's unified diff text (`diff --git` headers, `@@` hunks), ready for a diff renderer. */
   diff: z.string(),
   truncated: z.boolean(),
+  /** With `stat`: the files of this diff with their line counts. */
+  files: z.array(ChangedFileDto).optional(),
 });
 export type DiffDto = z.infer<typeof DiffDto>;
 
@@ -90,7 +98,14 @@ export const PathsParams = z.object({ ref: Ref, paths: z.array(RepoPath).min(1).
  * changed since is refused (code `conflict`), so what the user saw is what gets staged.
  */
 export const HunkParams = z
-  .object({ ref: Ref, path: RepoPath, header: z.string().min(1).max(1000), unstage: z.boolean().optional() })
+  .object({
+    ref: Ref,
+    path: RepoPath,
+    header: z.string().min(1).max(1000),
+    unstage: z.boolean().optional(),
+    /** The context lines the diff was shown with (hunk headers depend on it); git's default 3 when absent. */
+    context: z.number().int().min(0).max(100).optional(),
+  })
   .strict();
 
 /**

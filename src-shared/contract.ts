@@ -27,6 +27,7 @@ import { DoctorReportDto } from './doctor.js';
 import { BenchAdviceDto, BenchProgressDto, BenchRunDto, BenchRunRequest } from './bench.js';
 import { EgressAskDto, ProviderSetRequest, ProxySettings } from './proxy-settings.js';
 import { AuditRowDto, ProviderDto, UsageDto } from './proxy.js';
+import { ChangesDto, CommitDto, CommitParams, DiffDto, DiffParams, DiscardParams, HunkParams, PathsParams } from './changes.js';
 import { MetricTimeSeriesDto, MetricWindow, MetricsSnapshotDto, ResourceSampleDto, ResourceTickDto } from './metrics.js';
 
 /** A session is named by its id or its name. */
@@ -166,6 +167,17 @@ export const methods = {
   /** Adds or replaces a credential; a typed value is write-only from here on. */
   'credentials.set': method(CredentialSetRequest, CredentialDto),
   'credentials.delete': method(CredentialDeleteRequest.strict(), z.object({ name: CredentialName })),
+  /** A session's changes: committed since its base, staged, unstaged; ahead/behind counts. */
+  'changes.list': method(SessionRef.strict(), ChangesDto),
+  /** Unified diff text of one area (or `all`: the whole change against the base), optionally of one file. */
+  'changes.diff': method(DiffParams, DiffDto),
+  'changes.stage': method(PathsParams, ChangesDto),
+  'changes.unstage': method(PathsParams, ChangesDto),
+  /** Stages (or unstages) one hunk named by its `@@` header; a file changed since is a `conflict`. */
+  'changes.stageHunk': method(HunkParams, ChangesDto),
+  /** Discards the named files' unstaged changes (untracked files are deleted). */
+  'changes.discard': method(DiscardParams, ChangesDto),
+  'changes.commit': method(CommitParams, CommitDto),
   /** Tries again to unlock a locked vault (a keyring started, a key file restored); the vault's state. */
   'credentials.unlock': method(Empty, VaultStatusDto),
   /** Only while locked: moves the vault file aside as a backup and starts an empty vault. */

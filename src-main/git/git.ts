@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import type { RepoInfoDto } from '../../src-shared/dto.js';
-import { runChecked, type ProcessOutput } from '../process/run.js';
+import { describeFailure, runChecked, runProcess, type ProcessOutput } from '../process/run.js';
 import { inRepoQueue } from './repo-queue.js';
 
 /** Longest any one git command may run. */
@@ -40,6 +40,41 @@ export function git(cwd: string, args: string[], signal?: AbortSignal, maxOutput
     label: `git ${args[0]}`,
     errorCode: 'git_failed',
   });
+}
+
+/** Options of `gitWith`: stdin text, exit codes that are not failures, an output cap. */
+export interface GitCallOptions {
+  signal?: AbortSignal;
+  /** Written to git's stdin (a patch for `git apply -`, a message for `git commit -F -`). */
+  input?: string;
+  /** Exit codes besides 0 that mean success (`git diff --no-index` exits 1 when the files differ). */
+  okCodes?: readonly number[];
+  maxOutputBytes?: number;
+}
+
+/** Like `git`, with stdin and extra success codes; the value carries the exit code. */
+export async function gitWith(cwd: string, args: string[], options: GitCallOptions = {}): Promise<Result<GitOutput & { code: number }>> {
+  const outcome = await runProcess('git', [...GIT_SAFE_CONFIG, ...args], {
+    cwd,
+    env: gitEnv(),
+    timeoutMs: GIT_TIMEOUT_MS,
+    maxOutputBytes: options.maxOutputBytes ?? GIT_MAX_BUFFER,
+    signal: options.signal,
+    input: options.input,
+  });
+  if (outcome.kind === 'exit' && (outcome.code === 0 || options.okCodes?.includes(outcome.code))) {
+    return ok({ stdout: outcome.stdout, stderr: outcome.stderr, code: outcome.code });
+  }
+  return err('git_failed', `git ${subcommand(args)} failed: ${describeFailure(outcome)}`);
+}
+
+/** The subcommand of a git argument list (after `-c name=value` pairs and global options). */
+function subcommand(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c') i++;
+    else if (!args[i]!.startsWith('-')) return args[i]!;
+  }
+  return args[0] ?? '';
 }
 
 /** Resolves `input` to the top of a git work tree and describes it. */

@@ -34,6 +34,7 @@ import type { DesktopKeychain } from '../vault/keychain-protocol.js';
 import { createVaultProtectors } from '../vault/protectors.js';
 import { VAULT_FILE, Vault } from '../vault/vault.js';
 import { VERSION } from './version.js';
+import { ChangesService } from '../git/changes-service.js';
 
 /** A stable id for this data directory's orchestrator, labelled on everything it makes. */
 function instanceId(dataDir: string): string {
@@ -217,6 +218,7 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   const api = createApi({
     docker,
     sessions,
+    changes: new ChangesService({ find: (ref) => sessions.find(ref) }),
     agents,
     backends,
     recentRepos,

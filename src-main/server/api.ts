@@ -10,6 +10,7 @@ import type { AgentCatalog } from '../agents/profiles.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { inspectRepo } from '../git/git.js';
 import type { SessionService } from '../sessions/session-service.js';
+import type { ChangesService } from '../git/changes-service.js';
 import type { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { cleanCaches, dockerInfo, listCaches } from '../backends/docker/docker-admin.js';
 import type { DoctorReportDto } from '../../src-shared/doctor.js';
@@ -27,6 +28,7 @@ import type { Principal } from './security.js';
 export interface ApiDeps {
   docker: DockerBackend;
   sessions: SessionService;
+  changes: ChangesService;
   agents: AgentCatalog;
   backends: BackendRegistry;
   recentRepos: RecentReposRepo;
@@ -196,6 +198,13 @@ export function createApi(deps: ApiDeps): Api {
       dashboardLease = setTimeout(() => deps.metrics.sampler.setVisible(false), DASHBOARD_LEASE_MS).unref();
       return ok({ latest: deps.metrics.sampler.latest(), history: deps.metrics.history() });
     },
+    'changes.list': (p) => deps.changes.list(p.ref),
+    'changes.diff': (p) => deps.changes.diff(p),
+    'changes.stage': (p) => deps.changes.stage(p),
+    'changes.unstage': (p) => deps.changes.unstage(p),
+    'changes.stageHunk': (p) => deps.changes.stageHunk(p),
+    'changes.discard': (p) => deps.changes.discard(p),
+    'changes.commit': (p) => deps.changes.commit(p),
     'credentials.list': () => ok({ credentials: deps.vault.list(), protection: deps.vault.keyDescription, warning: deps.vault.keyWarning, vault: deps.vault.status() }),
     'credentials.set': (p) => deps.vault.set(p),
     'credentials.delete': async (p) => {
