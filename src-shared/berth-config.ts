@@ -6,6 +6,7 @@
  * a test keeps the two equal.
  */
 import { z } from 'zod';
+import { AgentId, BackendId } from './dto.js';
 
 /** The file's name at the repository root. */
 export const BERTH_CONFIG_FILE = '.berth.json';
@@ -18,6 +19,27 @@ const MAX_COMMAND_CHARS = 10_000;
 /** An environment variable's name: what a POSIX shell accepts. */
 const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name: letters, digits and _, not starting with a digit');
 
+/** Most port names one repository may ask for. */
+export const MAX_PORT_NAMES = 16;
+
+/** A port's name: becomes `BERTH_PORT_<NAME>` (upper-cased, other characters → `_`). */
+export const PortName = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'a port name: a letter, then letters, digits, _ or -');
+
+/** What a new session of this repository starts with unless the create request says otherwise. */
+export const BerthDefaults = z
+  .object({
+    agent: AgentId.optional().describe('Agent preselected in the New session dialog.'),
+    backend: BackendId.optional().describe('Backend preselected in the New session dialog.'),
+    model: z.string().min(1).max(200).optional().describe('Model preselected in the New session dialog.'),
+    baseBranch: z.string().min(1).max(250).optional().describe('Base branch of new sessions (the checked-out branch when absent).'),
+  })
+  .strict();
+export type BerthDefaults = z.infer<typeof BerthDefaults>;
+
 /** `.berth.json`; unknown fields are refused, so a typo is an error, not a silent no-op. */
 export const BerthConfig = z
   .object({
@@ -26,10 +48,22 @@ export const BerthConfig = z
     teardown: z.string().min(1).max(MAX_COMMAND_CHARS).optional().describe('Run with sh -c in the session worktree when the session is deleted, before the worktree is removed; a failure is logged and does not block the delete.'),
     waitForSetup: z.boolean().default(true).describe('Hold the agent until setup succeeded (default true); false starts the agent while setup runs.'),
     env: z.record(EnvName, z.string()).optional().describe('Environment variables given to the agent, setup and teardown.'),
+    ports: z
+      .array(PortName)
+      .max(MAX_PORT_NAMES)
+      .refine((names) => new Set(names.map(portEnvName)).size === names.length, 'port names must be distinct (after upper-casing)')
+      .optional()
+      .describe('Names of ports each session needs (e.g. ["web", "api"]): each gets a free host port, exported as BERTH_PORT_<NAME>, the first also as PORT.'),
+    defaults: BerthDefaults.optional().describe('Defaults for new sessions: agent, backend, model, baseBranch.'),
   })
   .strict()
   .describe('Berth project configuration (.berth.json at the repository root)');
 export type BerthConfig = z.infer<typeof BerthConfig>;
+
+/** The variable a port named `name` is exported as: `BERTH_PORT_` + upper-cased name, other characters → `_`. */
+export function portEnvName(name: string): string {
+  return `BERTH_PORT_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
 
 /** The parts of `conductor.json` Berth reads; everything else in it is Conductor's business. */
 export const ConductorConfig = z.object({

@@ -21,6 +21,7 @@ import {
   SystemInfoDto,
 } from './dto.js';
 import { ErrorDto } from './result.js';
+import { RepoSettingsDto, RepoSettingsGetParams, RepoSettingsSetParams } from './repo-settings.js';
 import { CacheDto, CacheType, DockerCreateOptions, DockerInfoDto, DockerSettings } from './docker.js';
 import { CredentialDeleteRequest, CredentialDto, CredentialListDto, CredentialName, CredentialSetRequest, VaultResetRequest, VaultResetResult, VaultStatusDto } from './credentials.js';
 import { DoctorReportDto } from './doctor.js';
@@ -76,6 +77,12 @@ export const methods = {
   'backends.list': method(Empty, z.array(BackendDto)),
   'repos.inspect': method(z.object({ path: z.string().min(1) }).strict(), RepoInfoDto),
   'repos.recent': method(Empty, z.array(RecentRepoDto)),
+  /** A repository's stored settings (Settings → Repositories), its own file, and its session defaults. */
+  'repos.settings.get': method(RepoSettingsGetParams, RepoSettingsDto),
+  /** Stores a repository's settings, validated like `.berth.json` (null removes them); used when it has no file. */
+  'repos.settings.set': method(RepoSettingsSetParams, RepoSettingsDto),
+  /** Settings of every recent repository and every one with stored settings. */
+  'repos.settings.list': method(Empty, z.array(RepoSettingsDto)),
   /** Newest first, a page at a time (`limit` defaults to DEFAULT_LIST_LIMIT). */
   'sessions.list': method(
     z

@@ -50,6 +50,10 @@ export const PhaseTimings = z.object({
 });
 export type PhaseTimings = z.infer<typeof PhaseTimings>;
 
+/** A host port allocated to a session under one of its repository's port names (`.berth.json` `ports`). */
+export const SessionPortDto = z.object({ name: z.string(), port: z.number().int().min(1).max(65_535) });
+export type SessionPortDto = z.infer<typeof SessionPortDto>;
+
 export const SessionDto = z.object({
   id: z.string(),
   name: z.string(),
@@ -83,6 +87,11 @@ export const SessionDto = z.object({
   docker: DockerSessionInfo.nullable(),
   /** Last sampled resource use (null until sampled). */
   stats: z.object({ cpuPercent: z.number(), memoryBytes: z.number(), at: z.number() }).nullable(),
+  /**
+   * Host ports held for the session's lifetime, one per port name of its repository, in order (the first
+   * is the agent's `PORT`); each is also `BERTH_PORT_<NAME>`. Empty when the repository names none.
+   */
+  ports: z.array(SessionPortDto),
 });
 export type SessionDto = z.infer<typeof SessionDto>;
 

@@ -49,6 +49,7 @@ async function seed(home: string): Promise<void> {
         phases: { worktreeMs: 21.5, startMs: 3.2, firstOutputMs: 40.1 },
         docker: null,
         stats: null,
+        ports: [],
       };
       repo.insert(s, 'seeded');
     }

@@ -2,7 +2,7 @@
  * The backend interface: what every place a session can run (local pty, tmux, bubblewrap, Docker,
  * Kubernetes) provides. Narrow on purpose; capabilities say what a backend can and can't do.
  */
-import type { BackendCapabilities, BackendId } from '../../src-shared/dto.js';
+import type { BackendCapabilities, BackendId, SessionPortDto } from '../../src-shared/dto.js';
 import type { DockerSessionInfo, DockerSettings, ImageProgressDto } from '../../src-shared/docker.js';
 import type { Disposable, Event } from '../../src-shared/lifecycle.js';
 import type { Result } from '../../src-shared/result.js';
@@ -23,6 +23,11 @@ export interface StartSpec {
   envRemove?: string[];
   cols: number;
   rows: number;
+  /**
+   * Host ports held for the session (their numbers are in `env` too). Backends whose agent has its own
+   * network (a container) make each reachable at the same port on the host's 127.0.0.1.
+   */
+  ports?: SessionPortDto[];
   /** Docker sessions: the resolved options (defaults applied). */
   docker?: { info: DockerSessionInfo; pullPolicy: DockerSettings['pullPolicy'] };
 }

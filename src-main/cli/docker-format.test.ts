@@ -85,6 +85,7 @@ describe('docker output', () => {
         networkMode: 'contained',
       },
       stats: { cpuPercent: 12.34, memoryBytes: 45_000_000, at: NOW - 2_000 },
+      ports: [],
     } satisfies SessionDto;
     expect(dockerStatusFields({ ...session, docker: null, stats: null })).toEqual([]);
     const text = formatStatus(session, [], NOW);

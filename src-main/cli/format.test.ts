@@ -30,6 +30,7 @@ function session(overrides: Partial<SessionDto> = {}): SessionDto {
     phases: { worktreeMs: 12.4, startMs: 5, firstOutputMs: null },
     docker: null,
     stats: null,
+    ports: [],
     ...overrides,
   };
 }

@@ -15,6 +15,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerEgressCommands } from './commands/egress.js';
 import { registerLogsCommand } from './commands/logs.js';
 import { registerMetricsCommand } from './commands/metrics.js';
+import { registerPortsCommand } from './commands/ports.js';
 import { registerProviderCommands } from './commands/providers.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSessionCommands } from './commands/sessions.js';
@@ -44,6 +45,7 @@ export function buildProgram(state: RunState): Command {
   registerServeCommand(program, state);
   registerSessionCommands(program, state);
   registerLogsCommand(program, state);
+  registerPortsCommand(program, state);
   registerAttachCommand(program, state);
   registerCacheCommands(program, state);
   registerDockerCommands(program, state);

@@ -23,6 +23,9 @@ import { SessionService } from '../sessions/session-service.js';
 import { openDatabase } from '../store/database.js';
 import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
+import { PortsRepo } from '../store/ports-repo.js';
+import { RepoSettingsRepo } from '../store/repo-settings-repo.js';
+import { parsePortRange, PortAllocator } from '../sessions/port-allocator.js';
 import { secureDataDir, writePrivateFile } from './data-dir.js';
 import { acquireLock } from './lock.js';
 import { createBenchService } from '../bench-runner/runner.js';
@@ -132,6 +135,10 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   const sessionsRepo = timedRepo(new SessionsRepo(db), 'sessions', metrics);
   const recentRepos = timedRepo(new RecentReposRepo(db), 'recentRepos', metrics);
   const settings = timedRepo(new SettingsRepo(db), 'settings', metrics);
+  const repoSettings = timedRepo(new RepoSettingsRepo(db), 'repoSettings', metrics);
+  const portRange = parsePortRange(env.BERTH_PORT_RANGE);
+  if (!portRange.ok) return portRange;
+  const ports = new PortAllocator(new PortsRepo(db), portRange.value);
   const backends = new BackendRegistry();
   backends.register(new LocalPtyBackend(env));
   const docker = new DockerBackend(() => settings.get().docker, instanceId(dataDir), env, (repo) => repoWorktreesDir(dataDir, repo), faults);
@@ -154,6 +161,8 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
     settings: () => settings.get(),
     sessionEnv: (s) => sessionEnv(s),
     onBackgroundError: faults,
+    ports,
+    repoConfig: (repoPath) => repoSettings.get(repoPath),
   });
   // Sessions whose backend survives a restart stay running unless the user chose to stop everything on quit.
   life.defer('sessions', async () => {
@@ -223,6 +232,7 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
     backends,
     recentRepos,
     settings,
+    repoSettings,
     loginUrl,
     logout: (caller) => guard.logout(caller),
     vault,

@@ -49,6 +49,7 @@ function unknownSession(id: string): SessionDto {
     phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
     docker: null,
     stats: null,
+    ports: [],
   };
 }
 

@@ -12,6 +12,8 @@ import { inspectRepo } from '../git/git.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { ChangesService } from '../git/changes-service.js';
 import type { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
+import type { RepoSettingsRepo } from '../store/repo-settings-repo.js';
+import { getRepoSettings, listRepoSettings, setRepoSettings } from '../git/repo-settings.js';
 import { cleanCaches, dockerInfo, listCaches } from '../backends/docker/docker-admin.js';
 import type { DoctorReportDto } from '../../src-shared/doctor.js';
 import type { Vault } from '../vault/vault.js';
@@ -33,6 +35,8 @@ export interface ApiDeps {
   backends: BackendRegistry;
   recentRepos: RecentReposRepo;
   settings: SettingsRepo;
+  /** Per-repository settings (Settings → Repositories). */
+  repoSettings: RepoSettingsRepo;
   systemInfo: () => SystemInfoDto;
   loginUrl: () => string;
   /** Ends browser logins: the caller's own (a browser) or all (the CLI, the desktop app); how many ended. */
@@ -104,6 +108,9 @@ export function createApi(deps: ApiDeps): Api {
     'backends.list': async () => ok(await deps.backends.describe()),
     'repos.inspect': (p) => inspectRepo(p.path),
     'repos.recent': () => ok(deps.recentRepos.list()),
+    'repos.settings.get': (p) => getRepoSettings(p.repoPath, deps.repoSettings),
+    'repos.settings.set': (p) => setRepoSettings(p.repoPath, p.config, deps.repoSettings),
+    'repos.settings.list': () => listRepoSettings(deps.recentRepos.list().map((r) => r.path), deps.repoSettings),
     'sessions.list': (p) =>
       ok(rawList(sessions.listJson(p.archived ?? false, p.limit, p.offset)) as unknown as SessionDto[]),
     'sessions.get': (p) => sessions.find(p.ref),

@@ -30,6 +30,8 @@ import { includeStep, setupStep, teardownStep, type StepReporter } from './workt
 import { SetupLogs } from './setup-logs.js';
 import { loadProjectConfig, type ProjectConfig } from '../git/project-config.js';
 import type { ScriptTarget } from '../git/project-scripts.js';
+import type { BerthConfig } from '../../src-shared/berth-config.js';
+import { portEnv, type PortAllocator } from './port-allocator.js';
 
 /** A running session with no output for this long is shown as idle. */
 const IDLE_AFTER_MS = 5_000;
@@ -72,6 +74,10 @@ export interface SessionServiceDeps {
   sessionEnv?: (session: SessionDto) => Promise<Result<{ env: Record<string, string>; remove: string[] }>>;
   /** Where failures of background work (provisioning, restarts) are logged and counted. */
   onBackgroundError?: BackgroundErrorSink;
+  /** Hands out each session's host ports (`.berth.json` `ports`); without it sessions get none. */
+  ports?: PortAllocator;
+  /** A repository's stored settings (Settings → Repositories), used when it has no `.berth.json`. */
+  repoConfig?: (repoPath: string) => BerthConfig | null;
   /** Activity and write timings (tests shorten them); defaults are the named constants above. */
   timing?: { idleAfterMs?: number; activityCheckMs?: number; flushIntervalMs?: number };
 }
@@ -211,12 +217,18 @@ export class SessionService implements Disposable {
     }
     const launch = this.deps.agents.launch(p.agent, { prompt: p.prompt, model: p.model ?? null, template: p.command ?? null }, p.backend === 'local');
     if (!launch.ok) return launch;
-    const repo = await this.repos.forCreate(p.repoPath, p.baseBranch);
+    let repo = await this.repos.forCreate(p.repoPath, p.baseBranch);
     if (!repo.ok) return repo;
-    const { root, base } = repo.value;
     // A bad .berth.json refuses the create here, before any name, row, branch or worktree is made.
-    const config = await loadProjectConfig(root);
+    const config = await loadProjectConfig(repo.value.root, this.storedConfig(repo.value.root));
     if (!config.ok) return config;
+    // The repository's default base branch, unless the request named one.
+    const defaultBase = config.value?.defaults.baseBranch;
+    if (!p.baseBranch && defaultBase) {
+      repo = await this.repos.forCreate(repo.value.root, defaultBase);
+      if (!repo.ok) return repo;
+    }
+    const { root, base } = repo.value;
 
     // Checked again after the branch lookup and claimed in the same step: a create running alongside
     // with the same name sees the claim and gets `conflict` (the store's unique index is never the judge).
@@ -233,7 +245,11 @@ export class SessionService implements Disposable {
     } else {
       name = await uniqueName(slugify(p.prompt, p.agent), async (candidate) => !(await claim(candidate)));
     }
+    let ports: SessionDto['ports'] = [];
     try {
+      const reserved = await this.reservePorts(config.value);
+      if (!reserved.ok) return reserved;
+      ports = reserved.value;
       const t = now();
       const id = newSessionId();
       // A warm-pool container comes with its worktree (a slot the container was made on): the session uses it.
@@ -263,10 +279,16 @@ export class SessionService implements Disposable {
         phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
         docker: docker ? { ...docker.info, warm: warmWorktree !== null } : null,
         stats: null,
+        ports,
       };
+      const repoName = repo.value.name;
       try {
-        this.deps.sessions.insert(session, 'created', () => this.deps.recentRepos.touch(root, repo.value.name, t));
+        this.deps.sessions.insert(session, 'created', () => {
+          this.deps.recentRepos.touch(root, repoName, t);
+          if (ports.length > 0) this.deps.ports?.record(id, ports);
+        });
       } catch (e) {
+        this.deps.ports?.giveBack(ports);
         // Nothing is made yet but the warm reservation: give it back.
         if (warmWorktree !== null) await backend.value.cleanup?.(id);
         return err('internal', `cannot save the new session: ${(e as Error).message}`);
@@ -274,8 +296,11 @@ export class SessionService implements Disposable {
       this.remember(session);
       this.createStarted.set(session.id, received);
       this.track(session.id, 'provision', (signal) => this.provision(session.id, launch.value.initialInput, signal, config.value, docker));
+      ports = [];
       return ok(session);
     } finally {
+      // Claimed but never written (the create returned an error): free for others.
+      this.deps.ports?.giveBack(ports);
       this.reservedNames.delete(name);
     }
   }
@@ -394,12 +419,13 @@ export class SessionService implements Disposable {
       }
     }
     if (backend.ok) await backend.value.cleanup?.(session.id, session.docker?.containerId);
-    await teardownStep(this.scriptTarget(session), this.deps.onBackgroundError ?? ignoreBackgroundErrors);
+    await teardownStep(this.scriptTarget(session), this.deps.onBackgroundError ?? ignoreBackgroundErrors, this.storedConfig(session.repoPath), portEnv(session.ports));
     const removed = await gitOps.removeWorktree(session.repoPath, session.worktreePath, session.branch, force);
     if (!removed.ok) return removed;
     this.setupLogs.remove(session.id);
     this.terminals.drop(session.id);
     this.deps.sessions.delete(session.id);
+    this.deps.ports?.release(session.id, session.ports);
     this.index.delete(session.id);
     this.onDidRemoveEmitter.fire(session.id);
     return ok({ id: session.id });
@@ -537,7 +563,8 @@ export class SessionService implements Disposable {
     }
     // The setup command: the agent waits for it unless the repository says otherwise (then it runs
     // alongside, and this create's work, cancellable by stop and delete, lasts until it ended).
-    const setup = setupStep(id, config, this.scriptTarget(session), signal, this.reporter(id), this.setupLogs);
+    const withPorts = config && session.ports.length > 0 ? { ...config, env: { ...config.env, ...portEnv(session.ports) } } : config;
+    const setup = setupStep(id, withPorts, this.scriptTarget(session), signal, this.reporter(id), this.setupLogs);
     if (config?.waitForSetup !== false) {
       const ready = await setup;
       if (signal.aborted) return this.cancelled(id);
@@ -596,6 +623,7 @@ export class SessionService implements Disposable {
       env: {},
       cols: s.cols,
       rows: s.rows,
+      ports: s.ports,
       docker: s.docker ? { ...resolveDocker(undefined, this.deps.settings().docker), info: s.docker } : undefined,
     };
   }
@@ -662,14 +690,26 @@ export class SessionService implements Disposable {
 
   /**
    * The agent's environment on top of its backend's: the repository's `.berth.json` `env` (read again
-   * at each start, so a restart sees an edited file), then Berth's own (the proxy's), which wins.
+   * at each start, so a restart sees an edited file), its ports (`PORT`, `BERTH_PORT_<NAME>`), then
+   * Berth's own (the proxy's), which wins.
    */
   private async agentEnv(session: SessionDto): Promise<Result<{ env: Record<string, string>; remove: string[] }>> {
-    const config = await loadProjectConfig(session.repoPath);
+    const config = await loadProjectConfig(session.repoPath, this.storedConfig(session.repoPath));
     if (!config.ok) return config;
     const extra = this.deps.sessionEnv ? await this.deps.sessionEnv(session) : ok({ env: {}, remove: [] });
     if (!extra.ok) return extra;
-    return ok({ env: { ...config.value?.env, ...extra.value.env }, remove: extra.value.remove });
+    return ok({ env: { ...config.value?.env, ...portEnv(session.ports), ...extra.value.env }, remove: extra.value.remove });
+  }
+
+  /** The repository's stored settings (used when it has no `.berth.json`). */
+  private storedConfig(repoPath: string): BerthConfig | null {
+    return this.deps.repoConfig?.(repoPath) ?? null;
+  }
+
+  /** A free host port for each of the repository's port names (none without an allocator or names). */
+  private async reservePorts(config: ProjectConfig | null): Promise<Result<SessionDto['ports']>> {
+    if (!config || config.ports.length === 0 || !this.deps.ports) return ok([]);
+    return this.deps.ports.reserve(config.ports);
   }
 
   private attachHost(id: string, host: TerminalHost): void {

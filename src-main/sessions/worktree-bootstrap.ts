@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BerthConfig } from '../../src-shared/berth-config.js';
 import type { CreatePhase, ProgressDto } from '../../src-shared/dto.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import type { BackgroundErrorSink } from '../metrics/faults.js';
@@ -84,14 +85,15 @@ export async function setupStep(
 /**
  * Runs the repository's teardown command in the worktree about to be removed (config read now, so an
  * edited file counts). It never blocks the delete: a bad config, a failure or a timeout goes to
- * `report`, logged and counted.
+ * `report`, logged and counted. `stored`: the repository's stored settings (used without a
+ * `.berth.json`); `extraEnv`: the session's own variables (its ports).
  */
-export async function teardownStep(target: ScriptTarget, report: BackgroundErrorSink): Promise<void> {
+export async function teardownStep(target: ScriptTarget, report: BackgroundErrorSink, stored: BerthConfig | null = null, extraEnv: Record<string, string> = {}): Promise<void> {
   if (!fs.existsSync(target.worktree)) return;
-  const config = await loadProjectConfig(target.root);
+  const config = await loadProjectConfig(target.root, stored);
   if (!config.ok) return report('session-teardown', new Error(`teardown of ${target.sessionName} skipped: ${config.error.message}`));
   const command = config.value?.teardown;
   if (!config.value || !command) return;
-  const run = await runProjectScript(command, config.value, target, TEARDOWN_TIMEOUT_MS);
+  const run = await runProjectScript(command, { ...config.value, env: { ...config.value.env, ...extraEnv } }, target, TEARDOWN_TIMEOUT_MS);
   if (!run.ok) report('session-teardown', new Error(`teardown (${config.value.source}) of ${target.sessionName} failed: ${run.failure}; output: ${outputTail(run.output)}`));
 }

@@ -137,4 +137,21 @@ export const migrations: readonly string[] = [
   UPDATE settings SET value = json_set(value, '$.networkMode', 'contained')
     WHERE key = 'docker' AND json_valid(value) AND json_extract(value, '$.networkMode') = 'bridge';
   `,
+  // 8: host ports held by sessions (one row per port; the primary key keeps two sessions from ever
+  // holding one port), and per-repository settings for repositories without a .berth.json (its JSON).
+  `
+  CREATE TABLE session_ports (
+    port INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (session_id, name)
+  );
+  CREATE INDEX session_ports_session ON session_ports(session_id, position);
+  CREATE TABLE repo_settings (
+    repo_path TEXT PRIMARY KEY,
+    config TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -39,6 +39,7 @@ function session(id: string, at: number): SessionDto {
     phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
     docker: null,
     stats: null,
+    ports: [],
   };
 }
 

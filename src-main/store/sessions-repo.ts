@@ -39,6 +39,8 @@ interface SessionRow {
   start_ms: number | null;
   first_output_ms: number | null;
   docker: string | null;
+  /** JSON array of `{name, port}` from session_ports (read only; written by PortsRepo). */
+  ports?: string | null;
 }
 
 function toDto(row: SessionRow): SessionDto {
@@ -69,6 +71,7 @@ function toDto(row: SessionRow): SessionDto {
     docker: row.docker ? ({ networkMode: 'bridge', ...JSON.parse(row.docker) } as SessionDto['docker']) : null,
     // Resource samples live in memory only.
     stats: null,
+    ports: row.ports ? (JSON.parse(row.ports) as SessionDto['ports']) : [],
   };
 }
 
@@ -162,7 +165,11 @@ export class SessionsRepo {
       `UPDATE sessions SET ${COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`,
     );
     this.deleteStmt = db.prepare('DELETE FROM sessions WHERE id = ?');
-    this.allStmt = db.prepare('SELECT * FROM sessions ORDER BY created_at, rowid');
+    this.allStmt = db.prepare(
+      `SELECT s.*, (SELECT json_group_array(json_object('name', p.name, 'port', p.port))
+                    FROM (SELECT name, port FROM session_ports WHERE session_id = s.id ORDER BY position) AS p) AS ports
+       FROM sessions s ORDER BY s.created_at, s.rowid`,
+    );
     this.insertEventStmt = db.prepare(
       'INSERT INTO session_events (session_id, at, from_state, to_state, detail) VALUES (?, ?, ?, ?, ?)',
     );

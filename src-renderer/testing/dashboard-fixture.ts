@@ -159,6 +159,7 @@ export function sessionFixture(id: string, name: string, overrides: Partial<Sess
     phases: { worktreeMs: 21, startMs: 3, firstOutputMs: 12 },
     docker: null,
     stats: null,
+    ports: [],
     ...overrides,
   };
 }

@@ -123,6 +123,7 @@ export function makeSession(overrides: Partial<SessionDto> = {}): SessionDto {
     phases: { worktreeMs: 120, startMs: 30, firstOutputMs: 200 },
     docker: null,
     stats: null,
+    ports: [],
     ...overrides,
   };
 }
