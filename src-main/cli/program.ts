@@ -9,6 +9,7 @@ import { registerAttachCommand } from './commands/attach.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerCacheCommands } from './commands/cache.js';
+import { registerChangesCommands } from './commands/changes.js';
 import { registerCredentialCommands } from './commands/credentials.js';
 import { registerDockerCommands } from './commands/docker.js';
 import { registerDoctorCommand } from './commands/doctor.js';
@@ -47,6 +48,7 @@ export function buildProgram(state: RunState): Command {
   registerLogsCommand(program, state);
   registerPortsCommand(program, state);
   registerAttachCommand(program, state);
+  registerChangesCommands(program, state);
   registerCacheCommands(program, state);
   registerDockerCommands(program, state);
   registerDoctorCommand(program, state);
