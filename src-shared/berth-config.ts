@@ -39,6 +39,20 @@ export const BerthDefaults = z
   })
   .strict();
 export type BerthDefaults = z.infer<typeof BerthDefaults>;
+/** Most ready worktrees kept per repository (each is a full checkout plus what setup installed). */
+export const MAX_READY_WORKTREES = 8;
+
+/** `ready`: worktrees made ahead of creates. */
+export const ReadyConfig = z
+  .object({
+    count: z.number().int().min(0).max(MAX_READY_WORKTREES).describe('How many ready worktrees to keep: checked out at the base branch, .worktreeinclude copied, setup run; a create claims one.'),
+    refreshOn: z
+      .array(z.string().min(1).max(1000))
+      .max(100)
+      .optional()
+      .describe('Files (git pathspecs) whose change since a ready worktree was made re-runs setup when it is claimed; default: common lockfiles and .berth.json.'),
+  })
+  .strict();
 
 /** `.berth.json`; unknown fields are refused, so a typo is an error, not a silent no-op. */
 export const BerthConfig = z
@@ -55,6 +69,7 @@ export const BerthConfig = z
       .optional()
       .describe('Names of ports each session needs (e.g. ["web", "api"]): each gets a free host port, exported as BERTH_PORT_<NAME>, the first also as PORT.'),
     defaults: BerthDefaults.optional().describe('Defaults for new sessions: agent, backend, model, baseBranch.'),
+    ready: ReadyConfig.optional().describe('Ready worktrees: made ahead, in the background, so a create does not wait for checkout and setup.'),
   })
   .strict()
   .describe('Berth project configuration (.berth.json at the repository root)');

@@ -19,7 +19,7 @@ describe('.berth.json and conductor.json', () => {
     const dir = repoWith({ '.berth.json': JSON.stringify({ $schema: './berth.schema.json', setup: 'npm ci', env: { API_URL: 'http://localhost:1' } }) });
     expect(await loadProjectConfig(dir)).toEqual({
       ok: true,
-      value: { source: '.berth.json', setup: 'npm ci', teardown: null, waitForSetup: true, env: { API_URL: 'http://localhost:1' }, ports: [], defaults: {} },
+      value: { source: '.berth.json', setup: 'npm ci', teardown: null, waitForSetup: true, env: { API_URL: 'http://localhost:1' }, ports: [], defaults: {}, ready: { count: 0, refreshOn: null } },
     });
   });
 
@@ -58,7 +58,7 @@ describe('.berth.json and conductor.json', () => {
     const conductor = JSON.stringify({ scripts: { setup: 'pnpm install', run: 'pnpm dev', archive: 'rm -rf tmp' }, runScriptMode: 'nonconcurrent' });
     expect(await loadProjectConfig(repoWith({ 'conductor.json': conductor }))).toEqual({
       ok: true,
-      value: { source: 'conductor.json', setup: 'pnpm install', teardown: 'rm -rf tmp', waitForSetup: true, env: {}, ports: [], defaults: {} },
+      value: { source: 'conductor.json', setup: 'pnpm install', teardown: 'rm -rf tmp', waitForSetup: true, env: {}, ports: [], defaults: {}, ready: { count: 0, refreshOn: null } },
     });
     const both = await loadProjectConfig(repoWith({ 'conductor.json': conductor, '.berth.json': '{"setup": "make"}' }));
     expect(both.ok && both.value?.setup).toBe('make');

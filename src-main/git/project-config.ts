@@ -25,11 +25,16 @@ export interface ProjectConfig {
   ports: string[];
   /** Defaults for new sessions. */
   defaults: BerthDefaults;
+  /** Ready worktrees kept for this repository (count 0: none), and the files whose change re-runs their setup. */
+  ready: { count: number; refreshOn: string[] | null };
 }
+
+/** No ready worktrees. */
+const NO_READY: ProjectConfig['ready'] = { count: 0, refreshOn: null };
 
 /** A parsed `.berth.json` (or stored settings of the same shape) as what Berth does with it. */
 export function fromBerthConfig(c: BerthConfig, source: ProjectConfig['source']): ProjectConfig {
-  return { source, setup: c.setup ?? null, teardown: c.teardown ?? null, waitForSetup: c.waitForSetup, env: c.env ?? {}, ports: c.ports ?? [], defaults: c.defaults ?? {} };
+  return { source, setup: c.setup ?? null, teardown: c.teardown ?? null, waitForSetup: c.waitForSetup, env: c.env ?? {}, ports: c.ports ?? [], defaults: c.defaults ?? {}, ready: c.ready ? { count: c.ready.count, refreshOn: c.ready.refreshOn ?? null } : NO_READY };
 }
 
 /** Reads `file` in `root`: null when it does not exist. */
@@ -78,5 +83,5 @@ export async function loadProjectConfig(root: string, stored: BerthConfig | null
   const scripts = parsed.data.scripts;
   // Conductor treats an empty script as none.
   const script = (s: string | undefined) => (s && s.trim().length > 0 ? s : null);
-  return ok({ source: CONDUCTOR_CONFIG_FILE, setup: script(scripts?.setup), teardown: script(scripts?.archive), waitForSetup: true, env: {}, ports: [], defaults: {} });
+  return ok({ source: CONDUCTOR_CONFIG_FILE, setup: script(scripts?.setup), teardown: script(scripts?.archive), waitForSetup: true, env: {}, ports: [], defaults: {}, ready: NO_READY });
 }

@@ -20,6 +20,9 @@ export type BackgroundTask =
   | 'prepull'
   | 'proxy-apply'
   | 'teardown'
+  /** Ready worktrees: made ahead (setup run) or removed, in the background. */
+  | 'ready-refill'
+  | 'ready-drain'
   /** A session's teardown command (`.berth.json`) failed; the delete went on. */
   | 'session-teardown';
 

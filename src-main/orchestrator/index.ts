@@ -20,6 +20,7 @@ import { AccessGuard } from '../server/security.js';
 import { resolveDocker } from '../sessions/backend-options.js';
 import { repoWorktreesDir } from '../sessions/naming.js';
 import { SessionService } from '../sessions/session-service.js';
+import { ReadyWorktrees } from '../git/ready-worktrees.js';
 import { openDatabase } from '../store/database.js';
 import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
@@ -152,8 +153,12 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
 
   // The vault and the proxy start below; a session's env waits for them (no create is served before).
   let sessionEnv: (s: SessionDto) => Promise<Result<{ env: Record<string, string>; remove: string[] }>> = async () => ok({ env: {}, remove: [] });
+  const ready = new ReadyWorktrees({ worktreesDir: (repo) => repoWorktreesDir(dataDir, repo), onBackgroundError: faults });
+  // Ready worktrees stay on disk for the next start; a setup still running is stopped.
+  life.defer('ready-worktrees', () => ready.close());
   sessions = new SessionService({
     dataDir,
+    ready,
     sessions: sessionsRepo,
     recentRepos,
     backends,

@@ -16,6 +16,7 @@ import type { ExitInfo, ITerminalProcess, StartSpec } from '../backends/backend.
 import { resolveDocker } from './backend-options.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import * as gitOps from '../git/git.js';
+import type { Claimed, ReadyWorktrees } from '../git/ready-worktrees.js';
 import { RepoInspector } from '../git/repo-inspector.js';
 import { describeError, ignoreBackgroundErrors, type BackgroundErrorSink, type BackgroundTask } from '../metrics/faults.js';
 import type { RecentReposRepo } from '../store/misc-repos.js';
@@ -78,6 +79,8 @@ export interface SessionServiceDeps {
   ports?: PortAllocator;
   /** A repository's stored settings (Settings → Repositories), used when it has no `.berth.json`. */
   repoConfig?: (repoPath: string) => BerthConfig | null;
+  /** Ready worktrees (`.berth.json` `ready`): claimed on create instead of adding a worktree, refilled after. */
+  ready?: ReadyWorktrees;
   /** Activity and write timings (tests shorten them); defaults are the named constants above. */
   timing?: { idleAfterMs?: number; activityCheckMs?: number; flushIntervalMs?: number };
 }
@@ -535,9 +538,13 @@ export class SessionService implements Disposable {
     this.progress(id, 'worktree', 'started', null, null);
     const t0 = process.hrtime.bigint();
     const warm = session.docker?.warm === true;
-    const adding = warm
-      ? gitOps.checkoutNewBranch(session.repoPath, session.worktreePath, session.branch, session.baseBranch)
-      : gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
+    const claimed = warm ? null : await this.claimReady(session, config);
+    if (signal.aborted) return this.cancelled(id);
+    const adding = claimed
+      ? Promise.resolve(ok())
+      : warm
+        ? gitOps.checkoutNewBranch(session.repoPath, session.worktreePath, session.branch, session.baseBranch)
+        : gitOps.addWorktree(session.repoPath, session.worktreePath, session.branch, session.baseBranch);
     // git is running now (spawned above): build the session's headless terminal while the CPU waits.
     void prewarmHeadless();
     const added = await adding;
@@ -550,12 +557,18 @@ export class SessionService implements Disposable {
       this.transition(this.index.get(id)!, { state: 'failed', reason: added.error.message }, 'worktree failed');
       return;
     }
-    this.progress(id, 'worktree', 'done', worktreeMs, null);
+    this.progress(id, 'worktree', 'done', worktreeMs, claimed ? `a ready worktree${claimed.broughtForward ? ', brought forward to the base branch\'s head' : ''}` : null);
     this.phase(id, 'worktree', worktreeMs);
     // Not a transition: kept in memory and saved with the next one (off the create path).
     const current = this.index.get(id)!;
     this.index.set({ ...current, phases: { ...current.phases, worktreeMs } });
-    const included = await includeStep(session.repoPath, session.worktreePath, signal, this.reporter(id));
+    if (config && config.ready.count > 0) this.refillReadyAfterFirstOutput(id, session.repoPath, session.baseBranch, config);
+    // A ready worktree has its includes; its setup ran when it was made, unless what setup depends on changed since.
+    if (claimed && !claimed.setupStale) {
+      if (claimed.slot.setup) await this.setupLogs.write(id, claimed.slot.setup);
+      return this.prepareAndStart(id, initialInput, signal, warm, docker);
+    }
+    const included = claimed ? ok() : await includeStep(session.repoPath, session.worktreePath, signal, this.reporter(id));
     if (signal.aborted) return this.cancelled(id);
     if (!included.ok) {
       this.transition(this.index.get(id)!, { state: 'failed', reason: included.error.message }, 'include failed');
@@ -580,6 +593,35 @@ export class SessionService implements Disposable {
       return;
     }
     await this.prepareAndStart(id, initialInput, signal, warm, docker);
+  }
+
+  /** A ready worktree of the session's repository made into its worktree, or null (none ready, or none kept). */
+  private async claimReady(session: SessionDto, config: ProjectConfig | null): Promise<Claimed | null> {
+    const ready = this.deps.ready;
+    if (!ready || !config || config.ready.count === 0) return null;
+    const claimed = await ready.claim(session.repoPath, session.baseBranch, session.worktreePath, session.branch, config);
+    if (!claimed.ok) {
+      // The slot is gone; the create goes on the usual way.
+      (this.deps.onBackgroundError ?? ignoreBackgroundErrors)('ready-refill', new Error(`a ready worktree could not be claimed: ${claimed.error.message}`));
+      return null;
+    }
+    return claimed.value;
+  }
+
+  /** Ready worktrees are made again after the session's first output (or a failure), off its create path. */
+  private refillReadyAfterFirstOutput(id: string, repo: string, baseBranch: string, config: ProjectConfig): void {
+    const ready = this.deps.ready;
+    if (!ready) return;
+    const run = () => {
+      sub.dispose();
+      clearTimeout(fallback);
+      ready.refill(repo, baseBranch, config);
+    };
+    const sub = this.onDidProgressEmitter.event((p) => {
+      if (p.sessionId === id && ((p.phase === 'first-output' && p.status === 'done') || p.status === 'failed')) run();
+    });
+    const fallback = setTimeout(run, REFILL_FALLBACK_MS);
+    fallback.unref();
   }
 
   /** Where the repository's setup and teardown commands run for `session`. */
