@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { benchApiList } from './cases/api-list.js';
 import { benchCreateDocker } from './cases/create-docker.js';
 import { benchCreateLocal } from './cases/create-local.js';
+import { benchCreateReady } from './cases/create-ready.js';
 import { benchDashboardFrame } from './cases/dashboard-frame.js';
 import { benchManySessions } from './cases/many-sessions.js';
 import { benchOrchestrator } from './cases/orchestrator.js';
@@ -52,6 +53,7 @@ const runs = values.runs;
 /** A case runs when `--only` is a prefix of one of its figure-id prefixes. */
 const cases: { prefixes: string[]; run: () => Promise<Figure[]> }[] = [
   { prefixes: ['create.local'], run: () => benchCreateLocal(runs) },
+  { prefixes: ['create.local.ready'], run: () => benchCreateReady(Math.max(5, Math.round(runs / 3))) },
   { prefixes: ['create.docker'], run: () => benchCreateDocker(Math.max(5, Math.round(runs / 2))) },
   { prefixes: ['api.list'], run: () => benchApiList() },
   { prefixes: ['orchestrator'], run: () => benchOrchestrator(Math.max(5, Math.round(runs / 2))) },

@@ -54,6 +54,21 @@ export const ReadyConfig = z
   })
   .strict();
 
+/** A repository's ready worktrees, for Settings → Repositories. */
+export const ReadyStatusDto = z.object({
+  repo: z.string(),
+  /** `ready.count` of its configuration. */
+  wanted: z.number().int().nonnegative(),
+  ready: z.number().int().nonnegative(),
+  /** A slot is being made (its setup running). */
+  filling: z.boolean(),
+  /** Disk the ready worktrees use, in bytes. */
+  bytes: z.number().nonnegative(),
+  /** Why the last refill stopped; null when it succeeded. */
+  lastError: z.string().nullable(),
+});
+export type ReadyStatusDto = z.infer<typeof ReadyStatusDto>;
+
 /** `.berth.json`; unknown fields are refused, so a typo is an error, not a silent no-op. */
 export const BerthConfig = z
   .object({

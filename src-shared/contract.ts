@@ -22,6 +22,7 @@ import {
 } from './dto.js';
 import { ErrorDto } from './result.js';
 import { RepoSettingsDto, RepoSettingsGetParams, RepoSettingsSetParams } from './repo-settings.js';
+import { ReadyStatusDto } from './berth-config.js';
 import { CacheDto, CacheType, DockerCreateOptions, DockerInfoDto, DockerSettings } from './docker.js';
 import { CredentialDeleteRequest, CredentialDto, CredentialListDto, CredentialName, CredentialSetRequest, VaultResetRequest, VaultResetResult, VaultStatusDto } from './credentials.js';
 import { DoctorReportDto } from './doctor.js';
@@ -83,6 +84,8 @@ export const methods = {
   'repos.settings.set': method(RepoSettingsSetParams, RepoSettingsDto),
   /** Settings of every recent repository and every one with stored settings. */
   'repos.settings.list': method(Empty, z.array(RepoSettingsDto)),
+  /** Ready worktrees per repository that keeps some (`.berth.json` `ready`): how many, their disk, the last error. */
+  'repos.ready': method(Empty, z.array(ReadyStatusDto)),
   /** Newest first, a page at a time (`limit` defaults to DEFAULT_LIST_LIMIT). */
   'sessions.list': method(
     z

@@ -57,6 +57,9 @@ describe('ready worktrees', () => {
     // The first create had no slot: it ran setup itself; after its first output one slot is made.
     await waitFor(() => slots(o.dataDir, repo).length === 1, 'a ready slot', SLOT_TIMEOUT_MS);
     expect(runs()).toEqual(['first', 'ready']);
+    const [status] = await o.must('repos.ready', {});
+    expect(status).toMatchObject({ repo: fs.realpathSync(repo), wanted: 1, ready: 1, lastError: null });
+    expect(status!.bytes).toBeGreaterThan(0);
 
     const second = await o.must('sessions.create', { repoPath: repo, agent: 'shell', name: 'second' });
     const s2 = await waitFor(() => started(o, second.id), 'second started');

@@ -13,6 +13,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ReadyStatusDto } from '../../src-shared/berth-config.js';
 import type { SetupLogDto } from '../../src-shared/dto.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { inBackground, type BackgroundErrorSink } from '../metrics/faults.js';
@@ -47,17 +48,6 @@ export interface Claimed {
   broughtForward: boolean;
   /** Files `refreshOn` names changed on the way: the caller re-runs setup. */
   setupStale: boolean;
-}
-
-/** Per-repository state, for Settings → Repositories. */
-export interface ReadyStatus {
-  repo: string;
-  wanted: number;
-  ready: number;
-  filling: boolean;
-  /** Disk the ready slots use, in bytes. */
-  bytes: number;
-  lastError: string | null;
 }
 
 export interface ReadyWorktreesDeps {
@@ -140,9 +130,17 @@ export class ReadyWorktrees {
       fs.mkdirSync(path.dirname(dir), { recursive: true });
       const moved = await git(repo, ['worktree', 'move', slot.dir, dir]);
       if (!moved.ok) return moved;
-      // `checkout -b` at the slot's own commit only writes HEAD; at a newer one it updates the files too.
-      const checkout = await git(dir, ['checkout', '--quiet', '-b', branch, commit]);
-      if (!checkout.ok) return checkout;
+      if (commit === slot.commit) {
+        // Nothing to check out: the branch is made at the slot's commit and HEAD pointed at it, without
+        // the index refresh a `checkout -b` does over every file.
+        const made = await git(repo, ['update-ref', `refs/heads/${branch}`, commit, '']);
+        if (!made.ok) return made;
+        const head = await git(dir, ['symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+        if (!head.ok) return head;
+      } else {
+        const checkout = await git(dir, ['checkout', '--quiet', '-b', branch, commit]);
+        if (!checkout.ok) return checkout;
+      }
       let setupStale = false;
       if (commit !== slot.commit) {
         const changed = await git(repo, ['diff', '--name-only', '-z', slot.commit, commit, '--', ...refreshOn(pool.config)]);
@@ -179,7 +177,7 @@ export class ReadyWorktrees {
   }
 
   /** Per repository: how many slots are wanted and ready, and their disk use. */
-  async status(): Promise<ReadyStatus[]> {
+  async status(): Promise<ReadyStatusDto[]> {
     return Promise.all(
       [...this.pools.values()].map(async (p) => ({
         repo: p.repo,

@@ -233,6 +233,7 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
     docker,
     sessions,
     changes: new ChangesService({ find: (ref) => sessions.find(ref) }),
+    ready,
     agents,
     backends,
     recentRepos,

@@ -11,6 +11,7 @@ import type { BackendRegistry } from '../backends/registry.js';
 import { inspectRepo } from '../git/git.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { ChangesService } from '../git/changes-service.js';
+import type { ReadyWorktrees } from '../git/ready-worktrees.js';
 import type { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import type { RepoSettingsRepo } from '../store/repo-settings-repo.js';
 import { getRepoSettings, listRepoSettings, setRepoSettings } from '../git/repo-settings.js';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   docker: DockerBackend;
   sessions: SessionService;
   changes: ChangesService;
+  /** Ready worktrees kept per repository. */
+  ready: ReadyWorktrees;
   agents: AgentCatalog;
   backends: BackendRegistry;
   recentRepos: RecentReposRepo;
@@ -111,6 +114,7 @@ export function createApi(deps: ApiDeps): Api {
     'repos.settings.get': (p) => getRepoSettings(p.repoPath, deps.repoSettings),
     'repos.settings.set': (p) => setRepoSettings(p.repoPath, p.config, deps.repoSettings),
     'repos.settings.list': () => listRepoSettings(deps.recentRepos.list().map((r) => r.path), deps.repoSettings),
+    'repos.ready': async () => ok(await deps.ready.status()),
     'sessions.list': (p) =>
       ok(rawList(sessions.listJson(p.archived ?? false, p.limit, p.offset)) as unknown as SessionDto[]),
     'sessions.get': (p) => sessions.find(p.ref),
