@@ -50,9 +50,9 @@ export async function worktreeFiles(wt: Worktree, entries: StatusEntry[]): Promi
   const stagedStats = parseNumstat(stagedNum.value.stdout);
   const unstagedStats = parseNumstat(unstagedNum.value.stdout);
   const staged: ChangedFileDto[] = [];
-  const unstaged: ChangedFileDto[] = [];
+  const unstaged: (ChangedFileDto | Promise<ChangedFileDto>)[] = [];
   for (const e of entries) {
-    if (e.index === '?') unstaged.push(await untrackedFile(wt, e.path));
+    if (e.index === '?') unstaged.push(untrackedFile(wt, e.path));
     else if (e.conflicted) unstaged.push(withCounts(e.path, null, 'conflicted', unstagedStats));
     else {
       if (e.index !== '.') staged.push(withCounts(e.path, e.oldPath, statusOfLetter(e.index), stagedStats));
@@ -62,7 +62,8 @@ export async function worktreeFiles(wt: Worktree, entries: StatusEntry[]): Promi
       }
     }
   }
-  return ok({ staged, unstaged });
+  // Untracked files are read (to count their lines) side by side.
+  return ok({ staged, unstaged: await Promise.all(unstaged) });
 }
 
 /** An untracked file with its lines counted (null for a binary or very large one). */

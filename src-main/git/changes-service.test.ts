@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChangedFileDto, ChangesDto } from '../../src-shared/changes.js';
+import { MAX_DIFF_LINES, type ChangedFileDto, type ChangesDto } from '../../src-shared/changes.js';
 import type { SessionDto } from '../../src-shared/dto.js';
 import { makeRepo, startTestOrchestrator, tempDir, waitFor, type TestOrchestrator } from '../testing/fixtures.js';
 
@@ -249,6 +249,49 @@ describe('changes service', () => {
     const done = await t.must('changes.commit', { ref: s.id, message: 'everything', all: true });
     expect(git(wt, 'show', '--format=%an <%ae>', '--name-only', done.commit).trim().split('\n')).toEqual(['Berth Test <test@berth.invalid>', '', 'all.txt']);
     expect((await t.must('changes.list', { ref: s.id })).ahead).toBe(1);
+  });
+
+  it('shows a staged rename with its old path, and unstages both sides of it', async () => {
+    const s = await session();
+    const wt = s.worktreePath;
+    fs.mkdirSync(path.join(wt, 'moved dir'));
+    git(wt, 'mv', 'tracked.txt', 'moved dir/renamed.txt');
+    let c = await t.must('changes.list', { ref: s.id });
+    expect(c.staged).toEqual([{ path: 'moved dir/renamed.txt', oldPath: 'tracked.txt', status: 'renamed', additions: 0, deletions: 0, binary: false }]);
+    c = await t.must('changes.unstage', { ref: s.id, paths: ['moved dir/renamed.txt'] });
+    expect(c.staged).toEqual([]);
+    expect(c.unstaged.map((f) => [f.path, f.status])).toEqual([
+      ['tracked.txt', 'deleted'],
+      ['moved dir/renamed.txt', 'untracked'],
+    ]);
+    git(wt, 'add', '-A');
+    await t.must('changes.commit', { ref: s.id, message: 'move' });
+    c = await t.must('changes.list', { ref: s.id });
+    expect(c.committed.map((f) => [f.path, f.oldPath, f.status])).toEqual([['moved dir/renamed.txt', 'tracked.txt', 'renamed']]);
+  });
+
+  it('cuts a diff longer than MAX_DIFF_LINES and says so', async () => {
+    const s = await session();
+    write(s.worktreePath, 'huge.txt', lines(MAX_DIFF_LINES + 100));
+    const d = await t.must('changes.diff', { ref: s.id, area: 'unstaged' });
+    expect(d.truncated).toBe(true);
+    expect(d.diff.split('\n')).toHaveLength(MAX_DIFF_LINES + 1);
+    const c = await t.must('changes.list', { ref: s.id });
+    expect(c.unstaged[0]?.additions).toBe(MAX_DIFF_LINES + 100);
+  });
+
+  it('runs operations on one worktree one at a time: 20 stages, then 20 commits, sent at once', async () => {
+    const s = await session();
+    const names = Array.from({ length: 20 }, (_, i) => `f${i}.txt`);
+    for (const n of names) write(s.worktreePath, n, `${n}\n`);
+    const results = await Promise.all(names.map((n) => t.call('changes.stage', { ref: s.id, paths: [n] })));
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual(names.map(() => 'ok'));
+    expect(paths((await t.must('changes.list', { ref: s.id })).staged)).toEqual([...names].sort());
+
+    // Check-then-act under load: the first commit takes everything, each later one finds nothing to commit.
+    for (const n of names) write(s.worktreePath, n, 'changed\n');
+    const commits = await Promise.all(names.map((n) => t.call('changes.commit', { ref: s.id, message: n, all: true })));
+    expect(commits.map((r) => (r.ok ? 'ok' : r.error.message)).sort()).toEqual(['ok', ...names.slice(1).map(() => 'there are no changes to commit')]);
   });
 
   it('says clearly when the worktree is gone', async () => {
