@@ -54,6 +54,30 @@ export type PhaseTimings = z.infer<typeof PhaseTimings>;
 export const SessionPortDto = z.object({ name: z.string(), port: z.number().int().min(1).max(65_535) });
 export type SessionPortDto = z.infer<typeof SessionPortDto>;
 
+/** Another live session of the same repository that changes some of the same files. */
+export const GitOverlapDto = z.object({
+  sessionId: z.string(),
+  name: z.string(),
+  /** The files both sessions change (committed on their branches or not), sorted. */
+  files: z.array(z.string()),
+});
+export type GitOverlapDto = z.infer<typeof GitOverlapDto>;
+
+/**
+ * A session's worktree against its base branch, computed by the orchestrator from file-system events
+ * (never stored): commits ahead and behind, uncommitted changes, the number of changed files
+ * (committed since the merge base plus uncommitted), and the other sessions changing the same files.
+ */
+export const SessionGitDto = z.object({
+  ahead: z.number().int().nonnegative(),
+  behind: z.number().int().nonnegative(),
+  /** Uncommitted (staged, unstaged or untracked) changes in the worktree. */
+  dirty: z.boolean(),
+  changedFiles: z.number().int().nonnegative(),
+  overlaps: z.array(GitOverlapDto),
+});
+export type SessionGitDto = z.infer<typeof SessionGitDto>;
+
 export const SessionDto = z.object({
   id: z.string(),
   name: z.string(),
@@ -92,6 +116,8 @@ export const SessionDto = z.object({
    * is the agent's `PORT`); each is also `BERTH_PORT_<NAME>`. Empty when the repository names none.
    */
   ports: z.array(SessionPortDto),
+  /** Live git status of the worktree (null until first computed, and for sessions not tracked: ended, no worktree on the host). */
+  git: SessionGitDto.nullable(),
 });
 export type SessionDto = z.infer<typeof SessionDto>;
 

@@ -50,6 +50,7 @@ async function seed(home: string): Promise<void> {
         docker: null,
         stats: null,
         ports: [],
+        git: null,
       };
       repo.insert(s, 'seeded');
     }

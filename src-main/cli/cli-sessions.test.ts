@@ -46,8 +46,8 @@ describe('berth session commands', () => {
     const table = await berth('list');
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+STATE\s+AGENT\s+BACKEND\s+BRANCH\s+AGE$/);
-    expect(lines.some((l) => /^hello\s+(running|idle|waiting)\s+shell\s+local\s+berth\/hello\s+\d+s$/.test(l))).toBe(true);
+    expect(lines[0]).toMatch(/^NAME\s+STATE\s+AGENT\s+BACKEND\s+BRANCH\s+AHEAD\s+BEHIND\s+CHANGED\s+OVERLAP\s+AGE$/);
+    expect(lines.some((l) => /^hello\s+(running|idle|waiting)\s+shell\s+local\s+berth\/hello\s+(-|0)\s+(-|0)\s+(-|0)\s+-\s+\d+s$/.test(l))).toBe(true);
 
     const json = await berth('list', '--json');
     expect(json.code).toBe(0);

@@ -86,6 +86,7 @@ describe('docker output', () => {
       },
       stats: { cpuPercent: 12.34, memoryBytes: 45_000_000, at: NOW - 2_000 },
       ports: [],
+      git: null,
     } satisfies SessionDto;
     expect(dockerStatusFields({ ...session, docker: null, stats: null })).toEqual([]);
     const text = formatStatus(session, [], NOW);

@@ -31,6 +31,7 @@ function session(overrides: Partial<SessionDto> = {}): SessionDto {
     docker: null,
     stats: null,
     ports: [],
+    git: null,
     ...overrides,
   };
 }
@@ -55,9 +56,18 @@ describe('formatTable', () => {
 describe('formatSessionTable', () => {
   it('prints the columns of `berth list`', () => {
     const lines = formatSessionTable([session(), session({ name: 'b', state: 'exited', archived: true })], NOW).split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+STATE\s+AGENT\s+BACKEND\s+BRANCH\s+AGE$/);
-    expect(lines[1]).toMatch(/^fix-tests\s+running\s+shell\s+local\s+berth\/fix-tests\s+1m$/);
+    expect(lines[0]).toMatch(/^NAME\s+STATE\s+AGENT\s+BACKEND\s+BRANCH\s+AHEAD\s+BEHIND\s+CHANGED\s+OVERLAP\s+AGE$/);
+    expect(lines[1]).toMatch(/^fix-tests\s+running\s+shell\s+local\s+berth\/fix-tests\s+-\s+-\s+-\s+-\s+1m$/);
     expect(lines[2]).toContain('exited (archived)');
+  });
+
+  it('shows ahead, behind, changed files and overlaps, with one warning line per pair naming the files', () => {
+    const left = session({ id: 'l', name: 'left', git: { ahead: 2, behind: 1, dirty: true, changedFiles: 3, overlaps: [{ sessionId: 'r', name: 'right', files: ['src/a.ts', 'odd\nname'] }] } });
+    const right = session({ id: 'r', name: 'right', git: { ahead: 0, behind: 0, dirty: false, changedFiles: 2, overlaps: [{ sessionId: 'l', name: 'left', files: ['src/a.ts', 'odd\nname'] }] } });
+    const lines = formatSessionTable([left, right], NOW).split('\n');
+    expect(lines[1]).toMatch(/^left\s+running\s+shell\s+local\s+berth\/fix-tests\s+2\s+1\s+3 \(dirty\)\s+right\s+1m$/);
+    expect(lines[2]).toMatch(/^right\s+.*\s+0\s+0\s+2\s+left\s+1m$/);
+    expect(lines.slice(3)).toEqual(['', 'warning: left and right both change src/a.ts, odd\\nname']);
   });
 
   it('marks a session whose changes are not synced back', () => {

@@ -11,7 +11,10 @@ const NONE = '-';
 
 export { formatAge, formatTable };
 
-/** The `berth list` table. */
+/** Files named per overlap line of `berth list`; the rest are counted. */
+const OVERLAP_FILES_SHOWN = 5;
+
+/** The `berth list` table, then one line per pair of live sessions changing the same files. */
 export function formatSessionTable(sessions: readonly SessionDto[], now = Date.now()): string {
   const rows = sessions.map((s) => [
     s.name,
@@ -19,9 +22,32 @@ export function formatSessionTable(sessions: readonly SessionDto[], now = Date.n
     s.agent,
     describeBackend(s),
     s.branch,
+    s.git ? String(s.git.ahead) : NONE,
+    s.git ? String(s.git.behind) : NONE,
+    s.git ? `${s.git.changedFiles}${s.git.dirty ? ' (dirty)' : ''}` : NONE,
+    s.git && s.git.overlaps.length > 0 ? s.git.overlaps.map((o) => o.name).join(', ') : NONE,
     formatAge(now - s.createdAt),
   ]);
-  return formatTable(['NAME', 'STATE', 'AGENT', 'BACKEND', 'BRANCH', 'AGE'], rows);
+  const table = formatTable(['NAME', 'STATE', 'AGENT', 'BACKEND', 'BRANCH', 'AHEAD', 'BEHIND', 'CHANGED', 'OVERLAP', 'AGE'], rows);
+  const overlaps = overlapLines(sessions);
+  return overlaps.length > 0 ? `${table}\n\n${overlaps.join('\n')}` : table;
+}
+
+/** `warning: a and b both change x, y`: each pair once. */
+export function overlapLines(sessions: readonly SessionDto[]): string[] {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const s of sessions) {
+    for (const o of s.git?.overlaps ?? []) {
+      const pair = [s.id, o.sessionId].sort().join('\0');
+      if (seen.has(pair)) continue;
+      seen.add(pair);
+      const shown = o.files.slice(0, OVERLAP_FILES_SHOWN).map((f) => JSON.stringify(f).slice(1, -1)).join(', ');
+      const more = o.files.length > OVERLAP_FILES_SHOWN ? ` and ${o.files.length - OVERLAP_FILES_SHOWN} more` : '';
+      lines.push(`warning: ${s.name} and ${o.name} both change ${shown}${more}`);
+    }
+  }
+  return lines;
 }
 
 /** A duration in milliseconds, or `-` when the phase never ran. */

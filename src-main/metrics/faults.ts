@@ -24,7 +24,9 @@ export type BackgroundTask =
   | 'ready-refill'
   | 'ready-drain'
   /** A session's teardown command (`.berth.json`) failed; the delete went on. */
-  | 'session-teardown';
+  | 'session-teardown'
+  /** The live git status of session worktrees (status-tracker.ts). */
+  | 'git-status';
 
 /** Where the failure of work nobody awaits goes: logged and counted, never unhandled. */
 export type BackgroundErrorSink = (task: BackgroundTask, error: unknown) => void;

@@ -21,6 +21,7 @@ import { resolveDocker } from '../sessions/backend-options.js';
 import { repoWorktreesDir } from '../sessions/naming.js';
 import { SessionService } from '../sessions/session-service.js';
 import { ReadyWorktrees } from '../git/ready-worktrees.js';
+import { GitStatusTracker } from '../git/status-tracker.js';
 import { openDatabase } from '../store/database.js';
 import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
@@ -83,6 +84,8 @@ export interface RunningOrchestrator {
   dataDir: string;
   api: Api;
   sessions: SessionService;
+  /** Live git status of sessions (tests read its lanes' concurrency). */
+  gitStatus: GitStatusTracker;
   /** Events for every client beyond sessions' (egress asks). */
   events: Event<EventFrame>;
   /** A fresh one-time browser login URL. */
@@ -175,6 +178,8 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
     sessions.dispose();
   });
   life.add('session-metrics', followSessions(metrics, sessions, backends));
+  // Ahead / behind, dirty and overlaps on every live session, from file-system events.
+  const gitStatus = life.add('git-status', new GitStatusTracker(sessions, { onError: faults }));
   await reconcile(sessions, backends, undefined, faults);
   // Sessions whose engine was unreachable are looked at again until it answers.
   life.add('reconcile', startReconcileLoop({ sessions, backends, only: ['unknown'], intervalMs: RECONCILE_UNKNOWN_MS, onError: faults }));
@@ -309,7 +314,7 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
     }
   });
 
-  return ok({ url, port, token: guard.apiToken, dataDir, api, sessions, events: events.event, loginUrl, close: () => life.dispose() });
+  return ok({ url, port, token: guard.apiToken, dataDir, api, sessions, gitStatus, events: events.event, loginUrl, close: () => life.dispose() });
 }
 
 /** The credential proxy, started on first use. */

@@ -50,6 +50,7 @@ function unknownSession(id: string): SessionDto {
     docker: null,
     stats: null,
     ports: [],
+    git: null,
   };
 }
 

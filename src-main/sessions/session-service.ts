@@ -283,6 +283,7 @@ export class SessionService implements Disposable {
         docker: docker ? { ...docker.info, warm: warmWorktree !== null } : null,
         stats: null,
         ports,
+        git: null,
       };
       const repoName = repo.value.name;
       try {
@@ -777,6 +778,12 @@ export class SessionService implements Disposable {
   setStats(id: string, stats: { cpuPercent: number; memoryBytes: number; at: number }): void {
     const current = this.index.get(id);
     if (current && this.terminals.getLive(id)) this.remember({ ...current, stats });
+  }
+
+  /** The worktree's live git status (status-tracker.ts; shown on the session, not written to the store). */
+  setGit(id: string, git: SessionDto['git']): void {
+    const current = this.index.get(id);
+    if (current && !this.disposed) this.remember({ ...current, git });
   }
 
   private handleExit(id: string, host: TerminalHost, info: ExitInfo): void {

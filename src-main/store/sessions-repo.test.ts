@@ -40,6 +40,7 @@ function session(id: string, at: number): SessionDto {
     docker: null,
     stats: null,
     ports: [],
+    git: null,
   };
 }
 

@@ -72,6 +72,7 @@ function toDto(row: SessionRow): SessionDto {
     // Resource samples live in memory only.
     stats: null,
     ports: row.ports ? (JSON.parse(row.ports) as SessionDto['ports']) : [],
+    git: null,
   };
 }
 

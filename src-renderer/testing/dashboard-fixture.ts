@@ -160,6 +160,7 @@ export function sessionFixture(id: string, name: string, overrides: Partial<Sess
     docker: null,
     stats: null,
     ports: [],
+    git: null,
     ...overrides,
   };
 }

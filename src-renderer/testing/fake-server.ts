@@ -124,6 +124,7 @@ export function makeSession(overrides: Partial<SessionDto> = {}): SessionDto {
     docker: null,
     stats: null,
     ports: [],
+    git: null,
     ...overrides,
   };
 }
