@@ -30,6 +30,7 @@ import { BenchAdviceDto, BenchProgressDto, BenchRunDto, BenchRunRequest } from '
 import { EgressAskDto, ProviderSetRequest, ProxySettings } from './proxy-settings.js';
 import { AuditRowDto, ProviderDto, UsageDto } from './proxy.js';
 import { ChangesDto, CommitDto, CommitParams, DiffDto, DiffParams, DiscardParams, HunkParams, PathsParams } from './changes.js';
+import { LandDto, LandParams, PruneItemDto, PruneRunDto, PruneRunParams, PullRequestDto, PullRequestParams, PushDto, PushParams, UpdateDto, UpdateParams } from './changes.js';
 import { MetricTimeSeriesDto, MetricWindow, MetricsSnapshotDto, ResourceSampleDto, ResourceTickDto } from './metrics.js';
 
 /** A session is named by its id or its name. */
@@ -109,6 +110,21 @@ export const methods = {
   'sessions.delete': method(SessionRef.extend({ force: z.boolean().optional() }).strict(), z.object({ id: z.string() })),
   /** Copies changes not synced back (a Docker volume's) to the worktree again; the session says if it failed. */
   'sessions.sync': method(SessionRef.strict(), SessionDto),
+  /**
+   * Lands the session branch on its base in the main checkout (squash by default); a conflict (code
+   * `conflict`, files after CONFLICT_FILES_HEADER) or a refusal changes nothing.
+   */
+  'sessions.land': method(LandParams, LandDto),
+  /** Rebases (default) or merges the base into the session branch in its worktree; a conflict is aborted and reported. */
+  'sessions.update': method(UpdateParams, UpdateDto),
+  /** Pushes the session branch to a remote under its own name. */
+  'sessions.push': method(PushParams, PushDto),
+  /** Opens a pull request with `gh` (the branch must be pushed); unavailable without gh logged in. */
+  'sessions.pr': method(PullRequestParams, PullRequestDto),
+  /** Worktrees and `berth/*` branches no session owns any more, with their size and unsaved work. */
+  'prune.list': method(Empty, z.array(PruneItemDto)),
+  /** Removes listed items; one with unsaved work only when its id is in `confirmUnsaved` too. */
+  'prune.run': method(PruneRunParams, PruneRunDto),
   /** The terminal's text (scrollback + screen) as plain lines, for `berth logs`. */
   'terminal.text': method(SessionRef.strict(), z.object({ text: z.string() })),
   'settings.get': method(Empty, SettingsDto),

@@ -251,6 +251,8 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
     proxy: () => proxy.ready,
     bench,
     broadcast: (frame) => events.fire(frame),
+    dataDir,
+    env,
     doctor: async () => {
       // Loaded on first use: nothing at start-up needs it.
       const [{ runDoctor }, { dockerDoctorDeps }] = await Promise.all([import('../doctor/doctor.js'), import('../doctor/docker-checks.js')]);

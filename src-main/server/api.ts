@@ -9,6 +9,11 @@ import { describeZodError, err, ok, type Result } from '../../src-shared/result.
 import type { AgentCatalog } from '../agents/profiles.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { inspectRepo } from '../git/git.js';
+import { landSession } from '../git/land.js';
+import { listPrunable, runPrune, type PruneDeps } from '../git/prune.js';
+import { createPullRequest } from '../git/pull-request.js';
+import { pushSession } from '../git/push.js';
+import { updateSession } from '../git/update.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { ChangesService } from '../git/changes-service.js';
 import type { ReadyWorktrees } from '../git/ready-worktrees.js';
@@ -52,6 +57,10 @@ export interface ApiDeps {
   bench: BenchService;
   /** Sends an event to every client (benchmark progress). */
   broadcast: (frame: EventFrame) => void;
+  /** The data directory (its worktree folders are what prune looks at). */
+  dataDir: string;
+  /** The orchestrator's environment (where `gh` is looked up). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** Benchmark runs `bench.list` returns unless asked for more. */
@@ -105,6 +114,14 @@ export function createApi(deps: ApiDeps): Api {
     return raw;
   };
   let dashboardLease: NodeJS.Timeout | undefined;
+  /** Every session, live or archived (what prune must never list). */
+  const everySession = () => [...sessions.list(false, Number.MAX_SAFE_INTEGER), ...sessions.list(true, Number.MAX_SAFE_INTEGER)];
+  const prune: PruneDeps = { dataDir: deps.dataDir, repos: () => deps.recentRepos.list().map((r) => r.path), sessions: everySession };
+  /** Runs `fn` with the session `ref` names. */
+  const withSession = async <T>(ref: string, fn: (s: SessionDto) => Promise<Result<T>>): Promise<Result<T>> => {
+    const s = sessions.find(ref);
+    return s.ok ? fn(s.value) : s;
+  };
   const handlers = {
     'system.info': () => ok(deps.systemInfo()),
     'agents.list': () => ok(deps.agents.list()),
@@ -127,6 +144,12 @@ export function createApi(deps: ApiDeps): Api {
     'sessions.unarchive': (p) => sessions.unarchive(p.ref),
     'sessions.delete': (p) => sessions.delete(p.ref, p.force ?? false),
     'sessions.sync': (p) => sessions.sync(p.ref),
+    'sessions.land': (p) => withSession(p.ref, (s) => landSession(s, p.mode, p.message)),
+    'sessions.update': (p) => withSession(p.ref, (s) => updateSession(s, p.mode)),
+    'sessions.push': (p) => withSession(p.ref, (s) => pushSession(s, p.remote)),
+    'sessions.pr': (p) => withSession(p.ref, (s) => createPullRequest(s, deps.env, { title: p.title, body: p.body })),
+    'prune.list': async () => ok(await listPrunable(prune)),
+    'prune.run': async (p) => ok(await runPrune(prune, p.ids, p.confirmUnsaved)),
     'terminal.text': async (p) => {
       const s = sessions.find(p.ref);
       if (!s.ok) return s;

@@ -1,0 +1,93 @@
+/**
+ * Small git helpers shared by land, update, push and prune: porcelain v2 status parsing, revision
+ * lookups, conflicted files, and the conflict message clients parse.
+ */
+import { CONFLICT_FILES_HEADER } from '../../src-shared/changes.js';
+import { err, ok, type Result } from '../../src-shared/result.js';
+import { git } from './git.js';
+
+/**
+ * `-c safe.directory=<dir>` for git run in a session worktree: it is Berth's own, and may belong to a
+ * container's uid (a root host user's Docker sessions), which git would otherwise refuse.
+ */
+export function trustDir(dir: string): string[] {
+  return ['-c', `safe.directory=${dir}`];
+}
+
+/**
+ * Paths named by `git status --porcelain=v2 -z` output (changed, unmerged and untracked entries; a
+ * rename names both its paths). Ignored entries (`!`) are skipped.
+ */
+export function parseStatusPaths(stdout: string): string[] {
+  const records = stdout.split('\0');
+  const paths: string[] = [];
+  // Fields before the path in each record type (porcelain v2, see git-status(1)).
+  const FIELDS_BEFORE_PATH: Record<string, number> = { '1': 8, '2': 9, u: 10, '?': 1 };
+  for (let i = 0; i < records.length; i++) {
+    const rec = records[i]!;
+    if (rec.length === 0) continue;
+    const kind = rec[0]!;
+    const skip = FIELDS_BEFORE_PATH[kind];
+    if (skip === undefined) continue;
+    let at = 0;
+    for (let f = 0; f < skip; f++) at = rec.indexOf(' ', at) + 1;
+    paths.push(rec.slice(at));
+    // A rename or copy record is followed by its original path as a record of its own.
+    if (kind === '2' && i + 1 < records.length) paths.push(records[++i]!);
+  }
+  return paths;
+}
+
+/** Paths with uncommitted changes (staged, unstaged, untracked) in the work tree at `dir`. */
+export async function dirtyPaths(dir: string): Promise<Result<string[]>> {
+  const r = await git(dir, [...trustDir(dir), 'status', '--porcelain=v2', '-z', '--untracked-files=all']);
+  return r.ok ? ok(parseStatusPaths(r.value.stdout)) : r;
+}
+
+/** The commit `ref` names (full id), or an error naming `what`. */
+export async function revParse(cwd: string, ref: string, what: string): Promise<Result<string>> {
+  const r = await git(cwd, [...trustDir(cwd), 'rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  if (!r.ok) return err('invalid_state', `${what} (${ref}) does not exist`);
+  return ok(r.value.stdout.trim());
+}
+
+/** Commits reachable from `to` and not from `from`. */
+export async function countCommits(cwd: string, from: string, to: string): Promise<Result<number>> {
+  const r = await git(cwd, [...trustDir(cwd), 'rev-list', '--count', `${from}..${to}`]);
+  return r.ok ? ok(Number(r.value.stdout.trim())) : r;
+}
+
+/** Files with unmerged entries in the index of the work tree at `dir` (a stopped merge or rebase). */
+export async function unmergedFiles(dir: string): Promise<string[]> {
+  const r = await git(dir, [...trustDir(dir), 'diff', '--name-only', '-z', '--diff-filter=U']);
+  if (!r.ok) return [];
+  return [...new Set(r.value.stdout.split('\0').filter((p) => p.length > 0))];
+}
+
+/** The branch checked out at `dir`, or null when HEAD is detached. */
+export async function currentBranch(dir: string): Promise<string | null> {
+  const r = await git(dir, [...trustDir(dir), 'symbolic-ref', '--quiet', '--short', 'HEAD']);
+  return r.ok ? r.value.stdout.trim() : null;
+}
+
+/**
+ * The `conflict` error clients parse: a first line ending in CONFLICT_FILES_HEADER, then each file on a
+ * line of its own.
+ */
+export function conflictError(summary: string, files: readonly string[]): Result<never> {
+  return err('conflict', `${summary} ${CONFLICT_FILES_HEADER}\n${files.join('\n')}`);
+}
+
+/** "3 files" / "1 file". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** At most this many paths are named in a message; the rest are counted. */
+const NAMED_PATHS = 10;
+
+/** Up to NAMED_PATHS paths, comma separated, then "and N more". */
+export function namePaths(paths: readonly string[]): string {
+  const shown = paths.slice(0, NAMED_PATHS).join(', ');
+  return paths.length > NAMED_PATHS ? `${shown} and ${paths.length - NAMED_PATHS} more` : shown;
+}
