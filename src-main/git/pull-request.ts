@@ -96,7 +96,8 @@ export async function createPullRequest(
   if (!available.available) return err('invalid_state', available.reason ?? 'pull requests are unavailable');
   const gh = findGh(env);
   if (!gh) return err('invalid_state', GH_NOT_INSTALLED);
-  const args = ['pr', 'create', '--head', s.branch, '--base', s.baseBranch, '--title', options.title ?? defaultTitle(s), '--body', options.body ?? defaultBody(s)];
+  // `--flag=value`: a title starting with a dash stays the title.
+  const args = ['pr', 'create', `--head=${s.branch}`, `--base=${s.baseBranch}`, `--title=${options.title ?? defaultTitle(s)}`, `--body=${options.body ?? defaultBody(s)}`];
   const r = await runProcess(gh, args, { cwd: s.repoPath, timeoutMs: GH_CREATE_TIMEOUT_MS, env: ghEnv(env) });
   if (r.kind !== 'exit' || r.code !== 0) return err('git_failed', `gh pr create failed: ${describeFailure(r)}`);
   const url = r.stdout

@@ -40,7 +40,8 @@ export async function pushSession(s: Pick<SessionDto, 'repoPath' | 'branch'>, re
   const target = remote !== undefined ? ok(remote) : await defaultRemote(s.repoPath, s.branch, remotes.value);
   if (!target.ok) return target;
   const ref = `refs/heads/${s.branch}`;
-  const r = await git(s.repoPath, ['push', '--porcelain', '--', target.value, `${ref}:${ref}`]);
+  // Without advice hints, git's last lines are the rejection and its reason (non-fast-forward, …).
+  const r = await git(s.repoPath, ['-c', 'advice.pushUpdateRejected=false', 'push', '--', target.value, `${ref}:${ref}`]);
   if (!r.ok) return err('git_failed', `pushing ${s.branch} to ${target.value} failed: ${r.error.message.replace(/^git push failed: /, '')}`);
   return ok({ remote: target.value, branch: s.branch });
 }

@@ -40,6 +40,7 @@ import { createVaultProtectors } from '../vault/protectors.js';
 import { VAULT_FILE, Vault } from '../vault/vault.js';
 import { VERSION } from './version.js';
 import { ChangesService } from '../git/changes-service.js';
+import { pullRequestAvailability } from '../git/pull-request.js';
 
 /** A stable id for this data directory's orchestrator, labelled on everything it makes. */
 function instanceId(dataDir: string): string {
@@ -237,7 +238,7 @@ async function compose(options: OrchestratorOptions, life: AsyncDisposableStore)
   const api = createApi({
     docker,
     sessions,
-    changes: new ChangesService({ find: (ref) => sessions.find(ref) }),
+    changes: new ChangesService({ find: (ref) => sessions.find(ref), pullRequest: () => pullRequestAvailability(env) }),
     ready,
     agents,
     backends,
