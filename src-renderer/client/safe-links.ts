@@ -46,6 +46,18 @@ export function openLinkSafely(text: string, deps: LinkOpenerDeps): boolean {
   return true;
 }
 
+/**
+ * Opens a link Berth made itself (a session's `http://localhost:N` port): parsed and restricted to http(s)
+ * like any other, but not confirmed, since no agent wrote it. Returns whether it was opened.
+ */
+export function openBerthLink(text: string, deps: LinkOpenerDeps): boolean {
+  const url = parseSafeUrl(text);
+  if (!url) return false;
+  if (deps.desktop) void Promise.resolve(deps.desktop.openExternal(url.href)).catch(() => undefined);
+  else deps.openWindow(url.href);
+  return true;
+}
+
 /** The real window's confirm/open, for the app. */
 export function browserLinkDeps(desktop: DesktopBridge | null): LinkOpenerDeps {
   return {

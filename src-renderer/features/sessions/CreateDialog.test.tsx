@@ -77,3 +77,28 @@ describe('CreateDialog', () => {
     connection.dispose();
   });
 });
+
+describe('CreateDialog repository defaults', () => {
+  afterEach(cleanup);
+
+  it("takes the picked repository's defaults: base branch and agent; an unavailable backend is left alone", async () => {
+    const { server, created } = fakeServer(['ok']);
+    server.on('repos.settings.get', ({ repoPath }) => ({
+      repoPath,
+      name: 'repo',
+      file: '.berth.json' as const,
+      stored: null,
+      defaults: { agent: 'shell' as const, backend: 'docker' as const, baseBranch: 'dev' },
+      error: null,
+    }));
+    const { connection } = await renderWithServer(<CreateDialog />, server, { createDialogOpen: true });
+    await waitFor(() => expect(screen.getByLabelText('Command to run')).toBeTruthy());
+    fireEvent.click(screen.getByRole('button', { name: 'repo' }));
+    await waitFor(() => expect((screen.getByTestId('create-base-branch') as HTMLSelectElement).value).toBe('dev'));
+    expect((screen.getByTestId('create-backend') as HTMLSelectElement).value).toBe('local');
+    await act(async () => fireEvent.click(screen.getByTestId('create-submit')));
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(created[0]).toMatchObject({ repoPath: '/repo', agent: 'shell', backend: 'local', baseBranch: 'dev' });
+    connection.dispose();
+  });
+});

@@ -14,6 +14,7 @@ import { DockerOptionsSection } from './DockerOptionsSection.js';
 import { RepoField } from './RepoField.js';
 import { useCreateOptions } from './use-create-options.js';
 import { useRepoInspect } from './use-repo-inspect.js';
+import { applyRepoDefaults, useRepoDefaults } from './repo-defaults.js';
 
 /**
  * Agents or backends as choices: "Loading…" until they are in, unusable ones disabled with the reason.
@@ -63,6 +64,10 @@ export function CreateDialog() {
   const agent = agents?.find((a) => a.id === form.agent);
   const backend = backends?.find((b) => b.id === form.backend);
   const branches = inspection.status === 'ok' ? inspection.info.branches : [];
+  // Picking a repository takes its defaults (.berth.json or Settings → Repositories).
+  useRepoDefaults(inspection.status === 'ok' ? inspection.info.path : null, (defaults) =>
+    setForm((f) => applyRepoDefaults(f, defaults, { agents, backends, branches })),
+  );
   const problems = validateForm(form, agent, backend);
   const repoInvalid = inspection.status === 'error';
   const canSubmit = !submitting && !repoInvalid && inspection.status !== 'checking' && Object.keys(problems).length === 0;

@@ -157,3 +157,34 @@ describe('SessionHeader', () => {
     connection.dispose();
   });
 });
+
+describe('SessionHeader ports', () => {
+  afterEach(cleanup);
+
+  it('shows each port as an http://localhost:N link that opens in the browser without a confirm (Berth made it)', async () => {
+    const opened: string[] = [];
+    const confirms: string[] = [];
+    const session = makeSession({ state: 'running', ports: [{ name: 'web', port: 20001 }, { name: 'api', port: 20002 }] });
+    const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } }, {
+      links: { confirm: (m) => (confirms.push(m), false), desktop: null, openWindow: (url) => opened.push(url) },
+    });
+    const web = screen.getByTestId('port-link-web') as HTMLAnchorElement;
+    expect(web.textContent).toBe('web http://localhost:20001');
+    expect(web.getAttribute('href')).toBe('http://localhost:20001');
+    expect(web.title).toContain('PORT and BERTH_PORT_WEB');
+    expect((screen.getByTestId('port-link-api') as HTMLAnchorElement).title).not.toContain('PORT and');
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    fireEvent(screen.getByTestId('port-link-api'), click);
+    expect(click.defaultPrevented).toBe(true);
+    expect(opened).toEqual(['http://localhost:20002/']);
+    expect(confirms).toEqual([]);
+    connection.dispose();
+  });
+
+  it('shows no ports row for a session without ports', async () => {
+    const session = makeSession({ state: 'running' });
+    const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } });
+    expect(screen.queryByTestId('session-ports')).toBeNull();
+    connection.dispose();
+  });
+});

@@ -1,11 +1,12 @@
 /**
  * Header of a session pane: name, state, branch, worktree, how it ended, creation timings, changes not
- * synced back (with a retry), Docker details and live resource use, actions.
+ * synced back (with a retry), its ports as links, Docker details and live resource use, actions.
  */
 import { useState } from 'react';
 import { LIVE_STATES, type SessionDto } from '../../../src-shared/dto.js';
 import { useAppState } from '../../app/services.js';
 import { CreateSteps } from './CreateSteps.js';
+import { SessionPorts } from './SessionPorts.js';
 import { SessionResources } from './SessionResources.js';
 import { agentLabel, backendLabel, describeEnd } from './format.js';
 import { StateBadge } from './StateBadge.js';
@@ -106,6 +107,7 @@ export function SessionHeader({ session, onClose }: SessionHeaderProps) {
           {action('sync', 'Retry sync', !live, live ? 'The session syncs its changes back when it stops' : 'Copy the changes to the worktree again')}
         </div>
       ) : null}
+      <SessionPorts ports={session.ports} />
       <SessionResources session={session} />
       {confirmingDelete ? (
         <div className="confirm-bar" role="alertdialog" data-testid="delete-confirm">

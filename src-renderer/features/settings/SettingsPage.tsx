@@ -16,6 +16,7 @@ import { RulesSection } from '../proxy/rules/RulesSection.js';
 import { CachesSection } from './CachesSection.js';
 import { DockerSettingsSection } from './DockerSettingsSection.js';
 import { QuitPolicySection } from './QuitPolicySection.js';
+import { RepositoriesSection } from './RepositoriesSection.js';
 import { SaveStatus } from './SaveStatus.js';
 import { useSettingsSave } from './use-settings-save.js';
 
@@ -104,6 +105,7 @@ export function SettingsPage() {
         <SaveStatus state={save} testId="settings-save-status" />
       </section>
 
+      <RepositoriesSection agents={agents} backends={backends} />
       <QuitPolicySection />
       <DockerSettingsSection />
       <CachesSection />
