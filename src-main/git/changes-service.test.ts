@@ -294,6 +294,19 @@ describe('changes service', () => {
     expect(commits.map((r) => (r.ok ? 'ok' : r.error.message)).sort()).toEqual(['ok', ...names.slice(1).map(() => 'there are no changes to commit')]);
   });
 
+  it('still lists the worktree when its base branch was deleted, and says so for the committed diff', async () => {
+    git(repo, 'branch', 'short-lived', 'main');
+    const s = await t.must('sessions.create', { repoPath: repo, agent: 'shell', prompt: 'true', name: 'on-short-lived', baseBranch: 'short-lived' });
+    await waitFor(async () => (await t.must('sessions.get', { ref: s.id })).state !== 'creating', 'worktree ready', 20_000);
+    git(repo, 'branch', '-D', 'short-lived');
+    write(s.worktreePath, 'still.txt', 'here\n');
+    const c = await t.must('changes.list', { ref: s.id });
+    expect(c).toMatchObject({ ahead: 0, behind: 0, committed: [], baseBranch: 'short-lived' });
+    expect(paths(c.unstaged)).toEqual(['still.txt']);
+    const d = await t.call('changes.diff', { ref: s.id, area: 'committed' });
+    expect(d.ok ? '' : `${d.error.code}: ${d.error.message}`).toBe('not_found: the base branch "short-lived" no longer exists');
+  });
+
   it('says clearly when the worktree is gone', async () => {
     const s = await session();
     await t.must('sessions.stop', { ref: s.id });

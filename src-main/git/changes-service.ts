@@ -182,15 +182,18 @@ export class ChangesService {
   }
 
   private async listNow(s: SessionDto, wt: Worktree): Promise<Result<ChangesDto>> {
-    const hasBase = await baseExists(wt);
-    const [lists, counts, committed, remoteNames, pullRequest] = await Promise.all([
+    const [lists, countsNow, committedNow, remoteNames, pullRequest] = await Promise.all([
       this.lists(wt),
-      hasBase ? aheadBehind(wt) : Promise.resolve(ok({ ahead: 0, behind: 0 })),
-      hasBase ? diffFiles(wt, [sinceBase(wt)]) : Promise.resolve(ok([])),
+      aheadBehind(wt),
+      diffFiles(wt, [sinceBase(wt)]),
       remotes(wt),
       this.pullRequest(s),
     ]);
     if (!lists.ok) return lists;
+    // A base branch deleted since: nothing to compare with, the rest of the view still works.
+    const baseGone = (!countsNow.ok || !committedNow.ok) && !(await baseExists(wt));
+    const counts = baseGone ? ok({ ahead: 0, behind: 0 }) : countsNow;
+    const committed = baseGone ? ok([]) : committedNow;
     if (!counts.ok) return counts;
     if (!committed.ok) return committed;
     return ok({
