@@ -169,6 +169,8 @@ export async function diffText(wt: Worktree, o: DiffTextOptions): Promise<Result
   }
   for (const file of o.untracked) {
     if (lines >= MAX_DIFF_LINES) break;
+    // A nested repository is listed as its folder (`sub/`): git has no diff of a folder against nothing.
+    if (file.endsWith('/')) continue;
     const r = await wtGit(wt, [...flags, '--no-index', '--', '/dev/null', file], { okCodes: [1], maxOutputBytes: DIFF_MAX_BYTES });
     if (!r.ok) return r;
     parts.push(r.value.stdout);

@@ -307,6 +307,25 @@ describe('changes service', () => {
     expect(d.ok ? '' : `${d.error.code}: ${d.error.message}`).toBe('not_found: the base branch "short-lived" no longer exists');
   });
 
+  it('lists a nested repository as a folder, diffs around it and refuses to discard it', async () => {
+    const s = await session();
+    const nested = path.join(s.worktreePath, 'nested');
+    fs.mkdirSync(nested);
+    git(nested, 'init', '-q');
+    write(nested, 'inner.txt', 'inner\n');
+    write(s.worktreePath, 'beside.txt', 'beside\n');
+    const c = await t.must('changes.list', { ref: s.id });
+    expect(c.unstaged.map((f) => [f.path, f.status])).toEqual([
+      ['beside.txt', 'untracked'],
+      ['nested/', 'untracked'],
+    ]);
+    const d = await t.must('changes.diff', { ref: s.id, area: 'all' });
+    expect(d.diff).toContain('+beside\n');
+    const r = await t.call('changes.discard', { ref: s.id, paths: ['nested/'] });
+    expect(r.ok ? '' : `${r.error.code}: ${r.error.message}`).toMatch(/^bad_request: "nested\/" is a folder/);
+    expect(fs.existsSync(path.join(nested, 'inner.txt'))).toBe(true);
+  });
+
   it('says clearly when the worktree is gone', async () => {
     const s = await session();
     await t.must('sessions.stop', { ref: s.id });
