@@ -1,8 +1,10 @@
 /**
- * One session in the sidebar: name, agent and backend, state badge, "open beside" action.
+ * One session in the sidebar: name, agent and backend, state badge, git status (ahead / behind, dirty,
+ * changed files, overlaps with other sessions), "open beside" action.
  */
 import type { SessionDto } from '../../../src-shared/dto.js';
 import { agentLabel, backendLabel } from './format.js';
+import { GitStatusLine } from './GitStatusLine.js';
 import { StateBadge } from './StateBadge.js';
 
 interface SessionListItemProps {
@@ -47,6 +49,7 @@ export function SessionListItem({ session, selected, onOpen, onOpenBeside }: Ses
           {agentLabel(session.agent)} · {backendLabel(session.backend)}
           {session.exitCode !== null ? ` · exit ${session.exitCode}` : ''}
         </span>
+        {session.git ? <GitStatusLine git={session.git} baseBranch={session.baseBranch} /> : null}
       </button>
       <button
         type="button"
