@@ -122,8 +122,9 @@ export interface IBackend {
   /**
    * Warm pool: takes a ready instance for a session about to be created. Returns the worktree path the
    * instance was made on (the session's worktree becomes that path), or null for a cold start.
+   * `ports`: how many host ports the session holds (an instance made ahead may be unable to publish them).
    */
-  reserveWarm?(sessionId: string, repoPath: string, options: { docker?: StartSpec['docker'] }): string | null;
+  reserveWarm?(sessionId: string, repoPath: string, options: { docker?: StartSpec['docker']; ports?: number }): string | null;
   /** Keeps the pool for this repository and these options filled (after a create; off the critical path). */
   ensureWarm?(repoPath: string, options: { docker?: StartSpec['docker'] }): void;
   /**

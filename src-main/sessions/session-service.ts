@@ -256,7 +256,7 @@ export class SessionService implements Disposable {
       const t = now();
       const id = newSessionId();
       // A warm-pool container comes with its worktree (a slot the container was made on): the session uses it.
-      const warmWorktree = backend.value.reserveWarm?.(id, root, { docker }) ?? null;
+      const warmWorktree = backend.value.reserveWarm?.(id, root, { docker, ports: ports.length }) ?? null;
       const session: SessionDto = {
         id,
         name,

@@ -66,6 +66,25 @@ export interface ContainerSpecInput {
   labels?: Record<string, string>;
   /** Host folders mounted read-only (the credential proxy's CA certificates). */
   extraMounts?: { source: string; target: string }[];
+  /**
+   * The session's ports: each published on the host's 127.0.0.1 at the same number. Only on a network
+   * of its own (a `container:` namespace is its holder's to publish, and a contained one has no way out).
+   */
+  ports?: number[];
+}
+
+/** Whether a container on `networkMode` can have ports published (it has its own network, not none). */
+export function canPublishPorts(networkMode: string): boolean {
+  return networkMode !== 'none' && !networkMode.startsWith('container:');
+}
+
+/** Docker's ExposedPorts and PortBindings publishing each of `ports` on the host's 127.0.0.1 at the same number. */
+export function publishedPorts(ports: readonly number[]): { ExposedPorts: Record<string, object>; PortBindings: Record<string, { HostIp: string; HostPort: string }[]> } {
+  const key = (p: number) => `${p}/tcp`;
+  return {
+    ExposedPorts: Object.fromEntries(ports.map((p) => [key(p), {}])),
+    PortBindings: Object.fromEntries(ports.map((p) => [key(p), [{ HostIp: '127.0.0.1', HostPort: String(p) }]])),
+  };
 }
 
 /** Docker's create options for a session container. */
@@ -86,12 +105,14 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
 
   const env = Object.entries({ HOME: '/home/agent', TERM: 'xterm-256color', COLORTERM: 'truecolor', ...i.env }).map(([k, v]) => `${k}=${v}`);
   const { cpus, memoryMb, pids } = i.limits;
+  const published = i.ports && i.ports.length > 0 && canPublishPorts(i.networkMode) ? publishedPorts(i.ports) : null;
   return {
     name: i.name,
     Image: i.image,
     Cmd: i.command,
     Env: env,
     WorkingDir: WORKSPACE,
+    ...(published ? { ExposedPorts: published.ExposedPorts } : {}),
     User: `${i.uid}:${i.gid}`,
     Tty: true,
     OpenStdin: true,
@@ -112,6 +133,7 @@ export function buildContainerSpec(i: ContainerSpecInput): Docker.ContainerCreat
       CapDrop: ['ALL'],
       CapAdd: KEPT_CAPABILITIES,
       NetworkMode: i.networkMode,
+      ...(published ? { PortBindings: published.PortBindings } : {}),
       PidMode: '',
       IpcMode: 'private',
       Privileged: false,

@@ -134,7 +134,9 @@ export class DockerBackend implements IBackend {
   }
   private readonly gateways = new Map<string, { address: string; at: number }>();
 
-  reserveWarm(sessionId: string, repoPath: string, options: { docker?: DockerStartOptions }): string | null {
+  reserveWarm(sessionId: string, repoPath: string, options: { docker?: DockerStartOptions; ports?: number }): string | null {
+    // A warm container was made before its session's ports were known: it has none published.
+    if (options.ports) return null;
     return options.docker ? (this.pool.reserve(sessionId, repoPath, options.docker)?.worktree ?? null) : null;
   }
 
@@ -401,6 +403,7 @@ export class DockerBackend implements IBackend {
       options,
       cols: spec.cols,
       rows: spec.rows,
+      ports: spec.ports?.map((p) => p.port),
     });
     if (!made.ok) return made;
     const { container, uid, gid, slot } = made.value;
@@ -486,6 +489,7 @@ export class DockerBackend implements IBackend {
           rows: c.rows,
           labels: c.labels,
           extraMounts: this.sessionMounts,
+          ports: c.ports,
         }),
       );
     } catch (e) {
@@ -530,6 +534,8 @@ export interface ContainerInput {
   cols: number;
   rows: number;
   labels?: Record<string, string>;
+  /** The session's host ports, published on 127.0.0.1 at the same numbers where its network allows. */
+  ports?: number[];
 }
 
 /** The user a container runs as: the host user, never root (a root host user maps to FALLBACK_UID). */
