@@ -3,6 +3,8 @@
  * lookups, conflicted files, and the conflict message clients parse.
  */
 import { CONFLICT_FILES_HEADER } from '../../src-shared/changes.js';
+import type { SessionDto } from '../../src-shared/dto.js';
+import fs from 'node:fs';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { git } from './git.js';
 
@@ -90,4 +92,14 @@ const NAMED_PATHS = 10;
 export function namePaths(paths: readonly string[]): string {
   const shown = paths.slice(0, NAMED_PATHS).join(', ');
   return paths.length > NAMED_PATHS ? `${shown} and ${paths.length - NAMED_PATHS} more` : shown;
+}
+
+/**
+ * Whether the session's worktree holds its work: it exists, and no changes wait to be synced back from
+ * the backend's own copy (a Docker volume session's), which a land, update or push would leave out.
+ */
+export function worktreeReady(s: Pick<SessionDto, 'name' | 'worktreePath' | 'unsynced'>): Result<void> {
+  if (!fs.existsSync(s.worktreePath)) return err('invalid_state', `session "${s.name}" has no worktree (${s.worktreePath} is gone)`);
+  if (s.unsynced !== null) return err('invalid_state', `session "${s.name}" has changes not synced back to its worktree (${s.unsynced}): run berth sync ${s.name} first`);
+  return ok();
 }

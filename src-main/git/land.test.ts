@@ -154,6 +154,20 @@ describe('sessions.land (real git)', () => {
     expect(fs.readFileSync(path.join(repo, 'unrelated.txt'), 'utf8')).toBe('keep me\n');
   });
 
+  it('refuses a session whose worktree is gone, for land, update and push alike', async () => {
+    const repo = makeRepo();
+    const s = await shellSession(t, repo, 'no-worktree');
+    commitFile(s.worktreePath, 'x.txt', 'x\n');
+    await t.must('sessions.stop', { ref: s.name });
+    fs.rmSync(s.worktreePath, { recursive: true, force: true });
+    const before = snapshot(repo);
+    for (const method of ['sessions.land', 'sessions.update', 'sessions.push'] as const) {
+      const r = await t.call(method, { ref: s.name });
+      expect(r.ok ? null : r.error).toEqual({ code: 'invalid_state', message: `session "no-worktree" has no worktree (${s.worktreePath} is gone)` });
+    }
+    expect(snapshot(repo)).toEqual(before);
+  });
+
   it('says there is nothing to land before the session committed anything', async () => {
     const repo = makeRepo();
     const s = await shellSession(t, repo, 'empty');

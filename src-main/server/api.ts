@@ -9,6 +9,7 @@ import { describeZodError, err, ok, type Result } from '../../src-shared/result.
 import type { AgentCatalog } from '../agents/profiles.js';
 import type { BackendRegistry } from '../backends/registry.js';
 import { inspectRepo } from '../git/git.js';
+import { worktreeReady } from '../git/branch-ops.js';
 import { landSession } from '../git/land.js';
 import { listPrunable, runPrune, type PruneDeps } from '../git/prune.js';
 import { createPullRequest } from '../git/pull-request.js';
@@ -144,9 +145,18 @@ export function createApi(deps: ApiDeps): Api {
     'sessions.unarchive': (p) => sessions.unarchive(p.ref),
     'sessions.delete': (p) => sessions.delete(p.ref, p.force ?? false),
     'sessions.sync': (p) => sessions.sync(p.ref),
-    'sessions.land': (p) => withSession(p.ref, (s) => landSession(s, p.mode, p.message)),
-    'sessions.update': (p) => withSession(p.ref, (s) => updateSession(s, p.mode)),
-    'sessions.push': (p) => withSession(p.ref, (s) => pushSession(s, p.remote)),
+    'sessions.land': (p) => withSession(p.ref, async (s) => {
+      const ready = worktreeReady(s);
+      return ready.ok ? landSession(s, p.mode, p.message) : ready;
+    }),
+    'sessions.update': (p) => withSession(p.ref, async (s) => {
+      const ready = worktreeReady(s);
+      return ready.ok ? updateSession(s, p.mode) : ready;
+    }),
+    'sessions.push': (p) => withSession(p.ref, async (s) => {
+      const ready = worktreeReady(s);
+      return ready.ok ? pushSession(s, p.remote) : ready;
+    }),
     'sessions.pr': (p) => withSession(p.ref, (s) => createPullRequest(s, deps.env, { title: p.title, body: p.body })),
     'prune.list': async () => ok(await listPrunable(prune)),
     'prune.run': async (p) => ok(await runPrune(prune, p.ids, p.confirmUnsaved)),
