@@ -7,6 +7,7 @@
 import { useState } from 'react';
 import type { SessionDto } from '../../../src-shared/dto.js';
 import { useAppState } from '../../app/services.js';
+import { ChangesTab } from '../changes/ChangesTab.js';
 import { PaneTabs, panelId, type PaneTab } from '../changes/PaneTabs.js';
 import { SetupTab } from '../changes/SetupTab.js';
 import { useSetupLog } from '../changes/use-setup-log.js';
@@ -33,7 +34,7 @@ function SessionPaneBody({ session, index }: { session: SessionDto; index: numbe
   const closePane = useAppState((s) => s.closePane);
   const [chosenTab, setTab] = useState<PaneTab>('terminal');
   const setup = useSetupLog(session);
-  const tabs: PaneTab[] = setup.log ? ['terminal', 'setup'] : ['terminal'];
+  const tabs: PaneTab[] = setup.log ? ['terminal', 'changes', 'setup'] : ['terminal', 'changes'];
   const tab = tabs.includes(chosenTab) ? chosenTab : 'terminal';
   return (
     <section
@@ -56,6 +57,11 @@ function SessionPaneBody({ session, index }: { session: SessionDto; index: numbe
       <div className="pane-panel" role="tabpanel" id={panelId(sessionId, 'terminal')} hidden={tab !== 'terminal'} data-testid="panel-terminal">
         <TerminalView key={sessionId} session={session} focused={focused && tab === 'terminal'} />
       </div>
+      {tab === 'changes' ? (
+        <div className="pane-panel" role="tabpanel" id={panelId(sessionId, 'changes')} data-testid="panel-changes">
+          <ChangesTab session={session} />
+        </div>
+      ) : null}
       {tab === 'setup' && setup.log ? (
         <div className="pane-panel" role="tabpanel" id={panelId(sessionId, 'setup')} data-testid="panel-setup">
           <SetupTab log={setup.log} />
