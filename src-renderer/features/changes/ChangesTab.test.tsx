@@ -3,9 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChangedFileDto, ChangesDto } from '../../../src-shared/changes.js';
 import { err } from '../../../src-shared/result.js';
 import { FakeServer, makeSession } from '../../testing/fake-server.js';
+import { useAppState } from '../../app/services.js';
 import { renderWithServer } from '../../testing/test-render.js';
 import { ChangesTab } from './ChangesTab.js';
 import { DIFF_VIEW_PREF_KEY } from './diff-view-pref.js';
+import { REFRESH_COALESCE_MS } from './use-changes.js';
 
 function file(path: string, overrides: Partial<ChangedFileDto> = {}): ChangedFileDto {
   return { path, oldPath: null, status: 'modified', additions: 2, deletions: 1, binary: false, ...overrides };
@@ -230,3 +232,35 @@ describe('ChangesTab', () => {
     connection.dispose();
   });
 });
+
+describe('ChangesTab refreshes', () => {
+  afterEach(cleanup);
+
+  it('reads the list again when the session changes, not when only its resource sample does', async () => {
+    let lists = 0;
+    const server = new FakeServer()
+      .on('changes.list', () => {
+        lists++;
+        return changesOf();
+      })
+      .on('changes.diff', () => ({ diff: '', truncated: false }));
+    const session = makeSession();
+    const { connection, store } = await renderWithServer(<SessionChanges id="s1" />, server, { sessions: { s1: session } });
+    await waitFor(() => expect(lists).toBe(1));
+    act(() => store.getState().upsertSession({ ...session, stats: { cpuPercent: 3, memoryBytes: 1000, at: 5 } }));
+    await new Promise((resolve) => setTimeout(resolve, REFRESH_COALESCE_MS * 2));
+    expect(lists).toBe(1);
+    act(() => store.getState().upsertSession({ ...session, state: 'idle', updatedAt: 2_000 }));
+    act(() => store.getState().upsertSession({ ...session, state: 'running', updatedAt: 2_001 }));
+    await waitFor(() => expect(lists).toBe(2));
+    await new Promise((resolve) => setTimeout(resolve, REFRESH_COALESCE_MS * 2));
+    expect(lists).toBe(2);
+    connection.dispose();
+  });
+});
+
+/** The Changes tab of the store's session, as the pane renders it (re-rendered on every session update). */
+function SessionChanges({ id }: { id: string }) {
+  const session = useAppState((s) => s.sessions[id]);
+  return session ? <ChangesTab session={session} /> : null;
+}

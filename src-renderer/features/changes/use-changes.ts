@@ -111,7 +111,9 @@ export function useChanges(session: SessionDto): ChangesModel {
     else setLoadError(result.error.message);
   }, [connection, ref, apply]);
 
-  // First load, then again (coalesced) whenever the session changes.
+  // First load, then again (coalesced) whenever the session changes: its state, or its live git
+  // status (which the orchestrator updates from file-system events); resource samples don't count.
+  const changeKey = sessionChangeKey(session);
   const firstLoad = useRef(true);
   useEffect(() => {
     if (firstLoad.current) {
@@ -121,7 +123,7 @@ export function useChanges(session: SessionDto): ChangesModel {
     }
     const timer = setTimeout(() => void refresh(), REFRESH_COALESCE_MS);
     return () => clearTimeout(timer);
-  }, [refresh, session.updatedAt]);
+  }, [refresh, changeKey]);
 
   const select = useCallback(
     (selection: FileSelection) => {
@@ -206,6 +208,12 @@ export function useChanges(session: SessionDto): ChangesModel {
       void (await run('pr', () => connection.request('sessions.pr', { ref }), (p) => ({ text: 'Pull request created', url: p.url }))),
     dismissOutcome: () => setOutcome(null),
   };
+}
+
+/** The session as a string, minus its resource samples (they change every second and say nothing about files). */
+export function sessionChangeKey(session: SessionDto): string {
+  const { stats: _stats, ...rest } = session;
+  return JSON.stringify(rest);
 }
 
 function isChangesDto(value: unknown): value is ChangesDto {
