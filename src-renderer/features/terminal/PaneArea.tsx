@@ -51,7 +51,10 @@ function SessionPaneBody({ session, index }: { session: SessionDto; index: numbe
           tabs={tabs}
           current={tab}
           onSelect={setTab}
-          badges={setup.log ? { setup: SETUP_BADGES[setup.log.status] } : undefined}
+          badges={{
+            ...(setup.log ? { setup: SETUP_BADGES[setup.log.status] } : {}),
+            ...(session.git && session.git.changedFiles > 0 ? { changes: { text: String(session.git.changedFiles), className: 'badge-count' } } : {}),
+          }}
         />
       ) : null}
       <div className="pane-panel" role="tabpanel" id={panelId(sessionId, 'terminal')} hidden={tab !== 'terminal'} data-testid="panel-terminal">
