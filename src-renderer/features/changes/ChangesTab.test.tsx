@@ -115,8 +115,8 @@ describe('ChangesTab', () => {
     fireEvent.click(rows[1]!);
     await waitFor(() => expect(screen.getAllByTestId('hunk-header')).toHaveLength(2));
     expect(screen.getByTestId('diff-view').textContent).toContain('const b = 3;');
-    // Highlighted: refractor marks up TypeScript keywords.
-    expect(screen.getByTestId('diff-view').querySelector('.token.keyword')).not.toBeNull();
+    // Highlighted (just after the first paint): refractor marks up TypeScript keywords.
+    await waitFor(() => expect(screen.getByTestId('diff-view').querySelector('.token.keyword')).not.toBeNull());
     await act(async () => fireEvent.click(screen.getAllByTestId('hunk-stage')[1]!));
     expect(hunks).toEqual([{ ref: 's1', path: 'src/a.ts', header: '@@ -20,3 +20,4 @@ function tail() {', unstage: false }]);
     await waitFor(() => expect(screen.getByTestId('group-staged').dataset.count).toBe('1'));

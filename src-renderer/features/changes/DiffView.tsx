@@ -5,8 +5,8 @@
  * (and highlighted).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useMemo, useRef } from 'react';
-import { Diff, Hunk, type DiffType, type HunkData, type ViewType } from 'react-diff-view';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { Diff, Hunk, type DiffType, type HunkData, type HunkTokens, type ViewType } from 'react-diff-view';
 import 'react-diff-view/style/index.css';
 import './diff.css';
 import { buildDiffModel, diffTypeOf, languageOf, type DiffRow } from './diff-model.js';
@@ -105,17 +105,31 @@ export function DiffView({ path, diff, truncated, viewType, hunkAction, busy, on
 }
 
 /**
- * One block of a hunk's lines. Highlighting is done per block, when the block is first drawn:
- * react-diff-view's tokenizer takes seconds on a whole 5,000-line diff, a few ms on a block.
+ * One block of a hunk's lines. It is drawn plain at once and highlighted when the browser is idle (off
+ * the scroll's frames): tokenising costs a few tens of ms per block, and a block scrolled past before then never pays it.
  */
 const DiffBlock = memo(function DiffBlock({ viewType, diffType, hunk, language }: { viewType: ViewType; diffType: DiffType; hunk: HunkData; language: string | null }) {
-  const tokens = useMemo(() => tokensFor([hunk], language), [hunk, language]);
+  const [tokens, setTokens] = useState<HunkTokens | null>(null);
+  useEffect(() => whenIdle(() => setTokens(tokensFor(hunk, language))), [hunk, language]);
   return (
     <Diff viewType={viewType} diffType={diffType} hunks={[hunk]} tokens={tokens} className="diff-block">
       {(hunks) => hunks.map((h) => <Hunk key={h.content} hunk={h} />)}
     </Diff>
   );
 });
+
+/** Longest a block waits for an idle moment before it is highlighted anyway. */
+const HIGHLIGHT_DEADLINE_MS = 300;
+
+/** Runs `fn` when the browser is idle (between scroll frames), or soon where it can't tell; returns the cancel. */
+function whenIdle(fn: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(fn, { timeout: HIGHLIGHT_DEADLINE_MS });
+    return () => cancelIdleCallback(id);
+  }
+  const timer = setTimeout(fn, 0);
+  return () => clearTimeout(timer);
+}
 
 function estimateRow(row: DiffRow | undefined): number {
   if (!row) return LINE_HEIGHT_PX;

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { CONFLICT_FILES_HEADER } from '../../../src-shared/changes.js';
 import { describeAheadBehind } from './changes-format.js';
 import { buildDiffModel, DIFF_BLOCK_LINES, languageOf } from './diff-model.js';
+import { splitLines, tokensFor } from './highlight.js';
 import { conflictFiles } from './OutcomeBar.js';
+import type { TokenNode } from 'react-diff-view';
 
 function diffOf(path: string, hunks: string[][]): string {
   return [`diff --git a/${path} b/${path}`, `--- a/${path}`, `+++ b/${path}`, ...hunks.flat(), ''].join('\n');
@@ -59,5 +61,31 @@ describe('describeAheadBehind', () => {
       '3 commits behind dev',
       '2 commits ahead of main, 1 behind',
     ]);
+  });
+});
+
+describe('highlighting', () => {
+  it('cuts a syntax tree at newlines, repeating an element that spans lines (a block comment) on each', () => {
+    const tree = [
+      { type: 'text', value: 'a\n' },
+      { type: 'element', tagName: 'span', properties: { className: ['token', 'comment'] }, children: [{ type: 'text', value: '/* one\ntwo */' }] },
+      { type: 'text', value: ' b' },
+    ];
+    const lines = splitLines(tree);
+    expect(lines.map((l) => l.map((n) => (n.type === 'text' ? n.value : `<${(n.properties as { className: string[] }).className[1]}:${n.children?.[0]?.value}>`)))).toEqual([
+      ['a'],
+      ['<comment:/* one>'],
+      ['<comment:two */>', ' b'],
+    ]);
+  });
+
+  it('puts the tokens of each line at its own line number on each side', () => {
+    const model = buildDiffModel(diffOf('x.ts', [['@@ -10,2 +10,2 @@', ' const a = 1;', '-let b = 2;', '+let b = "3";']]));
+    const block = model?.rows.find((r) => r.kind === 'block');
+    const tokens = block ? tokensFor(block.hunk, 'typescript') : null;
+    const text = (nodes: TokenNode[] | undefined): string => (nodes ?? []).map((n) => (n.type === 'text' ? String(n.value) : text(n.children))).join('');
+    expect([text(tokens?.old[9]), text(tokens?.old[10]), text(tokens?.new[9]), text(tokens?.new[10])]).toEqual(['const a = 1;', 'let b = 2;', 'const a = 1;', 'let b = "3";']);
+    expect(tokens?.new[10]?.some((n) => n.type === 'element')).toBe(true);
+    expect(tokensFor(block!.hunk, null)).toBeNull();
   });
 });

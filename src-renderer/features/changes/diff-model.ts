@@ -6,7 +6,7 @@
 import { parseDiff, type FileData, type HunkData } from 'react-diff-view';
 
 /** Lines per drawn block: small enough that a 5,000-line diff draws only a few blocks at a time. */
-export const DIFF_BLOCK_LINES = 100;
+export const DIFF_BLOCK_LINES = 40;
 
 /** One row of the virtualised diff: a hunk's header (with its stage button) or a block of its lines. */
 export type DiffRow =
