@@ -71,6 +71,8 @@ test('review in Changes, stage one hunk, commit, land squashed: the base has it 
   await expect(changes.groupCount('staged')).toHaveAttribute('data-count', '0');
   await expect(changes.aheadBehind).toHaveAttribute('data-ahead', '1');
   await expect(changes.file('committed', 'src/app.ts')).toBeVisible();
+  const cardAhead = app.activeItem('tidy-values').getByTestId('git-ahead');
+  await expect(cardAhead).toHaveText('↑1');
   const committed = git(worktree, 'show', 'HEAD:src/app.ts');
   expect(committed).toContain('"first hunk"');
   expect(committed).not.toContain('"second hunk"');
@@ -84,6 +86,8 @@ test('review in Changes, stage one hunk, commit, land squashed: the base has it 
   expect(proposed.split('\n')[0]).toBe('tidy-values');
   await expect(changes.notice).toContainText('Landed on main');
   await expect(changes.aheadBehind).toHaveAttribute('data-ahead', '0');
+  // The session card's ahead count follows (live git status).
+  await expect(cardAhead).toHaveText('↑0');
   expect(git(berth.repoDir, 'log', '-1', '--format=%s', 'main').trim()).toBe('tidy-values');
   expect(git(berth.repoDir, 'show', 'main:src/app.ts')).toContain('"first hunk"');
   // The main checkout (on main) has the landed file; the uncommitted second hunk stayed in the worktree.
