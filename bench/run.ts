@@ -8,6 +8,7 @@ import { benchCreateDocker } from './cases/create-docker.js';
 import { benchCreateLocal } from './cases/create-local.js';
 import { benchCreateReady } from './cases/create-ready.js';
 import { benchDashboardFrame } from './cases/dashboard-frame.js';
+import { benchGitWatch } from './cases/git-watch.js';
 import { benchManySessions } from './cases/many-sessions.js';
 import { benchOrchestrator } from './cases/orchestrator.js';
 import { benchProxy } from './cases/proxy.js';
@@ -62,6 +63,7 @@ const cases: { prefixes: string[]; run: () => Promise<Figure[]> }[] = [
   { prefixes: ['proxy.connect'], run: () => benchProxyConnect() },
   { prefixes: ['sampler'], run: () => benchSampler(runs) },
   { prefixes: ['dashboard'], run: () => benchDashboardFrame() },
+  { prefixes: ['git.watch30'], run: () => benchGitWatch(runs) },
 ];
 
 ensureBuilt();
