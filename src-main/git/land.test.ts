@@ -40,6 +40,29 @@ describe('sessions.land (real git)', () => {
     expect(fs.readFileSync(path.join(s.worktreePath, 'b.txt'), 'utf8')).toBe('b\n');
   });
 
+  it('squash with uncommitted work in the session: kept; the branch follows unless that work is in a file the base changed', async () => {
+    const repo = makeRepo();
+    const s = await shellSession(t, repo, 'sq-dirty');
+    commitFile(s.worktreePath, 'landed.txt', 'a\nb\nc\nd\ne\n');
+    fs.writeFileSync(path.join(s.worktreePath, 'notes.txt'), 'wip\n');
+    const first = await t.must('sessions.land', { ref: s.name });
+    expect(gitIn(repo, 'rev-parse', 'berth/sq-dirty').trim()).toBe(first.commit);
+    expect(fs.readFileSync(path.join(s.worktreePath, 'notes.txt'), 'utf8')).toBe('wip\n');
+
+    // The base changes another line of the file the session works on (a clean merge), and the session
+    // has uncommitted work in that file: the land goes through, the branch stays where it was.
+    const head = commitFile(s.worktreePath, 'landed.txt', 'A\nb\nc\nd\ne\n');
+    commitFile(repo, 'landed.txt', 'a\nb\nc\nd\nE\n');
+    fs.writeFileSync(path.join(s.worktreePath, 'landed.txt'), 'A\nb\nC uncommitted\nd\ne\n');
+    // Everything but the refs (main moves: it is shared with the main checkout).
+    const worktree = () => ({ ...snapshot(s.worktreePath), refs: null });
+    const worktreeBefore = worktree();
+    const second = await t.must('sessions.land', { ref: s.name });
+    expect(gitIn(repo, 'show', `${second.commit}:landed.txt`)).toBe('A\nb\nc\nd\nE\n');
+    expect(gitIn(repo, 'rev-parse', 'berth/sq-dirty').trim()).toBe(head);
+    expect(worktree()).toEqual(worktreeBefore);
+  });
+
   it('merge: a merge commit with both parents and the given message', async () => {
     const repo = makeRepo();
     const s = await shellSession(t, repo, 'mg');
