@@ -188,3 +188,21 @@ describe('SessionHeader ports', () => {
     connection.dispose();
   });
 });
+
+describe('SessionHeader ports of a contained Docker session', () => {
+  afterEach(cleanup);
+
+  it('shows the numbers without links: nothing is published from a contained container', async () => {
+    const session = makeSession({
+      state: 'running',
+      backend: 'docker',
+      ports: [{ name: 'web', port: 20001 }],
+      docker: { image: 'node:22', containerId: 'c1', volumeMode: 'bind', runtime: 'runc', caches: [], limits: { cpus: null, memoryMb: null, pids: null }, warm: false, networkMode: 'contained' },
+    });
+    const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } });
+    expect(screen.queryByTestId('port-link-web')).toBeNull();
+    expect(screen.getByTestId('port-web').textContent).toBe('web 20001');
+    expect(screen.getByTestId('session-ports').textContent).toContain('inside the container only');
+    connection.dispose();
+  });
+});

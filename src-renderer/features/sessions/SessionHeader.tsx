@@ -107,7 +107,7 @@ export function SessionHeader({ session, onClose }: SessionHeaderProps) {
           {action('sync', 'Retry sync', !live, live ? 'The session syncs its changes back when it stops' : 'Copy the changes to the worktree again')}
         </div>
       ) : null}
-      <SessionPorts ports={session.ports} />
+      <SessionPorts ports={session.ports} unpublished={session.docker?.networkMode === 'contained'} />
       <SessionResources session={session} />
       {confirmingDelete ? (
         <div className="confirm-bar" role="alertdialog" data-testid="delete-confirm">

@@ -11,9 +11,25 @@ export function portUrl(port: number): string {
   return `http://localhost:${port}`;
 }
 
-export function SessionPorts({ ports }: { ports: SessionDto['ports'] }) {
+/**
+ * `unpublished`: the ports are not reachable from the host (a contained container's only way out is the
+ * proxy), so they are shown as numbers the agent has, not as links.
+ */
+export function SessionPorts({ ports, unpublished = false }: { ports: SessionDto['ports']; unpublished?: boolean }) {
   const { links } = useServices();
   if (ports.length === 0) return null;
+  if (unpublished) {
+    return (
+      <div className="session-ports" data-testid="session-ports" title="Egress is contained: nothing inside the container is reachable from the host. Pick an open network to publish ports.">
+        <span className="session-ports-label">Ports (inside the container only)</span>
+        {ports.map((p) => (
+          <span key={p.name} className="session-port-name" data-testid={`port-${p.name}`}>
+            {p.name} {p.port}
+          </span>
+        ))}
+      </div>
+    );
+  }
   return (
     <div className="session-ports" data-testid="session-ports">
       <span className="session-ports-label">Ports</span>
