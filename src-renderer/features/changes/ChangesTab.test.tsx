@@ -233,6 +233,37 @@ describe('ChangesTab', () => {
   });
 });
 
+describe('ChangesTab branch actions', () => {
+  afterEach(cleanup);
+
+  it('pushes to the remote picked among several, and updates from the base when behind', async () => {
+    const pushes: unknown[] = [];
+    const updates: unknown[] = [];
+    const server = new FakeServer()
+      .on('changes.list', () => changesOf({ remotes: ['origin', 'backup'], behind: 2 }))
+      .on('changes.diff', () => ({ diff: '', truncated: false }))
+      .on('sessions.push', (p) => {
+        pushes.push(p);
+        return { remote: p.remote ?? 'origin', branch: 'berth/fix-tests' };
+      })
+      .on('sessions.update', (p) => {
+        updates.push(p);
+        return { mode: 'rebase' as const, head: '0123456789abcdef', behind: 0 };
+      });
+    const session = makeSession();
+    const { connection } = await renderWithServer(<ChangesTab session={session} />, server, { sessions: { s1: session } });
+    await waitFor(() => screen.getByTestId('push-remote'));
+    fireEvent.change(screen.getByTestId('push-remote'), { target: { value: 'backup' } });
+    await act(async () => fireEvent.click(screen.getByTestId('push')));
+    expect(pushes).toEqual([{ ref: 's1', remote: 'backup' }]);
+    await waitFor(() => expect(screen.getByTestId('changes-notice').textContent).toContain('Pushed berth/fix-tests to backup'));
+    await act(async () => fireEvent.click(screen.getByTestId('update-from-base')));
+    expect(updates).toEqual([{ ref: 's1' }]);
+    await waitFor(() => expect(screen.getByTestId('changes-notice').textContent).toContain('Updated from base (rebase)'));
+    connection.dispose();
+  });
+});
+
 describe('ChangesTab refreshes', () => {
   afterEach(cleanup);
 

@@ -3,6 +3,7 @@ import { CONFLICT_FILES_HEADER } from '../../../src-shared/changes.js';
 import { describeAheadBehind } from './changes-format.js';
 import { buildDiffModel, DIFF_BLOCK_LINES, languageOf } from './diff-model.js';
 import { splitLines, tokensFor } from './highlight.js';
+import { reselect } from './file-rows.js';
 import { conflictFiles } from './OutcomeBar.js';
 import type { TokenNode } from 'react-diff-view';
 
@@ -87,5 +88,18 @@ describe('highlighting', () => {
     expect([text(tokens?.old[9]), text(tokens?.old[10]), text(tokens?.new[9]), text(tokens?.new[10])]).toEqual(['const a = 1;', 'let b = 2;', 'const a = 1;', 'let b = "3";']);
     expect(tokens?.new[10]?.some((n) => n.type === 'element')).toBe(true);
     expect(tokensFor(block!.hunk, null)).toBeNull();
+  });
+});
+
+describe('reselect', () => {
+  const base = { sessionId: 's1', branch: 'b', baseBranch: 'main', ahead: 0, behind: 0, remotes: [], pullRequest: { available: true, reason: null } };
+  const f = (path: string) => ({ path, oldPath: null, status: 'modified' as const, additions: 1, deletions: 0, binary: false });
+
+  it('keeps the file, follows it to the group it moved to, or falls back to the first file', () => {
+    const changes = { ...base, committed: [f('a.ts')], staged: [f('b.ts')], unstaged: [f('c.ts')] };
+    expect(reselect(changes, { area: 'unstaged', path: 'c.ts' })).toEqual({ area: 'unstaged', path: 'c.ts' });
+    expect(reselect(changes, { area: 'unstaged', path: 'b.ts' })).toEqual({ area: 'staged', path: 'b.ts' });
+    expect(reselect(changes, { area: 'staged', path: 'gone.ts' })).toEqual({ area: 'committed', path: 'a.ts' });
+    expect(reselect({ ...changes, committed: [], staged: [], unstaged: [] }, { area: 'staged', path: 'b.ts' })).toBeNull();
   });
 });

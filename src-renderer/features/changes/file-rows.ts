@@ -40,6 +40,17 @@ export function stillListed(changes: ChangesDto, selection: FileSelection | null
   return selection !== null && changes[selection.area].some((f) => f.path === selection.path);
 }
 
+/**
+ * What to show after a refresh: the same file in the same group while it is listed, else the same file
+ * where it went (its last hunk staged: Staged; committed: Committed on branch), else the first file.
+ */
+export function reselect(changes: ChangesDto, selection: FileSelection | null): FileSelection | null {
+  if (selection === null) return firstFile(changes);
+  if (stillListed(changes, selection)) return selection;
+  const moved = AREAS.map((area) => ({ area, path: selection.path })).find((s) => stillListed(changes, s));
+  return moved ?? firstFile(changes);
+}
+
 /** The first file listed, to show when nothing is selected. */
 export function firstFile(changes: ChangesDto): FileSelection | null {
   for (const area of AREAS) {

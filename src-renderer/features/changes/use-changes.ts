@@ -11,7 +11,7 @@ import type { ChangesDto, DiffDto, LandMode } from '../../../src-shared/changes.
 import type { SessionDto } from '../../../src-shared/dto.js';
 import type { ErrorDto, Result } from '../../../src-shared/result.js';
 import { useServices } from '../../app/services.js';
-import { firstFile, stillListed, type FileSelection } from './file-rows.js';
+import { reselect, type FileSelection } from './file-rows.js';
 
 /** Session updates closer together than this cause one refresh. */
 export const REFRESH_COALESCE_MS = 250;
@@ -89,13 +89,12 @@ export function useChanges(session: SessionDto): ChangesModel {
     [connection, ref],
   );
 
-  /** Takes a fresh list: keeps the selection while the file is still listed, else shows the first file. */
+  /** Takes a fresh list; the selection follows its file (see `reselect`). */
   const apply = useCallback(
     (next: ChangesDto) => {
       setChanges(next);
       setLoadError(null);
-      const keep = stillListed(next, selectedRef.current);
-      const selection = keep ? selectedRef.current : firstFile(next);
+      const selection = reselect(next, selectedRef.current);
       selectedRef.current = selection;
       setSelected(selection);
       void loadDiff(selection);
