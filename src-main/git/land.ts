@@ -43,9 +43,12 @@ export async function mergeTree(cwd: string, ours: string, theirs: string): Prom
   return ok({ conflicts: [...new Set(rest.filter((p) => p.length > 0))] });
 }
 
-/** Lands `s` (see the file comment). Runs in the repository's queue: one ref change at a time. */
+/**
+ * Lands `s` (see the file comment). Runs in the repository's queue (one ref change at a time), then in
+ * its worktree's, where the Changes view's stage and commit run: never beside them on git's index.lock.
+ */
 export function landSession(s: LandSession, mode: LandMode = 'squash', message?: string): Promise<Result<LandDto>> {
-  return inRepoQueue(s.repoPath, () => landNow(s, mode, message ?? defaultLandMessage(s)));
+  return inRepoQueue(s.repoPath, () => inRepoQueue(s.worktreePath, () => landNow(s, mode, message ?? defaultLandMessage(s))));
 }
 
 async function landNow(s: LandSession, mode: LandMode, message: string): Promise<Result<LandDto>> {

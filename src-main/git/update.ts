@@ -18,9 +18,12 @@ export type UpdateMode = UpdateDto['mode'];
 /** What an update needs of its session. */
 export type UpdateSession = Pick<SessionDto, 'name' | 'repoPath' | 'worktreePath' | 'branch' | 'baseBranch'>;
 
-/** Brings `s`'s base into its branch (see the file comment); one ref change per repository at a time. */
+/**
+ * Brings `s`'s base into its branch (see the file comment): one ref change per repository at a time,
+ * and never beside the Changes view's stage or commit in the same worktree.
+ */
 export function updateSession(s: UpdateSession, mode: UpdateMode = 'rebase'): Promise<Result<UpdateDto>> {
-  return inRepoQueue(s.repoPath, () => updateNow(s, mode));
+  return inRepoQueue(s.repoPath, () => inRepoQueue(s.worktreePath, () => updateNow(s, mode)));
 }
 
 async function updateNow(s: UpdateSession, mode: UpdateMode): Promise<Result<UpdateDto>> {
