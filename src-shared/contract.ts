@@ -104,7 +104,11 @@ export const methods = {
   'sessions.setupLog': method(SessionRef.strict(), SetupLogDto.nullable()),
   'sessions.create': method(CreateSessionParams, SessionDto),
   'sessions.stop': method(SessionRef.strict(), SessionDto),
-  'sessions.restart': method(SessionRef.strict(), SessionDto),
+  /**
+   * Starts the agent again. An agent with a conversation id continues its conversation (the prompt is
+   * not sent again); `fresh` starts a new conversation (a new id, the prompt sent again).
+   */
+  'sessions.restart': method(SessionRef.extend({ fresh: z.boolean().optional() }).strict(), SessionDto),
   'sessions.archive': method(SessionRef.strict(), SessionDto),
   'sessions.unarchive': method(SessionRef.strict(), SessionDto),
   'sessions.delete': method(SessionRef.extend({ force: z.boolean().optional() }).strict(), z.object({ id: z.string() })),

@@ -118,6 +118,11 @@ export const SessionDto = z.object({
   ports: z.array(SessionPortDto),
   /** Live git status of the worktree (null until first computed, and for sessions not tracked: ended, no worktree on the host). */
   git: SessionGitDto.nullable(),
+  /**
+   * The agent's own conversation id, for agents that continue one on a restart (Claude Code, Gemini
+   * CLI); null for the others. A restart resumes it; a fresh restart starts a new one.
+   */
+  conversationId: z.string().nullable(),
 });
 export type SessionDto = z.infer<typeof SessionDto>;
 

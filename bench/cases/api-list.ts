@@ -40,6 +40,7 @@ async function seed(home: string): Promise<void> {
         exitCode: 0,
         reason: null,
         unsynced: null,
+        conversationId: null,
         archived: false,
         createdAt: t - i * 1000,
         updatedAt: t - i * 1000,

@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/fixtures.js';
 import { splitCommandLine } from './command-line.js';
-import { AgentCatalog, CODEX_VIA_PROXY } from './profiles.js';
+import { AgentCatalog, CLAUDE_RESUME, CODEX_VIA_PROXY } from './profiles.js';
 import { slugify } from '../sessions/naming.js';
 
 describe('splitCommandLine', () => {
@@ -56,5 +57,30 @@ describe('AgentCatalog', () => {
     const custom = catalog.launch('custom', { prompt, model: 'm1', template: 'sh -c "echo $0" --model={model} {prompt}' });
     expect(custom).toEqual({ ok: true, value: { command: ['sh', '-c', 'echo $0', '--model=m1', prompt], initialInput: null } });
     expect(catalog.launch('custom', { prompt, model: null, template: null }).ok).toBe(false);
+  });
+  it('names the conversation of agents that resume: Claude Code starts with --session-id, a restart resumes without the prompt', () => {
+    const dir = pathWith('claude', 'codex', 'gemini', 'aider');
+    const catalog = new AgentCatalog({ PATH: `${dir}:/usr/bin:/bin`, SHELL: '/bin/sh' });
+    expect(['shell', 'claude-code', 'codex', 'gemini', 'aider', 'custom'].filter((a) => catalog.resumes(a as never))).toEqual(['claude-code', 'gemini']);
+    const id = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    const start = catalog.launch('claude-code', { prompt: 'fix it', model: 'opus', template: null, conversation: { id, resume: false } });
+    expect(start).toEqual({ ok: true, value: { command: ['claude', '--session-id', id, '--model', 'opus', 'fix it'], initialInput: null } });
+    const resume = catalog.launch('claude-code', { prompt: 'fix it', model: 'opus', template: null, conversation: { id, resume: true } });
+    expect(resume).toEqual({ ok: true, value: { command: ['sh', '-c', CLAUDE_RESUME, 'claude', id, 'fix it', '--model', 'opus'], initialInput: null } });
+    expect(catalog.launch('gemini', { prompt: 'hi', model: null, template: null, conversation: { id, resume: true } })).toEqual({ ok: true, value: { command: ['gemini', '--resume', id], initialInput: null } });
+  });
+
+  it("the Claude resume script resumes a saved conversation, and starts one with the same id and the prompt when there is none", () => {
+    const home = tempDir('berth-claude-home-');
+    const bin = tempDir('berth-bin-');
+    // A stand-in claude that prints its argv, one per line.
+    fs.writeFileSync(path.join(bin, 'claude'), '#!/bin/sh\nfor a in "$@"; do echo "[$a]"; done\n');
+    fs.chmodSync(path.join(bin, 'claude'), 0o755);
+    const id = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    const run = () => execFileSync('sh', ['-c', CLAUDE_RESUME, 'claude', id, 'fix it; now', '--model', 'opus'], { env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home }, encoding: 'utf8' });
+    expect(run()).toBe(`[--session-id]\n[${id}]\n[--model]\n[opus]\n[fix it; now]\n`);
+    fs.mkdirSync(path.join(home, '.claude/projects/-tmp-x'), { recursive: true });
+    fs.writeFileSync(path.join(home, `.claude/projects/-tmp-x/${id}.jsonl`), '{}\n');
+    expect(run()).toBe(`[--resume]\n[${id}]\n[--model]\n[opus]\n`);
   });
 });

@@ -22,6 +22,17 @@ export interface LaunchRequest {
   template: string | null;
   /** The user's login shell, for the shell profile. */
   shell: string;
+  /**
+   * The agent's own conversation (agents that resume one): `resume: false` starts a conversation with
+   * this id, `resume: true` continues it (the prompt is not sent again). Null or absent: no id.
+   */
+  conversation?: Conversation | null;
+}
+
+/** A conversation id Berth chose for the agent, and whether this start continues it. */
+export interface Conversation {
+  id: string;
+  resume: boolean;
 }
 
 interface Profile {
@@ -31,6 +42,11 @@ interface Profile {
   executable: string | null;
   installHint: string | null;
   supportsModel: boolean;
+  /**
+   * Whether the agent continues a conversation Berth names (see LaunchRequest.conversation); when it
+   * can't be done per session, why not (kept here for the next reader, not shown).
+   */
+  resumes: true | { no: string };
   build(req: LaunchRequest): Result<AgentLaunch>;
 }
 
@@ -51,6 +67,45 @@ export const CODEX_VIA_PROXY = [
   'exec codex "$@"',
 ].join('\n');
 
+/**
+ * Claude Code on a restart: `--resume <id>` when the conversation was saved (its transcript exists,
+ * `<config dir>/projects/<project>/<id>.jsonl`), else a start with the same id and the prompt: an agent
+ * that quit before its first message has nothing to resume, and `--resume` would exit with "No
+ * conversation found" on every restart. Checked where the agent runs (its HOME, a container's too).
+ * Arguments: the id, the prompt, then the other flags.
+ */
+export const CLAUDE_RESUME = [
+  'id=$1; prompt=$2; shift 2',
+  'for f in "${CLAUDE_CONFIG_DIR:-$HOME/.claude}"/projects/*/"$id".jsonl; do',
+  '  if [ -e "$f" ]; then exec claude --resume "$id" "$@"; fi',
+  'done',
+  'if [ -n "$prompt" ]; then set -- "$@" "$prompt"; fi',
+  'exec claude --session-id "$id" "$@"',
+].join('\n');
+
+/** Claude Code's argv: a new conversation with Berth's id, or the resume script above. */
+function claudeCommand(req: LaunchRequest): string[] {
+  const model = withModel('--model', req.model);
+  const c = req.conversation;
+  if (!c) return withPrompt(['claude', ...model], req.prompt);
+  if (c.resume) return ['sh', '-c', CLAUDE_RESUME, 'claude', c.id, req.prompt, ...model];
+  return withPrompt(['claude', '--session-id', c.id, ...model], req.prompt);
+}
+
+/** Gemini CLI's argv; resume flags from its documentation (the CLI is not installed here to check). */
+function geminiCommand(req: LaunchRequest): string[] {
+  const c = req.conversation;
+  const base = ['gemini', ...withModel('--model', req.model)];
+  if (c?.resume) return [...base, '--resume', c.id];
+  const withId = c ? [...base, '--session-id', c.id] : base;
+  return req.prompt.trim() ? [...withId, '--prompt-interactive', req.prompt] : withId;
+}
+
+/** Why codex does not resume (see the codex profile). */
+const CODEX_NO_RESUME =
+  'codex names no session at start (its id is its own), and `codex resume --last` picks by working directory, where ' +
+  "Codex counts sibling worktrees of one repository as the same project (openai/codex#47485): a restart could continue another session's conversation";
+
 const PROFILES: readonly Profile[] = [
   {
     id: 'shell',
@@ -59,6 +114,7 @@ const PROFILES: readonly Profile[] = [
     executable: null,
     installHint: null,
     supportsModel: false,
+    resumes: { no: 'a shell has no conversation' },
     build: (req) => ok({ command: [req.shell, '-i'], initialInput: typed(req.prompt) }),
   },
   {
@@ -68,7 +124,8 @@ const PROFILES: readonly Profile[] = [
     executable: 'claude',
     installHint: 'npm install -g @anthropic-ai/claude-code',
     supportsModel: true,
-    build: (req) => ok({ command: withPrompt(['claude', ...withModel('--model', req.model)], req.prompt), initialInput: null }),
+    resumes: true,
+    build: (req) => ok({ command: claudeCommand(req), initialInput: null }),
   },
   {
     id: 'codex',
@@ -77,6 +134,7 @@ const PROFILES: readonly Profile[] = [
     executable: 'codex',
     installHint: 'npm install -g @openai/codex',
     supportsModel: true,
+    resumes: { no: CODEX_NO_RESUME },
     build: (req) => ok({ command: ['sh', '-c', CODEX_VIA_PROXY, 'codex', ...withPrompt(withModel('--model', req.model), req.prompt)], initialInput: null }),
   },
   {
@@ -86,10 +144,8 @@ const PROFILES: readonly Profile[] = [
     executable: 'gemini',
     installHint: 'npm install -g @google/gemini-cli',
     supportsModel: true,
-    build: (req) => {
-      const base = ['gemini', ...withModel('--model', req.model)];
-      return ok({ command: req.prompt.trim() ? [...base, '--prompt-interactive', req.prompt] : base, initialInput: null });
-    },
+    resumes: true,
+    build: (req) => ok({ command: geminiCommand(req), initialInput: null }),
   },
   {
     id: 'aider',
@@ -98,6 +154,7 @@ const PROFILES: readonly Profile[] = [
     executable: 'aider',
     installHint: 'pipx install aider-chat',
     supportsModel: true,
+    resumes: { no: 'aider keeps its chat history per directory (.aider.chat.history.md), not per id' },
     build: (req) => ok({ command: ['aider', ...withModel('--model', req.model)], initialInput: typed(req.prompt) }),
   },
   {
@@ -107,6 +164,7 @@ const PROFILES: readonly Profile[] = [
     executable: null,
     installHint: null,
     supportsModel: true,
+    resumes: { no: 'Berth knows nothing of a custom command\'s conversations' },
     build: (req) => {
       if (!req.template) return err('bad_request', 'the custom agent needs a command template (e.g. "my-agent --model {model} {prompt}")');
       const parts = splitCommandLine(req.template);
@@ -138,7 +196,11 @@ export class AgentCatalog {
     return PROFILES.map((p) => this.describe(p));
   }
 
-  /** Builds the launch for `id`, or says why the agent can't run here. */
+  /** Whether agent `id` continues a conversation Berth names on a restart. */
+  resumes(id: AgentId): boolean {
+    return PROFILES.find((p) => p.id === id)?.resumes === true;
+  }
+
   /**
    * Builds the launch for `id`, or says why the agent can't run here. `onHost: false` (containers):
    * the agent runs in an image, so this machine's PATH says nothing about it and the shell is the

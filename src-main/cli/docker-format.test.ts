@@ -67,6 +67,7 @@ describe('docker output', () => {
       exitCode: null,
       reason: null,
       unsynced: null,
+      conversationId: null,
       archived: false,
       createdAt: NOW - 60_000,
       updatedAt: NOW - 60_000,

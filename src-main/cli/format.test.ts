@@ -21,6 +21,7 @@ function session(overrides: Partial<SessionDto> = {}): SessionDto {
     exitCode: null,
     reason: null,
     unsynced: null,
+    conversationId: null,
     archived: false,
     createdAt: NOW - 90_000,
     updatedAt: NOW - 5_000,

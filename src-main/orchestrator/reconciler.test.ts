@@ -39,6 +39,7 @@ function unknownSession(id: string): SessionDto {
     state: 'unknown',
     exitCode: null,
     unsynced: null,
+    conversationId: null,
     reason: 'the engine did not answer',
     archived: false,
     createdAt: at,

@@ -140,7 +140,7 @@ export function createApi(deps: ApiDeps): Api {
     'sessions.setupLog': (p) => sessions.setupLog(p.ref),
     'sessions.create': (p) => sessions.create(p),
     'sessions.stop': (p) => sessions.stop(p.ref),
-    'sessions.restart': (p) => sessions.restart(p.ref),
+    'sessions.restart': (p) => sessions.restart(p.ref, p.fresh === true),
     'sessions.archive': (p) => sessions.archive(p.ref),
     'sessions.unarchive': (p) => sessions.unarchive(p.ref),
     'sessions.delete': (p) => sessions.delete(p.ref, p.force ?? false),

@@ -5,13 +5,14 @@
  * written before any resource is made, so a crash at any point leaves something the reconciler can
  * explain.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { CreateSessionParams, type MethodResult } from '../../src-shared/contract.js';
 import { type CreatePhase, type ProgressDto, type QuitPolicy, type SessionDto, type SessionState, type SettingsDto } from '../../src-shared/dto.js';
 import { DEFAULT_COLS, DEFAULT_ROWS } from '../../src-shared/flow-control.js';
 import { Emitter, type Disposable } from '../../src-shared/lifecycle.js';
 import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
-import type { AgentCatalog } from '../agents/profiles.js';
+import type { AgentCatalog, Conversation } from '../agents/profiles.js';
 import type { ExitInfo, ITerminalProcess, StartSpec } from '../backends/backend.js';
 import { resolveDocker } from './backend-options.js';
 import type { BackendRegistry } from '../backends/registry.js';
@@ -218,7 +219,10 @@ export class SessionService implements Disposable {
       const valid = await backend.value.validate({ docker });
       if (!valid.ok) return valid;
     }
-    const launch = this.deps.agents.launch(p.agent, { prompt: p.prompt, model: p.model ?? null, template: p.command ?? null }, p.backend === 'local');
+    // Agents that resume get their conversation id now (no process: the create path stays as fast).
+    const conversationId = this.deps.agents.resumes(p.agent) ? randomUUID() : null;
+    const conversation = conversationId ? { id: conversationId, resume: false } : null;
+    const launch = this.deps.agents.launch(p.agent, { prompt: p.prompt, model: p.model ?? null, template: p.command ?? null, conversation }, p.backend === 'local');
     if (!launch.ok) return launch;
     let repo = await this.repos.forCreate(p.repoPath, p.baseBranch);
     if (!repo.ok) return repo;
@@ -284,6 +288,7 @@ export class SessionService implements Disposable {
         stats: null,
         ports,
         git: null,
+        conversationId,
       };
       const repoName = repo.value.name;
       try {
@@ -323,9 +328,10 @@ export class SessionService implements Disposable {
 
   /**
    * Stops the agent and starts it again in the background, cancellable like a create (stop, delete).
-   * A restart while one is in progress is refused: one restart, one process.
+   * A restart while one is in progress is refused: one restart, one process. An agent with a
+   * conversation continues it (its prompt is not sent again); `fresh` starts a new conversation.
    */
-  async restart(ref: string): Promise<Result<SessionDto>> {
+  async restart(ref: string, fresh = false): Promise<Result<SessionDto>> {
     const s = this.find(ref);
     if (!s.ok) return s;
     const id = s.value.id;
@@ -342,9 +348,13 @@ export class SessionService implements Disposable {
       await this.terminals.getLive(id)?.stop();
       this.terminals.drop(id);
       const current = this.index.get(id)!;
-      this.transition(current, { state: 'creating', exitCode: null, reason: null, pid: null }, 'restart');
-      const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null }, current.backend === 'local');
-      const input = current.agent === 'custom' ? null : launch.ok ? launch.value.initialInput : null;
+      const { conversationId, conversation } = nextConversation(current, fresh);
+      const launch = this.deps.agents.launch(current.agent, { prompt: current.prompt, model: current.model, template: null, conversation }, current.backend === 'local');
+      // The command is built again only for agents with a conversation (resume or new id); others run as created.
+      const command = conversation && launch.ok ? launch.value.command : current.command;
+      const detail = conversation ? (conversation.resume ? 'restart (resume)' : 'restart (new conversation)') : 'restart';
+      this.transition(current, { state: 'creating', exitCode: null, reason: null, pid: null, command, conversationId }, detail);
+      const input = current.agent === 'custom' || conversation?.resume ? null : launch.ok ? launch.value.initialInput : null;
       this.track(id, 'restart', (signal) => this.startProcess(id, input, signal, RESTART_CANCELLED));
       return ok(this.index.get(id)!);
     });
@@ -837,6 +847,16 @@ export class SessionService implements Disposable {
     this.index.set(s);
     this.onDidUpdateEmitter.fire(s);
   }
+}
+
+/**
+ * The conversation a restart starts with: the session's own, continued; with `fresh`, a new id.
+ * Sessions of agents that don't resume have none.
+ */
+function nextConversation(s: SessionDto, fresh: boolean): { conversationId: string | null; conversation: Conversation | null } {
+  if (s.conversationId === null) return { conversationId: null, conversation: null };
+  const conversationId = fresh ? randomUUID() : s.conversationId;
+  return { conversationId, conversation: { id: conversationId, resume: !fresh } };
 }
 
 /**

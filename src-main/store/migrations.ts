@@ -154,4 +154,8 @@ export const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 9: the agent's own conversation id (agents that resume one: Claude Code, Gemini CLI); null otherwise.
+  `
+  ALTER TABLE sessions ADD COLUMN conversation_id TEXT;
+  `,
 ];

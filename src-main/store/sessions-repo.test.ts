@@ -30,6 +30,7 @@ function session(id: string, at: number): SessionDto {
     exitCode: null,
     reason: null,
     unsynced: null,
+    conversationId: null,
     archived: false,
     createdAt: at,
     updatedAt: at,

@@ -41,6 +41,7 @@ interface SessionRow {
   docker: string | null;
   /** JSON array of `{name, port}` from session_ports (read only; written by PortsRepo). */
   ports?: string | null;
+  conversation_id: string | null;
 }
 
 function toDto(row: SessionRow): SessionDto {
@@ -73,6 +74,7 @@ function toDto(row: SessionRow): SessionDto {
     stats: null,
     ports: row.ports ? (JSON.parse(row.ports) as SessionDto['ports']) : [],
     git: null,
+    conversationId: row.conversation_id,
   };
 }
 
@@ -103,13 +105,14 @@ function toRow(s: SessionDto): SessionRow {
     start_ms: s.phases.startMs,
     first_output_ms: s.phases.firstOutputMs,
     docker: s.docker ? JSON.stringify(s.docker) : null,
+    conversation_id: s.conversationId,
   };
 }
 
 const COLUMNS = [
   'id', 'name', 'repo_path', 'worktree_path', 'branch', 'base_branch', 'agent', 'backend', 'prompt', 'model',
   'command', 'state', 'exit_code', 'reason', 'archived', 'created_at', 'updated_at', 'cols', 'rows', 'pid',
-  'worktree_ms', 'start_ms', 'first_output_ms', 'docker', 'unsynced',
+  'worktree_ms', 'start_ms', 'first_output_ms', 'docker', 'unsynced', 'conversation_id',
 ] as const;
 
 /** The states a session flips between while it works; transitions between them are activity. */

@@ -150,6 +150,7 @@ export function sessionFixture(id: string, name: string, overrides: Partial<Sess
     exitCode: null,
     reason: null,
     unsynced: null,
+    conversationId: null,
     archived: false,
     createdAt: FIXTURE_AT - 60_000,
     updatedAt: FIXTURE_AT - 60_000,

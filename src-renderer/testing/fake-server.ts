@@ -114,6 +114,7 @@ export function makeSession(overrides: Partial<SessionDto> = {}): SessionDto {
     exitCode: null,
     reason: null,
     unsynced: null,
+    conversationId: null,
     archived: false,
     createdAt: 1_000,
     updatedAt: 1_000,

@@ -89,7 +89,20 @@ export function registerSessionCommands(program: Command, state: RunState): void
   );
 
   simpleCommand(program, state, 'stop', 'sessions.stop', 'stop a session (its worktree is kept)', 'stopped');
-  simpleCommand(program, state, 'restart', 'sessions.restart', "restart a session's agent in the same worktree", 'restarted');
+  defineAction<JsonOption & { fresh?: boolean }>(
+    program
+      .command('restart')
+      .description("restart a session's agent in the same worktree, continuing its conversation (Claude Code, Gemini CLI)")
+      .argument('<name>', 'session name or id')
+      .option('--fresh', 'start a new conversation (the prompt is sent again) instead of continuing the last one')
+      .option('--json', 'print the session as JSON'),
+    state,
+    async (ctx, args, opts) => {
+      const session = await ctx.call('sessions.restart', { ref: firstArg(args), fresh: opts.fresh === true });
+      if (opts.json) ctx.json(session);
+      else ctx.out(`restarted ${session.name}${restartedHow(session, opts.fresh === true)}: ${describeState(session)}`);
+    },
+  );
   simpleCommand(program, state, 'archive', 'sessions.archive', 'archive a session (stops it; hidden from `list`)', 'archived');
   simpleCommand(program, state, 'unarchive', 'sessions.unarchive', 'bring an archived session back to `list`', 'unarchived');
   simpleCommand(program, state, 'sync', 'sessions.sync', "copy a stopped session's changes not synced back (a Docker volume's) to its worktree", 'synced');
@@ -145,7 +158,13 @@ export function registerSessionCommands(program: Command, state: RunState): void
   );
 }
 
-type SimpleMethod = Extract<MethodName, 'sessions.stop' | 'sessions.restart' | 'sessions.archive' | 'sessions.unarchive' | 'sessions.sync'>;
+/** How a restart went on with the agent's conversation, for its one-line answer. */
+function restartedHow(s: SessionDto, fresh: boolean): string {
+  if (s.conversationId === null) return '';
+  return fresh ? ` (new conversation ${s.conversationId})` : ` (continuing conversation ${s.conversationId})`;
+}
+
+type SimpleMethod = Extract<MethodName, 'sessions.stop' | 'sessions.archive' | 'sessions.unarchive' | 'sessions.sync'>;
 
 /** A command that takes a session ref, calls one method and prints the resulting state. */
 function simpleCommand(program: Command, state: RunState, name: string, method: SimpleMethod, description: string, done: string): void {

@@ -156,6 +156,34 @@ describe('SessionHeader', () => {
     expect((screen.getByTestId('action-sync') as HTMLButtonElement).disabled).toBe(true);
     connection.dispose();
   });
+  it('offers "Restart fresh" beside Restart for an agent with a conversation: Restart continues it, fresh asks for a new one', async () => {
+    const restarts: Array<{ ref: string; fresh?: boolean }> = [];
+    const session = makeSession({ agent: 'claude-code', state: 'exited', exitCode: 0, conversationId: 'c-first' });
+    const server = new FakeServer().on('sessions.restart', (p) => {
+      restarts.push(p);
+      return { ...session, state: 'creating', conversationId: p.fresh ? 'c-second' : 'c-first' };
+    });
+    const { store, connection } = await renderWithServer(<SessionHeader session={session} />, server, { sessions: { s1: session }, panes: ['s1'] });
+    expect(screen.getByTestId('action-restart').title).toMatch(/continuing its conversation/);
+
+    await act(async () => fireEvent.click(screen.getByTestId('action-restart')));
+    await waitFor(() => expect(restarts).toHaveLength(1));
+    expect(restarts[0]!.fresh).toBeUndefined();
+    expect(store.getState().sessions.s1?.conversationId).toBe('c-first');
+
+    await act(async () => fireEvent.click(screen.getByTestId('action-restart-fresh')));
+    await waitFor(() => expect(store.getState().sessions.s1?.conversationId).toBe('c-second'));
+    expect(restarts[1]).toEqual({ ref: 's1', fresh: true });
+    connection.dispose();
+  });
+
+  it('offers no "Restart fresh" for an agent without a conversation (a shell)', async () => {
+    const session = makeSession({ agent: 'shell', state: 'exited', exitCode: 0, conversationId: null });
+    const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } });
+    expect(screen.getByTestId('action-restart')).toBeTruthy();
+    expect(screen.queryByTestId('action-restart-fresh')).toBeNull();
+    connection.dispose();
+  });
 });
 
 describe('SessionHeader ports', () => {

@@ -61,7 +61,14 @@ export function SessionHeader({ session, onClose }: SessionHeaderProps) {
             ? action('cancel', 'Cancel', true, 'Stop creating this session and delete it (worktree, container)')
             : null}
           {action('stop', 'Stop', live)}
-          {action('restart', 'Restart', session.state !== 'creating')}
+          {session.conversationId === null ? (
+            action('restart', 'Restart', session.state !== 'creating')
+          ) : (
+            <>
+              {action('restart', 'Restart', session.state !== 'creating', "Start the agent again, continuing its conversation")}
+              {action('restart-fresh', 'Restart fresh', session.state !== 'creating', 'Start the agent again with a new conversation (the prompt is sent again)')}
+            </>
+          )}
           {session.archived ? action('unarchive', 'Unarchive') : action('archive', 'Archive', true, live ? 'Stops the session and moves it to Archived' : undefined)}
           <button
             type="button"

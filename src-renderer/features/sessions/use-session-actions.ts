@@ -1,5 +1,6 @@
 /**
- * Session actions (stop, restart, archive, unarchive, sync, delete) with their pending state and last error.
+ * Session actions (stop, restart, restart fresh, archive, unarchive, sync, delete) with their pending state
+ * and last error.
  */
 import { useCallback, useState } from 'react';
 import type { SessionDto } from '../../../src-shared/dto.js';
@@ -8,9 +9,10 @@ import { useServices } from '../../app/services.js';
 
 /**
  * Actions a session header offers; `cancel` abandons a session still being created (a forced delete);
- * `sync` retries copying changes not synced back to the worktree.
+ * `sync` retries copying changes not synced back to the worktree; `restart-fresh` restarts with a new
+ * conversation instead of continuing the agent's.
  */
-export type SessionAction = 'stop' | 'restart' | 'archive' | 'unarchive' | 'sync' | 'delete' | 'force-delete' | 'cancel';
+export type SessionAction = 'stop' | 'restart' | 'restart-fresh' | 'archive' | 'unarchive' | 'sync' | 'delete' | 'force-delete' | 'cancel';
 
 /** Result of the hook: run an action, what is running, the last error. */
 export interface SessionActions {
@@ -38,6 +40,12 @@ export function useSessionActions(session: SessionDto): SessionActions {
         case 'unarchive':
         case 'sync': {
           const updated = await connection.request(`sessions.${action}`, { ref });
+          if (updated.ok) store.getState().upsertSession(updated.value);
+          result = updated;
+          break;
+        }
+        case 'restart-fresh': {
+          const updated = await connection.request('sessions.restart', { ref, fresh: true });
           if (updated.ok) store.getState().upsertSession(updated.value);
           result = updated;
           break;
