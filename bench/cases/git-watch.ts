@@ -59,6 +59,7 @@ function session(i: number, repo: string, worktree: string): SessionDto {
     exitCode: null,
     reason: null,
     unsynced: null,
+    conversationId: null,
     archived: false,
     createdAt: t,
     updatedAt: t,
