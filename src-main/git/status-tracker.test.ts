@@ -85,6 +85,19 @@ describe('live git status of sessions (real git, file-system events)', () => {
     expect(t.orch.gitStatus.lanes.maxConcurrent).toBe(1);
   });
 
+  it('follows a base branch other than main, and gives a status for a session based on a tag', async () => {
+    gitIn(repo, 'branch', 'develop');
+    gitIn(repo, 'tag', 'v1');
+    const dev = await t.must('sessions.create', { repoPath: repo, agent: 'shell', prompt: '', name: 'on-develop', baseBranch: 'develop' });
+    const tagged = await t.must('sessions.create', { repoPath: repo, agent: 'shell', prompt: '', name: 'on-tag', baseBranch: 'v1' });
+    await until(dev.id, 'on-develop status', (g) => g.behind === 0);
+    await until(tagged.id, 'on-tag status', (g) => g.behind === 0 && g.ahead === 0);
+    gitIn(repo, 'checkout', '-q', 'develop');
+    fs.writeFileSync(path.join(repo, 'dev.txt'), 'dev\n');
+    commitAll(repo, 'develop moves');
+    await until(dev.id, 'on-develop behind 1', (g) => g.behind === 1);
+  });
+
   it('handles file names with spaces, unicode and a leading dash', async () => {
     const a = await create('odd-a');
     const b = await create('odd-b');

@@ -17,7 +17,7 @@ import { DisposableStore, toDisposable, type Disposable, type Event } from '../.
 import { ignoreBackgroundErrors, type BackgroundErrorSink } from '../metrics/faults.js';
 import { DirWatcher } from './dir-watcher.js';
 import { GitLanes } from './git-lanes.js';
-import { gitDirsOf, ignoredDirs, readWorktreeStatus, type WorktreeStatus } from './worktree-status.js';
+import { gitDirsOf, ignoredDirs, readWorktreeStatus, resolveBaseRef, type WorktreeStatus } from './worktree-status.js';
 
 /** Quiet time after a change before the refresh: an agent writing several files triggers one refresh. */
 const DEBOUNCE_MS = 300;
@@ -52,6 +52,8 @@ interface Tracked {
   again: boolean;
   lastRun: number;
   status: WorktreeStatus | null;
+  /** The base as a full ref (`refs/heads/main`), resolved when tracking starts. */
+  baseRef: string;
   watcher: DirWatcher | null;
   /** What was last set on the session, as JSON (nothing is announced when it didn't change). */
   shown: string;
@@ -116,7 +118,7 @@ export class GitStatusTracker implements Disposable {
   }
 
   private track(s: SessionDto): void {
-    const t: Tracked = { session: s, store: new DisposableStore(`git-status ${s.name}`), timer: null, running: false, again: false, lastRun: 0, status: null, watcher: null, shown: 'null' };
+    const t: Tracked = { session: s, store: new DisposableStore(`git-status ${s.name}`), timer: null, running: false, again: false, lastRun: 0, status: null, baseRef: `refs/heads/${s.baseBranch}`, watcher: null, shown: 'null' };
     this.tracked.set(s.id, t);
     t.store.add(toDisposable(() => t.timer && clearTimeout(t.timer)));
     const repo = this.repoTrack(s.repoPath);
@@ -128,10 +130,11 @@ export class GitStatusTracker implements Disposable {
     const s = t.session;
     const signal = this.abort.signal;
     const dirs = await gitDirsOf(this.lanes, s, signal);
+    t.baseRef = await resolveBaseRef(this.lanes, s, signal);
     if (t.store.isDisposed) return;
     if (dirs.ok) {
       if (repo.commonDir === null) repo.commonDir = dirs.value.commonDir;
-      this.watchRefs(repo, s);
+      this.watchRefs(repo, t);
     }
     const watcher = (t.watcher = t.store.add(
       new DirWatcher({
@@ -171,10 +174,11 @@ export class GitStatusTracker implements Disposable {
    * Watches the folders holding the session's branch ref and its base branch's ref, and the common
    * dir (packed-refs): a ref moving refreshes the sessions it concerns.
    */
-  private watchRefs(repo: RepoTrack, s: SessionDto): void {
+  private watchRefs(repo: RepoTrack, t: Tracked): void {
     const common = repo.commonDir!;
     const heads = path.join(common, 'refs', 'heads');
-    const folders = [common, heads, path.dirname(path.join(heads, s.branch)), path.dirname(path.join(heads, s.baseBranch))];
+    const folders = [common, heads, path.dirname(path.join(heads, t.session.branch))];
+    if (t.baseRef.startsWith('refs/')) folders.push(path.dirname(path.join(common, t.baseRef)));
     for (const dir of folders) {
       if (repo.refDirs.has(dir)) continue;
       let w: fs.FSWatcher;
@@ -202,11 +206,11 @@ export class GitStatusTracker implements Disposable {
       if (filename === 'packed-refs') all();
       return;
     }
-    const rel = path.relative(path.join(common, 'refs', 'heads'), path.join(dir, filename)).split(path.sep).join('/');
+    const rel = path.relative(common, path.join(dir, filename)).split(path.sep).join('/');
     const ref = rel.endsWith('.lock') ? rel.slice(0, -'.lock'.length) : rel;
     for (const id of repo.sessions) {
       const t = this.tracked.get(id);
-      if (t && (t.session.branch === ref || t.session.baseBranch === ref)) this.schedule(t);
+      if (t && (`refs/heads/${t.session.branch}` === ref || t.baseRef === ref)) this.schedule(t);
     }
   }
 
@@ -228,7 +232,7 @@ export class GitStatusTracker implements Disposable {
     if (t.running || t.store.isDisposed) return;
     t.running = true;
     t.lastRun = Date.now();
-    const r = await readWorktreeStatus(this.lanes, t.session, this.abort.signal).catch((e: unknown) => {
+    const r = await readWorktreeStatus(this.lanes, t.session, t.baseRef, this.abort.signal).catch((e: unknown) => {
       this.onError('git-status', e);
       return null;
     });

@@ -36,15 +36,14 @@ function laneGit(lanes: GitLanes, ref: WorktreeRef, args: string[], signal?: Abo
   return lanes.run(ref.repoPath, () => git(ref.worktreePath, [...safe(ref.worktreePath), ...args], signal));
 }
 
-/** The worktree's state now; an error when git can't tell (worktree gone, base branch deleted). */
-export async function readWorktreeStatus(lanes: GitLanes, ref: WorktreeRef, signal?: AbortSignal): Promise<Result<WorktreeStatus>> {
+/** The worktree's state against `baseRef` (see `resolveBaseRef`); an error when git can't tell (worktree gone, base deleted). */
+export async function readWorktreeStatus(lanes: GitLanes, ref: WorktreeRef, baseRef: string, signal?: AbortSignal): Promise<Result<WorktreeStatus>> {
   // GIT_OPTIONAL_LOCKS=0 (git()'s environment) keeps status from rewriting the index, which would
   // wake the index watcher and refresh again.
   const status = await laneGit(lanes, ref, ['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all'], signal);
   if (!status.ok) return status;
   const uncommitted = parsePorcelainV2(status.value.stdout).paths;
-  // `refs/heads/` so a tag or file of the same name is never taken for the base branch.
-  const range = `refs/heads/${ref.baseBranch}...HEAD`;
+  const range = `${baseRef}...HEAD`;
   const counts = await laneGit(lanes, ref, ['rev-list', '--left-right', '--count', range, '--'], signal);
   if (!counts.ok) return counts;
   const lr = parseLeftRight(counts.value.stdout);
@@ -57,6 +56,19 @@ export async function readWorktreeStatus(lanes: GitLanes, ref: WorktreeRef, sign
     for (const p of parseNulList(diff.value.stdout)) paths.add(p);
   }
   return ok({ ahead: lr.ahead, behind: lr.behind, dirty: uncommitted.length > 0, paths });
+}
+
+/**
+ * The base as a full ref name: `refs/heads/<base>` when it is a local branch (so a tag of the same name
+ * is never taken for it), else what git resolves it to (`refs/remotes/…`, `refs/tags/…`), else the base
+ * as given (a commit id, which never moves).
+ */
+export async function resolveBaseRef(lanes: GitLanes, ref: WorktreeRef, signal?: AbortSignal): Promise<string> {
+  const local = `refs/heads/${ref.baseBranch}`;
+  if ((await laneGit(lanes, ref, ['show-ref', '--verify', '--quiet', local], signal)).ok) return local;
+  const full = await laneGit(lanes, ref, ['rev-parse', '--verify', '--quiet', '--symbolic-full-name', ref.baseBranch], signal);
+  const name = full.ok ? full.value.stdout.trim() : '';
+  return name.startsWith('refs/') ? name : ref.baseBranch;
 }
 
 /** The worktree's own git dir (HEAD, index) and the repository's common dir (refs, packed-refs), absolute. */
