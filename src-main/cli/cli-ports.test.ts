@@ -22,6 +22,8 @@ describe('berth ports', () => {
     fs.writeFileSync(path.join(repo, '.berth.json'), JSON.stringify({ ports: ['web', 'api'] }));
     const a = await t.must('sessions.create', { repoPath: repo, agent: 'shell', name: 'alpha', prompt: '' });
     const b = await t.must('sessions.create', { repoPath: repo, agent: 'shell', name: 'beta', prompt: '' });
+    // An archived session still holds its ports.
+    await t.must('sessions.archive', { ref: 'beta' });
     const all = await berth('ports');
     expect(all.code).toBe(0);
     const lines = all.stdout.trim().split('\n');

@@ -2,6 +2,7 @@
  * `berth ports [NAME]`: the host ports sessions hold (`.berth.json` `ports`), with their URLs.
  */
 import type { Command } from 'commander';
+import { MAX_LIST_LIMIT } from '../../../src-shared/contract.js';
 import type { SessionDto } from '../../../src-shared/dto.js';
 import { defineAction, type RunState } from '../command-kit.js';
 import { EXIT_OK } from '../context.js';
@@ -35,7 +36,10 @@ export function registerPortsCommand(program: Command, state: RunState): void {
     state,
     async (ctx, args, opts) => {
       const ref = args[0];
-      const sessions = ref ? [await ctx.call('sessions.get', { ref })] : await ctx.call('sessions.list', {});
+      // Archived sessions hold their ports until deleted: they are listed too.
+      const sessions = ref
+        ? [await ctx.call('sessions.get', { ref })]
+        : (await Promise.all([false, true].map((archived) => ctx.call('sessions.list', { archived, limit: MAX_LIST_LIMIT })))).flat();
       const rows = portRows(sessions);
       if (opts.json) ctx.json(rows);
       else if (rows.length === 0) ctx.io.stdout.write(ref ? `session ${sessions[0]!.name} holds no ports (its repository names none in .berth.json "ports")\n` : 'no session holds a port\n');

@@ -72,7 +72,7 @@ export function RepositoriesSection({ agents, backends }: RepositoriesSectionPro
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void store(fromRepoSettingsForm(form));
+    void store(fromRepoSettingsForm(form, repo?.stored ?? null));
   };
   const add = async (e: FormEvent) => {
     e.preventDefault();

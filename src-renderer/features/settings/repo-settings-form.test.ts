@@ -9,6 +9,11 @@ describe('repository settings form', () => {
     expect(fromRepoSettingsForm(form)).toEqual({ ok: true, config });
   });
 
+  it('keeps stored fields the form does not show', () => {
+    const stored = { setup: 'old', waitForSetup: true, ready: { count: 2 } };
+    expect(fromRepoSettingsForm({ ...EMPTY_REPO_SETTINGS_FORM, setup: 'new' }, stored)).toEqual({ ok: true, config: { setup: 'new', waitForSetup: true, ready: { count: 2 } } });
+  });
+
   it('an empty form is an empty config; bad ports and env lines are named', () => {
     expect(fromRepoSettingsForm(EMPTY_REPO_SETTINGS_FORM)).toEqual({ ok: true, config: { waitForSetup: true } });
     expect(fromRepoSettingsForm({ ...EMPTY_REPO_SETTINGS_FORM, ports: 'web 9lives' })).toMatchObject({ ok: false, message: expect.stringMatching(/"ports\.1"/) });

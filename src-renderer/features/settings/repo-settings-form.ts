@@ -41,8 +41,14 @@ export function toRepoSettingsForm(config: BerthConfig | null): RepoSettingsForm
   };
 }
 
-/** The config the form describes, or what is wrong with it (each problem naming its field). */
-export function fromRepoSettingsForm(form: RepoSettingsForm): { ok: true; config: BerthConfig } | { ok: false; message: string } {
+/** Fields of the stored config this form edits; any other (e.g. `ready`) is kept as stored. */
+const EDITED = ['setup', 'teardown', 'waitForSetup', 'env', 'ports', 'defaults'] as const;
+
+/**
+ * The config the form describes, or what is wrong with it (each problem naming its field). Fields the
+ * form does not show are taken from `stored`.
+ */
+export function fromRepoSettingsForm(form: RepoSettingsForm, stored: BerthConfig | null = null): { ok: true; config: BerthConfig } | { ok: false; message: string } {
   const env: Record<string, string> = {};
   for (const [i, raw] of form.env.split('\n').entries()) {
     const line = raw.trim();
@@ -63,6 +69,7 @@ export function fromRepoSettingsForm(form: RepoSettingsForm): { ok: true; config
     ports: ports.length > 0 ? ports : undefined,
     defaults: hasDefaults ? Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)) : undefined,
   };
-  const parsed = BerthConfig.safeParse(Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)));
+  const kept = Object.fromEntries(Object.entries(stored ?? {}).filter(([k]) => !(EDITED as readonly string[]).includes(k)));
+  const parsed = BerthConfig.safeParse({ ...kept, ...Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)) });
   return parsed.success ? { ok: true, config: parsed.data } : { ok: false, message: describeConfigError(parsed.error) };
 }
