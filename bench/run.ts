@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchApiList } from './cases/api-list.js';
+import { benchChangesOpen } from './cases/changes-open.js';
 import { benchCreateDocker } from './cases/create-docker.js';
 import { benchCreateLocal } from './cases/create-local.js';
 import { benchCreateReady } from './cases/create-ready.js';
@@ -64,6 +65,7 @@ const cases: { prefixes: string[]; run: () => Promise<Figure[]> }[] = [
   { prefixes: ['sampler'], run: () => benchSampler(runs) },
   { prefixes: ['dashboard'], run: () => benchDashboardFrame() },
   { prefixes: ['git.watch30'], run: () => benchGitWatch(runs) },
+  { prefixes: ['changes.open200'], run: () => benchChangesOpen(runs) },
 ];
 
 ensureBuilt();
