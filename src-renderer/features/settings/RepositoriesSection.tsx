@@ -4,11 +4,12 @@
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AgentProfileDto, BackendDto } from '../../../src-shared/dto.js';
+import type { ReadyStatusDto } from '../../../src-shared/berth-config.js';
 import type { RepoSettingsDto } from '../../../src-shared/repo-settings.js';
 import { useAppState, useServices } from '../../app/services.js';
 import { Field } from '../../components/Field.js';
 import { Select } from '../../components/Select.js';
-import { EMPTY_REPO_SETTINGS_FORM, fromRepoSettingsForm, toRepoSettingsForm, type RepoSettingsForm } from './repo-settings-form.js';
+import { EMPTY_REPO_SETTINGS_FORM, fromRepoSettingsForm, readyNote, toRepoSettingsForm, type RepoSettingsForm } from './repo-settings-form.js';
 import { SaveStatus, type SaveState } from './SaveStatus.js';
 
 interface RepositoriesSectionProps {
@@ -31,6 +32,7 @@ export function RepositoriesSection({ agents, backends }: RepositoriesSectionPro
   const [form, setForm] = useState<RepoSettingsForm>(EMPTY_REPO_SETTINGS_FORM);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const [adding, setAdding] = useState('');
+  const [ready, setReady] = useState<ReadyStatusDto | null>(null);
 
   const show = useCallback((repo: RepoSettingsDto) => {
     setRepos((list) => [...list.filter((r) => r.repoPath !== repo.repoPath), repo].sort((a, b) => a.name.localeCompare(b.name)));
@@ -54,6 +56,18 @@ export function RepositoriesSection({ agents, backends }: RepositoriesSectionPro
       current = false;
     };
   }, [connection, connected]);
+
+  // The selected repository's ready worktrees, asked again after each save.
+  useEffect(() => {
+    if (!connected || !selected) return;
+    let current = true;
+    void connection.request('repos.ready', {}).then((r) => {
+      if (current && r.ok) setReady(r.value.find((x) => x.repo === selected) ?? null);
+    });
+    return () => {
+      current = false;
+    };
+  }, [connection, connected, selected, save.kind]);
 
   const repo = repos.find((r) => r.repoPath === selected) ?? null;
   const set = <K extends keyof RepoSettingsForm>(key: K, value: RepoSettingsForm[K]) => {
@@ -84,7 +98,7 @@ export function RepositoriesSection({ agents, backends }: RepositoriesSectionPro
     show(r.value);
   };
 
-  const text = (key: 'setup' | 'teardown' | 'ports' | 'model' | 'baseBranch', label: string, placeholder: string, hint?: string) => (
+  const text = (key: 'setup' | 'teardown' | 'ports' | 'model' | 'baseBranch' | 'ready', label: string, placeholder: string, hint?: string) => (
     <Field id={`repo-settings-${key}`} label={label} hint={hint}>
       {(control) => (
         <input
@@ -182,7 +196,13 @@ export function RepositoriesSection({ agents, backends }: RepositoriesSectionPro
           </Field>
           {text('model', 'Default model', 'the agent’s default')}
           {text('baseBranch', 'Default base branch', 'the checked-out branch')}
+          {text('ready', 'Ready worktrees', '0', 'Kept made ahead (checkout, includes, setup) so a create claims one; at most 8.')}
         </div>
+        {readyNote(ready) ? (
+          <p className="field-hint" data-testid="repo-settings-ready-status">
+            {readyNote(ready)}
+          </p>
+        ) : null}
         <label className="checkbox" htmlFor="repo-settings-wait">
           <input id="repo-settings-wait" type="checkbox" data-testid="repo-settings-wait" checked={form.waitForSetup} disabled={!repo} onChange={(e) => set('waitForSetup', e.target.checked)} />
           Hold the agent until setup succeeded

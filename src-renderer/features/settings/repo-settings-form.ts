@@ -2,7 +2,8 @@
  * Settings → Repositories: the editable form of a repository's stored settings and its conversion to
  * the `.berth.json`-shaped config the orchestrator validates again.
  */
-import { BerthConfig, describeConfigError } from '../../../src-shared/berth-config.js';
+import { BerthConfig, describeConfigError, type ReadyStatusDto } from '../../../src-shared/berth-config.js';
+import { formatBytes } from '../docker/docker-format.js';
 import type { AgentId, BackendId } from '../../../src-shared/dto.js';
 
 /** The form's fields as the inputs hold them. */
@@ -18,9 +19,11 @@ export interface RepoSettingsForm {
   backend: BackendId | '';
   model: string;
   baseBranch: string;
+  /** Ready worktrees to keep (a whole number; empty: none). */
+  ready: string;
 }
 
-export const EMPTY_REPO_SETTINGS_FORM: RepoSettingsForm = { setup: '', teardown: '', waitForSetup: true, env: '', ports: '', agent: '', backend: '', model: '', baseBranch: '' };
+export const EMPTY_REPO_SETTINGS_FORM: RepoSettingsForm = { setup: '', teardown: '', waitForSetup: true, env: '', ports: '', agent: '', backend: '', model: '', baseBranch: '', ready: '' };
 
 /** The form showing stored settings (empty fields for none). */
 export function toRepoSettingsForm(config: BerthConfig | null): RepoSettingsForm {
@@ -38,11 +41,12 @@ export function toRepoSettingsForm(config: BerthConfig | null): RepoSettingsForm
     backend: d.backend ?? '',
     model: d.model ?? '',
     baseBranch: d.baseBranch ?? '',
+    ready: config.ready && config.ready.count > 0 ? String(config.ready.count) : '',
   };
 }
 
 /** Fields of the stored config this form edits; any other (e.g. `ready`) is kept as stored. */
-const EDITED = ['setup', 'teardown', 'waitForSetup', 'env', 'ports', 'defaults'] as const;
+const EDITED = ['setup', 'teardown', 'waitForSetup', 'env', 'ports', 'defaults', 'ready'] as const;
 
 /**
  * The config the form describes, or what is wrong with it (each problem naming its field). Fields the
@@ -61,6 +65,11 @@ export function fromRepoSettingsForm(form: RepoSettingsForm, stored: BerthConfig
   const trimmed = (s: string) => (s.trim() === '' ? undefined : s.trim());
   const defaults = { agent: form.agent || undefined, backend: form.backend || undefined, model: trimmed(form.model), baseBranch: trimmed(form.baseBranch) };
   const hasDefaults = Object.values(defaults).some((v) => v !== undefined);
+  const readyText = form.ready.trim();
+  if (readyText !== '' && !/^\d+$/.test(readyText)) return { ok: false, message: `"ready.count": write a whole number of ready worktrees (0 for none)` };
+  const readyCount = readyText === '' ? 0 : Number(readyText);
+  // refreshOn has no field here: kept as stored.
+  const ready = readyCount > 0 ? { ...stored?.ready, count: readyCount } : undefined;
   const candidate = {
     setup: trimmed(form.setup),
     teardown: trimmed(form.teardown),
@@ -68,8 +77,18 @@ export function fromRepoSettingsForm(form: RepoSettingsForm, stored: BerthConfig
     env: Object.keys(env).length > 0 ? env : undefined,
     ports: ports.length > 0 ? ports : undefined,
     defaults: hasDefaults ? Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)) : undefined,
+    ready,
   };
   const kept = Object.fromEntries(Object.entries(stored ?? {}).filter(([k]) => !(EDITED as readonly string[]).includes(k)));
   const parsed = BerthConfig.safeParse({ ...kept, ...Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)) });
   return parsed.success ? { ok: true, config: parsed.data } : { ok: false, message: describeConfigError(parsed.error) };
+}
+
+/** The repository's ready worktrees now, in words. */
+export function readyNote(status: ReadyStatusDto | null): string | null {
+  if (!status || (status.wanted === 0 && status.ready === 0)) return null;
+  const parts = [`${status.ready} of ${status.wanted} ready`, `${formatBytes(status.bytes)} on disk`];
+  if (status.filling) parts.push('making one now');
+  if (status.lastError) parts.push(`last refill failed: ${status.lastError}`);
+  return parts.join(' · ');
 }
