@@ -8,15 +8,18 @@ export class RepoSettingsSection {
   readonly repo: Locator;
   readonly addPath: Locator;
   readonly status: Locator;
+  /** How many ready worktrees there are and their disk (absent while none are kept). */
+  readonly readyStatus: Locator;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId('settings-repositories');
     this.repo = this.root.getByTestId('repo-settings-repo');
     this.addPath = this.root.getByTestId('repo-settings-add');
     this.status = this.root.getByTestId('repo-settings-status');
+    this.readyStatus = this.root.getByTestId('repo-settings-ready-status');
   }
 
-  field(name: 'setup' | 'teardown' | 'ports' | 'model' | 'baseBranch' | 'env' | 'agent' | 'backend'): Locator {
+  field(name: 'setup' | 'teardown' | 'ports' | 'model' | 'baseBranch' | 'env' | 'agent' | 'backend' | 'ready'): Locator {
     return this.root.getByTestId(`repo-settings-${name}`);
   }
 

@@ -56,3 +56,30 @@ test('store ports for a repository in Settings, create a session, open its port 
     await new Promise((r) => server.close(r));
   }
 });
+
+test('ready worktrees: the count set in Settings is kept made ahead, shown with its disk, and a create claims one', async ({ app, berth, page }) => {
+  await app.openSettings();
+  const repos = new RepoSettingsSection(page);
+  await repos.add(berth.repoDir);
+  await repos.field('setup').fill('echo installed > installed.txt');
+  await repos.field('ready').fill('1');
+  await repos.field('agent').selectOption('shell');
+  await repos.save();
+
+  // The pool starts with the repository's first create (after its first output).
+  const first = await berth.call('sessions.create', { repoPath: berth.repoDir, agent: 'shell', name: 'first' });
+  if (!first.ok) throw new Error(first.error.message);
+  // The section asks again while they are being made.
+  await expect(repos.readyStatus).toContainText('1 of 1 ready', { timeout: 30_000 });
+  await expect(repos.readyStatus).toContainText('on disk');
+  await repos.root.scrollIntoViewIfNeeded();
+  await screenshot(page, 'repo-settings-ready');
+
+  // The next create claims it: setup already ran there, its output is the ready worktree's.
+  const second = await berth.call('sessions.create', { repoPath: berth.repoDir, agent: 'shell', name: 'second', prompt: 'cat installed.txt' });
+  if (!second.ok) throw new Error(second.error.message);
+  const pane = await app.open('second');
+  await pane.expectLine('installed');
+  const events = await berth.call('sessions.setupLog', { ref: 'second' });
+  expect(events.ok && events.value?.status).toBe('succeeded');
+});

@@ -39,6 +39,8 @@ export interface ReadySlot {
   /** Its setup's log; null when the repository has no setup command. */
   setup: SetupLogDto | null;
   madeAt: number;
+  /** Disk it used when it was made (checkout, includes, what setup installed), in bytes. */
+  bytes: number;
 }
 
 /** What a claim did, for the session's create phases and setup log. */
@@ -177,17 +179,15 @@ export class ReadyWorktrees {
   }
 
   /** Per repository: how many slots are wanted and ready, and their disk use. */
-  async status(): Promise<ReadyStatusDto[]> {
-    return Promise.all(
-      [...this.pools.values()].map(async (p) => ({
-        repo: p.repo,
-        wanted: p.config.ready.count,
-        ready: p.slots.length,
-        filling: this.filling.has(p.repo),
-        bytes: (await Promise.all(p.slots.map((s) => diskUse(s.dir)))).reduce((a, b) => a + b, 0),
-        lastError: p.lastError,
-      })),
-    );
+  status(): ReadyStatusDto[] {
+    return [...this.pools.values()].map((p) => ({
+      repo: p.repo,
+      wanted: p.config.ready.count,
+      ready: p.slots.length,
+      filling: this.filling.has(p.repo),
+      bytes: p.slots.reduce((sum, s) => sum + (s.bytes ?? 0), 0),
+      lastError: p.lastError,
+    }));
   }
 
   /** Waits for the refills queued so far (tests, bench). */
@@ -228,7 +228,7 @@ export class ReadyWorktrees {
     const commit = head.value.stdout.trim();
     const added = await inRepoQueue(pool.repo, () => git(pool.repo, ['worktree', 'add', '--quiet', '--detach', dir, commit]));
     if (!added.ok) return added;
-    const slot: ReadySlot = { id, repo: pool.repo, baseBranch: pool.baseBranch, commit, dir, setup: null, madeAt: Date.now() };
+    const slot: ReadySlot = { id, repo: pool.repo, baseBranch: pool.baseBranch, commit, dir, setup: null, madeAt: Date.now(), bytes: 0 };
     const copied = await copyWorktreeIncludes(pool.repo, dir, this.abort.signal);
     if (!copied.ok) {
       await this.removeSlot(slot);
@@ -245,6 +245,8 @@ export class ReadyWorktrees {
         return err('spawn_failed', `setup (${pool.config.source}) of a ready worktree failed: ${run.failure}; its output ended with:\n${outputTail(run.output)}`);
       }
     }
+    // Measured once, here: status() is asked often and a slot's node_modules can hold many files.
+    slot.bytes = await diskUse(dir);
     fs.writeFileSync(this.recordFile(slot), JSON.stringify(slot));
     return ok(slot);
   }

@@ -132,7 +132,7 @@ export function createApi(deps: ApiDeps): Api {
     'repos.settings.get': (p) => getRepoSettings(p.repoPath, deps.repoSettings),
     'repos.settings.set': (p) => setRepoSettings(p.repoPath, p.config, deps.repoSettings),
     'repos.settings.list': () => listRepoSettings(deps.recentRepos.list().map((r) => r.path), deps.repoSettings),
-    'repos.ready': async () => ok(await deps.ready.status()),
+    'repos.ready': () => ok(deps.ready.status()),
     'sessions.list': (p) =>
       ok(rawList(sessions.listJson(p.archived ?? false, p.limit, p.offset)) as unknown as SessionDto[]),
     'sessions.get': (p) => sessions.find(p.ref),

@@ -12,6 +12,9 @@ import { Select } from '../../components/Select.js';
 import { EMPTY_REPO_SETTINGS_FORM, fromRepoSettingsForm, readyNote, toRepoSettingsForm, type RepoSettingsForm } from './repo-settings-form.js';
 import { SaveStatus, type SaveState } from './SaveStatus.js';
 
+/** How often the ready worktrees are asked again while some are being made. */
+const READY_POLL_MS = 2_000;
+
 interface RepositoriesSectionProps {
   agents: readonly AgentProfileDto[];
   backends: readonly BackendDto[];
@@ -57,7 +60,9 @@ export function RepositoriesSection({ agents, backends }: RepositoriesSectionPro
     };
   }, [connection, connected]);
 
-  // The selected repository's ready worktrees, asked again after each save.
+  // The selected repository's ready worktrees: asked after each save, and again every few seconds
+  // while some are still being made.
+  const [readyTick, setReadyTick] = useState(0);
   useEffect(() => {
     if (!connected || !selected) return;
     let current = true;
@@ -67,7 +72,14 @@ export function RepositoriesSection({ agents, backends }: RepositoriesSectionPro
     return () => {
       current = false;
     };
-  }, [connection, connected, selected, save.kind]);
+  }, [connection, connected, selected, save.kind, readyTick]);
+  const storedReady = repos.find((r) => r.repoPath === selected)?.stored?.ready?.count ?? 0;
+  const readyPending = ready === null ? storedReady > 0 : ready.wanted > 0 && (ready.filling || ready.ready < ready.wanted) && ready.lastError === null;
+  useEffect(() => {
+    if (!readyPending) return;
+    const timer = setInterval(() => setReadyTick((n) => n + 1), READY_POLL_MS);
+    return () => clearInterval(timer);
+  }, [readyPending]);
 
   const repo = repos.find((r) => r.repoPath === selected) ?? null;
   const set = <K extends keyof RepoSettingsForm>(key: K, value: RepoSettingsForm[K]) => {
@@ -196,7 +208,7 @@ export function RepositoriesSection({ agents, backends }: RepositoriesSectionPro
           </Field>
           {text('model', 'Default model', 'the agent’s default')}
           {text('baseBranch', 'Default base branch', 'the checked-out branch')}
-          {text('ready', 'Ready worktrees', '0', 'Kept made ahead (checkout, includes, setup) so a create claims one; at most 8.')}
+          {text('ready', 'Ready worktrees', '0', 'Kept made ahead (checkout, includes, setup), starting after the next create; a create claims one. At most 8.')}
         </div>
         {readyNote(ready) ? (
           <p className="field-hint" data-testid="repo-settings-ready-status">
