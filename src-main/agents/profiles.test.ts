@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/fixtures.js';
 import { splitCommandLine } from './command-line.js';
-import { AgentCatalog, CLAUDE_RESUME, CODEX_VIA_PROXY } from './profiles.js';
+import { AgentCatalog, CLAUDE_KEY_SETTINGS, CLAUDE_RESUME, CLAUDE_START, CLAUDE_TOKEN_ENV, CODEX_VIA_PROXY } from './profiles.js';
 import { slugify } from '../sessions/naming.js';
 
 describe('splitCommandLine', () => {
@@ -50,7 +50,7 @@ describe('AgentCatalog', () => {
     const dir = pathWith('claude', 'codex', 'gemini', 'aider');
     const catalog = new AgentCatalog({ PATH: `${dir}:/usr/bin:/bin`, SHELL: '/bin/sh' });
     const prompt = 'fix it; rm -rf / "now"';
-    expect(catalog.launch('claude-code', { prompt, model: 'opus', template: null })).toEqual({ ok: true, value: { command: ['claude', '--model', 'opus', prompt], initialInput: null } });
+    expect(catalog.launch('claude-code', { prompt, model: 'opus', template: null })).toEqual({ ok: true, value: { command: ['sh', '-c', CLAUDE_START, 'claude', '--model', 'opus', prompt], initialInput: null } });
     expect(catalog.launch('codex', { prompt: '', model: null, template: null })).toEqual({ ok: true, value: { command: ['sh', '-c', CODEX_VIA_PROXY, 'codex'], initialInput: null } });
     expect(catalog.launch('aider', { prompt: 'hi', model: null, template: null })).toEqual({ ok: true, value: { command: ['aider'], initialInput: 'hi\r' } });
     expect(catalog.launch('shell', { prompt: 'ls', model: null, template: null })).toEqual({ ok: true, value: { command: ['/bin/sh', '-i'], initialInput: 'ls\r' } });
@@ -64,7 +64,7 @@ describe('AgentCatalog', () => {
     expect(['shell', 'claude-code', 'codex', 'gemini', 'aider', 'custom'].filter((a) => catalog.resumes(a as never))).toEqual(['claude-code', 'gemini']);
     const id = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
     const start = catalog.launch('claude-code', { prompt: 'fix it', model: 'opus', template: null, conversation: { id, resume: false } });
-    expect(start).toEqual({ ok: true, value: { command: ['claude', '--session-id', id, '--model', 'opus', 'fix it'], initialInput: null } });
+    expect(start).toEqual({ ok: true, value: { command: ['sh', '-c', CLAUDE_START, 'claude', '--session-id', id, '--model', 'opus', 'fix it'], initialInput: null } });
     const resume = catalog.launch('claude-code', { prompt: 'fix it', model: 'opus', template: null, conversation: { id, resume: true } });
     expect(resume).toEqual({ ok: true, value: { command: ['sh', '-c', CLAUDE_RESUME, 'claude', id, 'fix it', '--model', 'opus'], initialInput: null } });
     expect(catalog.launch('gemini', { prompt: 'hi', model: null, template: null, conversation: { id, resume: true } })).toEqual({ ok: true, value: { command: ['gemini', '--resume', id], initialInput: null } });
@@ -82,5 +82,38 @@ describe('AgentCatalog', () => {
     fs.mkdirSync(path.join(home, '.claude/projects/-tmp-x'), { recursive: true });
     fs.writeFileSync(path.join(home, `.claude/projects/-tmp-x/${id}.jsonl`), '{}\n');
     expect(run()).toBe(`[--resume]\n[${id}]\n[--model]\n[opus]\n`);
+  });
+
+  it("Claude Code gets the session's Anthropic stand-in through apiKeyHelper, not ANTHROPIC_API_KEY", () => {
+    const catalog = new AgentCatalog({ PATH: '/usr/bin:/bin' });
+    const env = { ANTHROPIC_BASE_URL: 'http://127.0.0.1:1/anthropic', ANTHROPIC_API_KEY: 'berth_standin', OPENAI_API_KEY: 'berth_standin' };
+    expect(catalog.agentEnv('claude-code', env)).toEqual({
+      env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:1/anthropic', [CLAUDE_TOKEN_ENV]: 'berth_standin', OPENAI_API_KEY: 'berth_standin' },
+      remove: ['ANTHROPIC_API_KEY'],
+    });
+    // Other agents and tools read ANTHROPIC_API_KEY (aider, the SDKs, custom commands): theirs stays.
+    for (const agent of ['aider', 'custom', 'shell', 'codex', 'gemini'] as const) expect(catalog.agentEnv(agent, env)).toEqual({ env, remove: [] });
+    // No Anthropic credential in Berth: nothing to hand over.
+    expect(catalog.agentEnv('claude-code', { PORT: '3000' })).toEqual({ env: { PORT: '3000' }, remove: [] });
+  });
+
+  it.each(['sh', 'dash', 'busybox sh'])('the Claude wrappers pass the key settings only with a stand-in, and the helper prints it (%s)', (shell) => {
+    const [exe, ...pre] = shell.split(' ') as [string, ...string[]];
+    const bin = tempDir('berth-bin-');
+    // A stand-in claude that prints its argv and whether it got ANTHROPIC_API_KEY.
+    fs.writeFileSync(path.join(bin, 'claude'), '#!/bin/sh\nfor a in "$@"; do echo "[$a]"; done\necho "key=${ANTHROPIC_API_KEY-unset}"\n');
+    fs.chmodSync(path.join(bin, 'claude'), 0o755);
+    const id = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    const base = { PATH: `${bin}:/usr/bin:/bin`, HOME: tempDir('berth-claude-home-') };
+    const run = (script: string, args: string[], env: Record<string, string>) => execFileSync(exe, [...pre, '-c', script, 'claude', ...args], { env: { ...base, ...env }, encoding: 'utf8' });
+    const token = `berth_${'a'.repeat(32)}`;
+    const keyed = { [CLAUDE_TOKEN_ENV]: token, ANTHROPIC_API_KEY: 'from-the-image' };
+    expect(run(CLAUDE_START, ['--session-id', id, 'fix it'], keyed)).toBe(`[--settings]\n[${CLAUDE_KEY_SETTINGS}]\n[--session-id]\n[${id}]\n[fix it]\nkey=unset\n`);
+    expect(run(CLAUDE_RESUME, [id, 'fix it', '--model', 'opus'], keyed)).toBe(`[--session-id]\n[${id}]\n[--settings]\n[${CLAUDE_KEY_SETTINGS}]\n[--model]\n[opus]\n[fix it]\nkey=unset\n`);
+    expect(run(CLAUDE_START, ['fix it'], {})).toBe('[fix it]\nkey=unset\n');
+    // Claude Code runs apiKeyHelper with a shell, in its own environment: the stand-in, exactly.
+    const helper = (JSON.parse(CLAUDE_KEY_SETTINGS) as { apiKeyHelper: string }).apiKeyHelper;
+    expect(execFileSync(exe, [...pre, '-c', helper], { env: { ...base, [CLAUDE_TOKEN_ENV]: token }, encoding: 'utf8' })).toBe(token);
+    expect(helper).not.toContain(token);
   });
 });

@@ -47,7 +47,19 @@ interface Profile {
    * can't be done per session, why not (kept here for the next reader, not shown).
    */
   resumes: true | { no: string };
+  /** The agent takes a provider key through a helper command that reads it from another variable (see KeyHandOver). */
+  keyHandOver?: KeyHandOver;
   build(req: LaunchRequest): Result<AgentLaunch>;
+}
+
+/**
+ * A provider key the agent must not find in its usual variable (Claude Code stops at start to ask about
+ * every ANTHROPIC_API_KEY it has not seen, and the session's stand-in is new at every start): Berth
+ * gives it in `via` instead, and the agent's launch wrapper hands it over through a helper command.
+ */
+export interface KeyHandOver {
+  variable: string;
+  via: string;
 }
 
 const withPrompt = (args: string[], prompt: string) => (prompt.trim().length > 0 ? [...args, prompt] : args);
@@ -67,6 +79,32 @@ export const CODEX_VIA_PROXY = [
   'exec codex "$@"',
 ].join('\n');
 
+/** Where a claude-code session finds its stand-in for Anthropic (see CLAUDE_KEY_SETTINGS). */
+export const CLAUDE_TOKEN_ENV = 'BERTH_ANTHROPIC_TOKEN';
+
+/**
+ * Claude Code's extra settings for one run (`--settings`, merged over the user's own; no file of theirs
+ * is touched): `apiKeyHelper`, the documented way to hand it a key, is a command that prints the stand-in
+ * from the environment, so the key is in no argv and no file. `printf %s` is a builtin of every sh
+ * (busybox's too) and adds no newline.
+ */
+export const CLAUDE_KEY_SETTINGS = JSON.stringify({ apiKeyHelper: `printf %s "$${CLAUDE_TOKEN_ENV}"` });
+
+/**
+ * The start of Claude Code's wrapper: with a stand-in from Berth, the helper settings go first and
+ * ANTHROPIC_API_KEY goes (an image may set one: it would be asked about and win over the helper).
+ * Without one (no Anthropic credential in Berth), Claude Code runs with the user's own login.
+ */
+const CLAUDE_KEY = [
+  `if [ -n "$${CLAUDE_TOKEN_ENV}" ]; then`,
+  '  unset ANTHROPIC_API_KEY',
+  `  set -- --settings '${CLAUDE_KEY_SETTINGS}' "$@"`,
+  'fi',
+];
+
+/** Claude Code started (a new conversation or none): the key settings, then its arguments. */
+export const CLAUDE_START = [...CLAUDE_KEY, 'exec claude "$@"'].join('\n');
+
 /**
  * Claude Code on a restart: `--resume <id>` when the conversation was saved (its transcript exists,
  * `<config dir>/projects/<project>/<id>.jsonl`), else a start with the same id and the prompt: an agent
@@ -76,6 +114,7 @@ export const CODEX_VIA_PROXY = [
  */
 export const CLAUDE_RESUME = [
   'id=$1; prompt=$2; shift 2',
+  ...CLAUDE_KEY,
   'for f in "${CLAUDE_CONFIG_DIR:-$HOME/.claude}"/projects/*/"$id".jsonl; do',
   '  if [ -e "$f" ]; then exec claude --resume "$id" "$@"; fi',
   'done',
@@ -83,13 +122,13 @@ export const CLAUDE_RESUME = [
   'exec claude --session-id "$id" "$@"',
 ].join('\n');
 
-/** Claude Code's argv: a new conversation with Berth's id, or the resume script above. */
+/** Claude Code's argv: a new conversation with Berth's id (or none), or the resume script above. */
 function claudeCommand(req: LaunchRequest): string[] {
   const model = withModel('--model', req.model);
   const c = req.conversation;
-  if (!c) return withPrompt(['claude', ...model], req.prompt);
-  if (c.resume) return ['sh', '-c', CLAUDE_RESUME, 'claude', c.id, req.prompt, ...model];
-  return withPrompt(['claude', '--session-id', c.id, ...model], req.prompt);
+  if (c?.resume) return ['sh', '-c', CLAUDE_RESUME, 'claude', c.id, req.prompt, ...model];
+  const id = c ? ['--session-id', c.id] : [];
+  return ['sh', '-c', CLAUDE_START, 'claude', ...withPrompt([...id, ...model], req.prompt)];
 }
 
 /** Gemini CLI's argv; resume flags from its documentation (the CLI is not installed here to check). */
@@ -125,6 +164,7 @@ const PROFILES: readonly Profile[] = [
     installHint: 'npm install -g @anthropic-ai/claude-code',
     supportsModel: true,
     resumes: true,
+    keyHandOver: { variable: 'ANTHROPIC_API_KEY', via: CLAUDE_TOKEN_ENV },
     build: (req) => ok({ command: claudeCommand(req), initialInput: null }),
   },
   {
@@ -199,6 +239,18 @@ export class AgentCatalog {
   /** Whether agent `id` continues a conversation Berth names on a restart. */
   resumes(id: AgentId): boolean {
     return PROFILES.find((p) => p.id === id)?.resumes === true;
+  }
+
+  /**
+   * The agent's environment as it takes provider keys: a key its profile hands over (KeyHandOver) moves
+   * to the variable the agent's wrapper reads, and its usual variable is listed to remove (a local
+   * agent must not inherit it either).
+   */
+  agentEnv(id: AgentId, env: Record<string, string>): { env: Record<string, string>; remove: string[] } {
+    const handOver = PROFILES.find((p) => p.id === id)?.keyHandOver;
+    if (!handOver || env[handOver.variable] === undefined) return { env, remove: [] };
+    const { [handOver.variable]: key, ...rest } = env;
+    return { env: { ...rest, [handOver.via]: key! }, remove: [handOver.variable] };
   }
 
   /**

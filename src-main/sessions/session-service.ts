@@ -744,14 +744,15 @@ export class SessionService implements Disposable {
   /**
    * The agent's environment on top of its backend's: the repository's `.berth.json` `env` (read again
    * at each start, so a restart sees an edited file), its ports (`PORT`, `BERTH_PORT_<NAME>`), then
-   * Berth's own (the proxy's), which wins.
+   * Berth's own (the proxy's), which wins; provider keys as the agent takes them (AgentCatalog.agentEnv).
    */
   private async agentEnv(session: SessionDto): Promise<Result<{ env: Record<string, string>; remove: string[] }>> {
     const config = await loadProjectConfig(session.repoPath, this.storedConfig(session.repoPath));
     if (!config.ok) return config;
     const extra = this.deps.sessionEnv ? await this.deps.sessionEnv(session) : ok({ env: {}, remove: [] });
     if (!extra.ok) return extra;
-    return ok({ env: { ...config.value?.env, ...portEnv(session.ports), ...extra.value.env }, remove: extra.value.remove });
+    const agent = this.deps.agents.agentEnv(session.agent, { ...config.value?.env, ...portEnv(session.ports), ...extra.value.env });
+    return ok({ env: agent.env, remove: [...extra.value.remove, ...agent.remove] });
   }
 
   /** The repository's stored settings (used when it has no `.berth.json`). */
