@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProtocolClient } from '../../src-shared/client.js';
-import { CLAUDE_RESUME } from '../agents/profiles.js';
+import { CLAUDE_RESUME, CLAUDE_START } from '../agents/profiles.js';
 import { repoWorktreesDir } from '../sessions/naming.js';
 import { FakeProvider } from '../testing/fake-provider.js';
 import { AGENT_CLI_BIN, hermeticPath, makeHermeticHome } from '../testing/hermetic-home.js';
@@ -19,8 +19,6 @@ const AGENT_WAIT_MS = 60_000;
 const FIRST_PROMPT = 'remember the word pelican';
 /** The fake provider's answer text starts with this (see fake-provider.ts). */
 const FAKE_ANSWER = 'Hello from the';
-/** Claude Code asks this about a key it has not seen (the session's stand-in, new at every start). */
-const KEY_QUESTION = 'Do you want to use this API key?';
 /** Longer than Claude Code's window for telling typed keys from a paste. */
 const PASTE_WINDOW_MS = 1_000;
 /** Enter is pressed again when no request carried the line this long after it. */
@@ -37,6 +35,8 @@ interface Message {
 
 /** The text of a message's content blocks. */
 const textOf = (m: Message) => (typeof m.content === 'string' ? m.content : m.content.map((b) => b.text ?? '').join('\n'));
+/** Each text block of a message, trimmed. */
+const blocksOf = (m: Message) => (typeof m.content === 'string' ? [m.content] : m.content.map((b) => b.text ?? '')).map((t) => t.trim());
 
 describe('claude-code sessions resume their conversation on restart', () => {
   let fake: FakeProvider;
@@ -73,12 +73,18 @@ describe('claude-code sessions resume their conversation on restart', () => {
     await t?.close();
   });
 
-  /** The conversation the provider was sent in each Messages request since `from` (oldest first). */
-  const conversations = (from: number): Message[][] =>
+  /**
+   * The conversation the provider was sent in each Messages request since `from` (oldest first); with
+   * `conversationId`, only requests of that Claude Code session (its metadata.user_id ends
+   * `_session_<id>`): an instance being stopped can still send a side request of its own.
+   */
+  const conversations = (from: number, conversationId?: string): Message[][] =>
     fake.received
       .slice(from)
       .filter((r) => r.url.startsWith('/v1/messages'))
-      .map((r) => (JSON.parse(r.body) as { messages?: Message[] }).messages ?? []);
+      .map((r) => JSON.parse(r.body) as { messages?: Message[]; metadata?: { user_id?: string } })
+      .filter((b) => !conversationId || (b.metadata?.user_id ?? '').endsWith(`_session_${conversationId}`))
+      .map((b) => b.messages ?? []);
 
   const screen = async (ref: string) => {
     const r = await t.call('terminal.text', { ref });
@@ -90,29 +96,16 @@ describe('claude-code sessions resume their conversation on restart', () => {
 
   /**
    * Waits until the provider got a request of at least `minMessages` messages whose last one contains
-   * `text`, answering Claude Code's question about the key in its environment (the session's stand-in)
-   * with "Yes" on the way. (Besides the conversation, Claude Code sends the newest line alone in a side
-   * request of its own.)
+   * `text`. (Besides the conversation, Claude Code sends the newest line alone in a side request of its
+   * own.)
    */
   async function requestWith(ref: string, from: number, text: string, timeoutMs = AGENT_WAIT_MS, minMessages = 1): Promise<Message[]> {
-    return waitFor(async () => {
-      await approveKeyIfAsked(ref);
-      return conversations(from).find((c) => c.length >= minMessages && textOf(c.at(-1)!).includes(text)) ?? null;
-    }, `a request with "${text}"`, timeoutMs, 100).catch(async (e: Error) => {
+    return waitFor(() => conversations(from).find((c) => c.length >= minMessages && textOf(c.at(-1)!).includes(text)) ?? null, `a request with "${text}"`, timeoutMs, 100).catch(async (e: Error) => {
       const s = await t.call('sessions.get', { ref });
       const sent = conversations(0).map((c) => c.map((m) => `${m.role}: ${textOf(m).slice(-60)}`).join(' | '));
       const audit = (await t.must('audit.list', {})).map((a) => `${a.method} ${a.host}${a.path} ${a.status} ${a.decision}`);
       throw new Error(`${e.message}; session ${JSON.stringify(s)}; sent: ${JSON.stringify(sent, null, 1)}; audit ${JSON.stringify(audit, null, 1)}; the terminal shows:\n${await screen(ref)}`);
     });
-  }
-
-  /** The question on screen now (the last lines, not the scrollback), answered "Yes" step by step. */
-  async function approveKeyIfAsked(ref: string): Promise<void> {
-    if (!(await tail(ref)).includes(KEY_QUESTION)) return;
-    client.input(ref, '\x1b[A'); // up: from "No (recommended)" to "Yes"
-    await waitFor(async () => /❯ 1\. Yes/.test(await tail(ref)), '"Yes" selected', AGENT_WAIT_MS, 100);
-    client.input(ref, '\r');
-    await waitFor(async () => !(await tail(ref)).includes(KEY_QUESTION), 'the key question answered', AGENT_WAIT_MS, 100);
   }
 
   /**
@@ -121,10 +114,7 @@ describe('claude-code sessions resume their conversation on restart', () => {
    * resumed start, Claude Code can put a submitted line back (it was still loading the conversation).
    */
   async function ask(ref: string, from: number, line: string, minMessages: number): Promise<Message[]> {
-    await waitFor(async () => {
-      await approveKeyIfAsked(ref);
-      return /\? for shortcuts/.test(await tail(ref));
-    }, 'the input box', AGENT_WAIT_MS, 100).catch(async (e: Error) => {
+    await waitFor(async () => /\? for shortcuts/.test(await tail(ref)), 'the input box', AGENT_WAIT_MS, 100).catch(async (e: Error) => {
       throw new Error(`${e.message}; the terminal shows:\n${await screen(ref)}`);
     });
     client.input(ref, line);
@@ -144,11 +134,13 @@ describe('claude-code sessions resume their conversation on restart', () => {
     const created = await t.must('sessions.create', { repoPath: repo, agent: 'claude-code', backend: 'local', name: 'pelican', prompt: FIRST_PROMPT });
     expect(created.worktreePath).toBe(path.join(repoWorktreesDir(dataDir, repo), 'pelican'));
     expect(created.conversationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(created.command).toEqual(['claude', '--session-id', created.conversationId, FIRST_PROMPT]);
+    expect(created.command).toEqual(['sh', '-c', CLAUDE_START, 'claude', '--session-id', created.conversationId, FIRST_PROMPT]);
     client.attach(created.id, { cols: 120, rows: 40 });
 
     const first = await requestWith(created.id, 0, FIRST_PROMPT);
     expect(first.filter((m) => m.role === 'assistant')).toEqual([]);
+    // What a start over would send again (the check after the restart looks for it).
+    expect(first.length === 1 && blocksOf(first[0]!).includes(FIRST_PROMPT)).toBe(true);
     await waitFor(async () => (await screen(created.id)).includes(FAKE_ANSWER), 'the fake answer on screen', AGENT_WAIT_MS, 100);
 
     // Restart: the same conversation; the prompt is not typed again, the next question carries the history.
@@ -163,8 +155,9 @@ describe('claude-code sessions resume their conversation on restart', () => {
     const history = resumed.map(textOf);
     expect(history.some((m) => m.includes(FIRST_PROMPT)), `the resumed request: ${JSON.stringify(resumed.map((m) => `${m.role}: ${textOf(m).slice(-80)}`))}; the terminal: ${await screen(created.id)}`).toBe(true);
     expect(resumed.some((m) => m.role === 'assistant' && textOf(m).includes(FAKE_ANSWER))).toBe(true);
-    // No request after the restart started over with the prompt alone.
-    expect(conversations(mark).filter((c) => c.length === 1 && textOf(c[0]!).includes(FIRST_PROMPT))).toEqual([]);
+    // No request after the restart started over with the prompt alone (Claude Code's side request for a
+    // title quotes it, inside its own text).
+    expect(conversations(mark).filter((c) => c.length === 1 && blocksOf(c[0]!).includes(FIRST_PROMPT))).toEqual([]);
 
     // Restart fresh: a new conversation id; the prompt starts it again, and nothing earlier comes along.
     const mark2 = fake.received.length;
@@ -172,7 +165,9 @@ describe('claude-code sessions resume their conversation on restart', () => {
     expect(fresh.conversationId).not.toBe(created.conversationId);
     await requestWith(created.id, mark2, FIRST_PROMPT);
     await waitFor(async () => (await screen(created.id)).includes(FAKE_ANSWER), 'the answer in the new conversation', AGENT_WAIT_MS, 100);
-    for (const sent of conversations(mark2)) {
+    const sentFresh = conversations(mark2, fresh.conversationId!);
+    expect(sentFresh.length).toBeGreaterThan(0);
+    for (const sent of sentFresh) {
       expect(sent.filter((m) => m.role === 'assistant')).toEqual([]);
       expect(sent.map(textOf).some((m) => m.includes('which word was it'))).toBe(false);
     }
