@@ -11,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE_START, CLAUDE_TOKEN_ENV } from '../agents/profiles.js';
 import { SESSION_LABEL_ENV } from '../backends/backend.js';
 import { TOKEN_PREFIX } from '../proxy/tokens.js';
-import { repoWorktreesDir } from '../sessions/naming.js';
-import { FakeProvider } from '../testing/fake-provider.js';
-import { AGENT_CLI_BIN, hermeticPath, makeHermeticHome } from '../testing/hermetic-home.js';
-import { makeRepo, startTestOrchestrator, tempDir, waitFor, type TestOrchestrator } from '../testing/fixtures.js';
+import { startClaudeCodeHarness, type ClaudeCodeHarness } from '../testing/claude-code-harness.js';
+import type { FakeProvider } from '../testing/fake-provider.js';
+import { waitFor, type TestOrchestrator } from '../testing/fixtures.js';
 
 /** Claude Code's first answer: time for a cold start of its 9 MB cli.js on a busy machine. */
 const AGENT_WAIT_MS = 60_000;
@@ -47,38 +46,18 @@ function sessionProcessEnvs(sessionId: string): Map<number, Record<string, strin
 
 describe('claude-code sessions take their key without a question', () => {
   const stored = `sk-ant-real-${crypto.randomUUID()}`;
+  const userSettings = JSON.stringify({ model: USER_MODEL });
+  let h: ClaudeCodeHarness;
   let fake: FakeProvider;
   let t: TestOrchestrator;
   let repo: string;
-  const dataDir = tempDir('berth-home-');
-  const home = makeHermeticHome();
-  const userSettings = JSON.stringify({ model: USER_MODEL });
+  let home: string;
 
   beforeAll(async () => {
-    fake = await FakeProvider.start();
-    repo = makeRepo();
-    const worktree = path.join(repoWorktreesDir(dataDir, repo), 'heron');
-    const project = { allowedTools: [], hasTrustDialogAccepted: true };
-    fs.writeFileSync(path.join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, projects: { [worktree]: project } }));
-    fs.mkdirSync(path.join(home, '.claude'), { recursive: true });
-    fs.writeFileSync(path.join(home, '.claude/settings.json'), userSettings);
-    const env = {
-      ...process.env,
-      HOME: home,
-      PATH: `${AGENT_CLI_BIN}${path.delimiter}${hermeticPath(home)}`,
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_AUTOUPDATER: '1',
-    };
-    t = await startTestOrchestrator(dataDir, env);
-    await t.must('credentials.set', { name: 'anthropic', kind: 'anthropic-api-key', source: { type: 'value' }, value: stored });
-    await t.must('providers.set', { id: 'anthropic', upstream: fake.url, allowPrivate: true });
-    const egress = (await t.must('settings.get', {})).proxy.egress;
-    await t.must('settings.update', { proxy: { egress: { ...egress, defaultDecision: 'deny', hosts: [{ host: '127.0.0.1', decision: 'allow', sessionId: null }] } } });
+    h = await startClaudeCodeHarness({ sessionName: 'heron', apiKey: stored, userSettings });
+    ({ fake, t, repo, home } = h);
   });
-  afterAll(async () => {
-    await fake?.close();
-    await t?.close();
-  });
+  afterAll(async () => h?.close());
 
   const screen = async (ref: string) => {
     const r = await t.call('terminal.text', { ref });

@@ -4,15 +4,14 @@
  * the conversation Berth named at create (the provider sees the first prompt and the fake answer again
  * with the next question); a fresh restart starts a new one (none of the earlier messages).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProtocolClient } from '../../src-shared/client.js';
 import { CLAUDE_RESUME, CLAUDE_START } from '../agents/profiles.js';
 import { repoWorktreesDir } from '../sessions/naming.js';
-import { FakeProvider } from '../testing/fake-provider.js';
-import { AGENT_CLI_BIN, hermeticPath, makeHermeticHome } from '../testing/hermetic-home.js';
-import { makeRepo, startTestOrchestrator, tempDir, waitFor, type TestOrchestrator } from '../testing/fixtures.js';
+import { startClaudeCodeHarness, type ClaudeCodeHarness } from '../testing/claude-code-harness.js';
+import type { FakeProvider } from '../testing/fake-provider.js';
+import { waitFor, type TestOrchestrator } from '../testing/fixtures.js';
 
 /** Claude Code's first answer, a question or two: time for a cold start of its 9 MB cli.js on a busy machine. */
 const AGENT_WAIT_MS = 60_000;
@@ -39,39 +38,18 @@ const textOf = (m: Message) => (typeof m.content === 'string' ? m.content : m.co
 const blocksOf = (m: Message) => (typeof m.content === 'string' ? [m.content] : m.content.map((b) => b.text ?? '')).map((t) => t.trim());
 
 describe('claude-code sessions resume their conversation on restart', () => {
+  let h: ClaudeCodeHarness;
   let fake: FakeProvider;
   let t: TestOrchestrator;
   let client: ProtocolClient;
   let repo: string;
-  const dataDir = tempDir('berth-home-');
-  const home = makeHermeticHome();
 
   beforeAll(async () => {
-    fake = await FakeProvider.start();
-    repo = makeRepo();
-    // Claude Code's own config: onboarding done, and the session's worktree (known from its name) trusted.
-    const worktree = path.join(repoWorktreesDir(dataDir, repo), 'pelican');
-    const project = { allowedTools: [], hasTrustDialogAccepted: true };
-    fs.writeFileSync(path.join(home, '.claude.json'), JSON.stringify({ hasCompletedOnboarding: true, projects: { [worktree]: project } }));
-    const env = {
-      ...process.env,
-      HOME: home,
-      PATH: `${AGENT_CLI_BIN}${path.delimiter}${hermeticPath(home)}`,
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      DISABLE_AUTOUPDATER: '1',
-    };
-    t = await startTestOrchestrator(dataDir, env);
-    await t.must('credentials.set', { name: 'anthropic', kind: 'anthropic-api-key', source: { type: 'value' }, value: `sk-ant-${crypto.randomUUID()}` });
-    await t.must('providers.set', { id: 'anthropic', upstream: fake.url, allowPrivate: true });
-    // Only loopback: whatever else the CLI tries (telemetry, updates) is denied at the proxy.
-    const egress = (await t.must('settings.get', {})).proxy.egress;
-    await t.must('settings.update', { proxy: { egress: { ...egress, defaultDecision: 'deny', hosts: [{ host: '127.0.0.1', decision: 'allow', sessionId: null }] } } });
+    h = await startClaudeCodeHarness({ sessionName: 'pelican', apiKey: `sk-ant-${crypto.randomUUID()}` });
+    ({ fake, t, repo } = h);
     client = await t.connect();
   });
-  afterAll(async () => {
-    await fake?.close();
-    await t?.close();
-  });
+  afterAll(async () => h?.close());
 
   /**
    * The conversation the provider was sent in each Messages request since `from` (oldest first); with
@@ -132,7 +110,7 @@ describe('claude-code sessions resume their conversation on restart', () => {
 
   it('restart resumes the conversation (earlier messages sent again); restart fresh starts a new one', async () => {
     const created = await t.must('sessions.create', { repoPath: repo, agent: 'claude-code', backend: 'local', name: 'pelican', prompt: FIRST_PROMPT });
-    expect(created.worktreePath).toBe(path.join(repoWorktreesDir(dataDir, repo), 'pelican'));
+    expect(created.worktreePath).toBe(path.join(repoWorktreesDir(h.dataDir, repo), 'pelican'));
     expect(created.conversationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.command).toEqual(['sh', '-c', CLAUDE_START, 'claude', '--session-id', created.conversationId, FIRST_PROMPT]);
     client.attach(created.id, { cols: 120, rows: 40 });
