@@ -11,7 +11,7 @@ import { makeRepo, startOrchestratorProcess, tempDir } from '../harness.js';
 import { figure, type Figure } from '../stats.js';
 
 /** A connected orchestrator process and a create → first output timer on it. */
-async function creator(prefix: string, env: NodeJS.ProcessEnv = {}) {
+export async function creator(prefix: string, env: NodeJS.ProcessEnv = {}) {
   const orch = await startOrchestratorProcess(undefined, env);
   const client = await connectWebSocket(orch.api);
   if (!client.ok) throw new Error(client.error.message);
@@ -22,6 +22,8 @@ async function creator(prefix: string, env: NodeJS.ProcessEnv = {}) {
   const target = callTarget((method, params) => callHttp(orch.api, method, params as never), watch);
   let n = 0;
   return {
+    /** The orchestrator's data directory. */
+    home: orch.home,
     /** One create → first output in ms; the session is stopped after (outside the timing). */
     async create(repo: string): Promise<number> {
       const c = await timedCreate(target, { repoPath: repo, agent: 'custom', command: BENCH_COMMAND_LINE, name: `${prefix}-${++n}` });

@@ -7,11 +7,11 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { alternate, BENCH_COMMAND_LINE, callTarget, FirstOutputWatch, timedCreate } from '../../src-main/bench-runner/measure.js';
-import { callHttp, connectWebSocket } from '../../src-main/client/node-client.js';
+import { alternate } from '../../src-main/bench-runner/measure.js';
 import { READY_DIR } from '../../src-main/git/ready-worktrees.js';
 import { repoWorktreesDir } from '../../src-main/sessions/naming.js';
-import { sleep, startOrchestratorProcess, tempDir } from '../harness.js';
+import { sleep, tempDir } from '../harness.js';
+import { creator } from './create-local.js';
 import { figure, type Figure } from '../stats.js';
 
 /** Files in the repository (the issue's "5,000-file repository"). */
@@ -40,31 +40,6 @@ function bigRepo(ready: boolean): string {
   run('add', '.');
   run('commit', '-q', '-m', 'initial');
   return fs.realpathSync(dir);
-}
-
-async function creator(prefix: string) {
-  const orch = await startOrchestratorProcess();
-  const client = await connectWebSocket(orch.api);
-  if (!client.ok) throw new Error(client.error.message);
-  const watch = new FirstOutputWatch();
-  client.value.onDidEvent((e) => {
-    if (e.event === 'session.progress') watch.onProgress(e.progress);
-  });
-  const target = callTarget((method, params) => callHttp(orch.api, method, params as never), watch);
-  let n = 0;
-  return {
-    home: orch.home,
-    async create(repo: string): Promise<number> {
-      const c = await timedCreate(target, { repoPath: repo, agent: 'custom', command: BENCH_COMMAND_LINE, name: `${prefix}-${++n}` });
-      await callHttp(orch.api, 'sessions.stop', { ref: c.id });
-      return c.ms;
-    },
-    async stop() {
-      watch.dispose();
-      client.value.dispose();
-      await orch.stop();
-    },
-  };
 }
 
 /** Waits (untimed) until `repo`'s pool in `home` is full again: no refill runs during the next timed create. */
