@@ -289,7 +289,11 @@ export class DockerBackend implements IBackend {
 
   async inspect(known: KnownInstance): Promise<InstanceInfo> {
     const containers = await this.listSessionContainers(known.sessionId, known.instanceId);
-    if (!containers.ok) return { sessionId: known.sessionId, alive: false, unreachable: containers.error.message };
+    if (!containers.ok) {
+      // Backends → Docker must not say "available" from a probe made before the engine went away.
+      this.engine.forgetProbe();
+      return { sessionId: known.sessionId, alive: false, unreachable: containers.error.message };
+    }
     return { sessionId: known.sessionId, alive: containers.value.some((c) => c.State === 'running') };
   }
 

@@ -25,6 +25,7 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
 
   it('engine stopped mid-session: unknown, orchestrator alive, adopted when the engine is back', async () => {
     const t = await startTestOrchestrator();
+    let engineDown = false;
     try {
       await t.must('settings.update', { docker: { endpoint: engine.endpoint, defaultImage: image, pullPolicy: 'Never', caches: [] } });
       const repo = makeRepo();
@@ -32,6 +33,7 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       await waitFor(async () => (await t.must('sessions.get', { ref: s.id })).state === 'running', 'running', 30_000);
 
       await engine.down();
+      engineDown = true;
       const unknown = await waitFor(async () => {
         const x = await t.must('sessions.get', { ref: s.id });
         return x.state === 'unknown' ? x : null;
@@ -44,6 +46,7 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       expect(backends.find((b) => b.id === 'local')!.available).toBe(true);
 
       await engine.up();
+      engineDown = false;
       // The engine restarts (live-restore keeps the container) and the next reconcile pass adopts it;
       // both take longer on a loaded machine.
       // Adopted: live again (a quiet shell shows as idle a second later).
@@ -59,6 +62,8 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       await t.must('sessions.delete', { ref: s.id, force: true });
     } finally {
       await t.close();
+      // The next test needs the engine, whatever happened here.
+      if (engineDown) await engine.up();
     }
   }, 120_000);
 

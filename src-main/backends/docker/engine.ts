@@ -105,6 +105,11 @@ export class DockerEngine {
     return r;
   }
 
+  /** Drops a cached success: a call just found the engine unreachable, so the next probe asks it again. */
+  forgetProbe(): void {
+    this.lastProbe = null;
+  }
+
   private async probeNow(): Promise<Result<EngineFacts>> {
     const docker = await this.docker();
     if (!docker.ok) return err('backend_unavailable', docker.error.message);
