@@ -3,8 +3,9 @@
  * tab (diff, one hunk staged), committed, and landed squashed on the base branch of the main checkout.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT } from '../fixtures/berth-server.js';
 import { expect, requireChromium, screenshot, test } from '../fixtures/test.js';
 import { ChangesPage } from '../pages/changes-page.js';
 
@@ -55,7 +56,9 @@ test('review in Changes, stage one hunk, commit, land squashed: the base has it 
   // Highlighted by refractor: TypeScript keywords are marked up.
   await expect(changes.diff.locator('.token.keyword').first()).toBeVisible();
   await changes.setLayout('split');
-  await screenshot(page, 'changes');
+  const shot = await screenshot(page, 'changes');
+  // The README's picture of the Changes view; refreshing it is a deliberate act (BERTH_UPDATE_SCREENSHOT=1).
+  if (process.env.BERTH_UPDATE_SCREENSHOT === '1') copyFileSync(shot, path.join(REPO_ROOT, 'docs', 'changes.png'));
   await changes.setLayout('unified');
 
   // Stage the first hunk only: the file is then both staged and unstaged.
