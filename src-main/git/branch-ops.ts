@@ -6,6 +6,7 @@ import { CONFLICT_FILES_HEADER } from '../../src-shared/changes.js';
 import type { SessionDto } from '../../src-shared/dto.js';
 import fs from 'node:fs';
 import { err, ok, type Result } from '../../src-shared/result.js';
+import { statusPaths } from './changes-parse.js';
 import { git } from './git.js';
 
 /**
@@ -16,34 +17,10 @@ export function trustDir(dir: string): string[] {
   return ['-c', `safe.directory=${dir}`];
 }
 
-/**
- * Paths named by `git status --porcelain=v2 -z` output (changed, unmerged and untracked entries; a
- * rename names both its paths). Ignored entries (`!`) are skipped.
- */
-export function parseStatusPaths(stdout: string): string[] {
-  const records = stdout.split('\0');
-  const paths: string[] = [];
-  // Fields before the path in each record type (porcelain v2, see git-status(1)).
-  const FIELDS_BEFORE_PATH: Record<string, number> = { '1': 8, '2': 9, u: 10, '?': 1 };
-  for (let i = 0; i < records.length; i++) {
-    const rec = records[i]!;
-    if (rec.length === 0) continue;
-    const kind = rec[0]!;
-    const skip = FIELDS_BEFORE_PATH[kind];
-    if (skip === undefined) continue;
-    let at = 0;
-    for (let f = 0; f < skip; f++) at = rec.indexOf(' ', at) + 1;
-    paths.push(rec.slice(at));
-    // A rename or copy record is followed by its original path as a record of its own.
-    if (kind === '2' && i + 1 < records.length) paths.push(records[++i]!);
-  }
-  return paths;
-}
-
 /** Paths with uncommitted changes (staged, unstaged, untracked) in the work tree at `dir`. */
 export async function dirtyPaths(dir: string): Promise<Result<string[]>> {
   const r = await git(dir, [...trustDir(dir), 'status', '--porcelain=v2', '-z', '--untracked-files=all']);
-  return r.ok ? ok(parseStatusPaths(r.value.stdout)) : r;
+  return r.ok ? ok(statusPaths(r.value.stdout)) : r;
 }
 
 /** The commit `ref` names (full id), or an error naming `what`. */

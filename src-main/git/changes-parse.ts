@@ -63,6 +63,14 @@ export function parseStatusV2(out: string): StatusEntry[] {
   return entries;
 }
 
+/**
+ * Every path `git status --porcelain=v2 -z` names: changed, unmerged and untracked entries, and a
+ * rename's or copy's original path too (both sides of it are touched).
+ */
+export function statusPaths(out: string): string[] {
+  return parseStatusV2(out).flatMap((e) => (e.oldPath === null ? [e.path] : [e.path, e.oldPath]));
+}
+
 /** Added and deleted line counts per path; null counts for a binary file. */
 export interface NumStat {
   additions: number | null;

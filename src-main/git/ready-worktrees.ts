@@ -20,6 +20,7 @@ import { inBackground, type BackgroundErrorSink } from '../metrics/faults.js';
 import { git } from './git.js';
 import type { ProjectConfig } from './project-config.js';
 import { outputTail, runProjectScript, SETUP_TIMEOUT_MS } from './project-scripts.js';
+import { diskUsage } from './prune.js';
 import { inRepoQueue } from './repo-queue.js';
 import { copyWorktreeIncludes } from './worktree-include.js';
 
@@ -246,7 +247,7 @@ export class ReadyWorktrees {
       }
     }
     // Measured once, here: status() is asked often and a slot's node_modules can hold many files.
-    slot.bytes = await diskUse(dir);
+    slot.bytes = await diskUsage(dir);
     fs.writeFileSync(this.recordFile(slot), JSON.stringify(slot));
     return ok(slot);
   }
@@ -299,24 +300,4 @@ export class ReadyWorktrees {
 /** The files whose change makes a slot's setup stale. */
 function refreshOn(config: ProjectConfig): string[] {
   return config.ready.refreshOn ?? DEFAULT_REFRESH_ON;
-}
-
-/** Bytes of the files under `dir` (symlinks not followed). */
-async function diskUse(dir: string): Promise<number> {
-  let total = 0;
-  const walk = async (d: string): Promise<void> => {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) total += (await fs.promises.lstat(p).catch(() => null))?.size ?? 0;
-    }
-  };
-  await walk(dir);
-  return total;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseLeftRight, parseNulList, parsePorcelainV2 } from './status-parse.js';
+import { statusPaths } from './changes-parse.js';
+import { parseLeftRight, parseNulList } from './status-parse.js';
 
 describe('porcelain v2 -z parsing', () => {
   it('reads ordinary, renamed, unmerged and untracked entries, paths with spaces and newlines intact', () => {
@@ -14,11 +15,11 @@ describe('porcelain v2 -z parsing', () => {
       '! ignored.log',
       '',
     ].join('\0');
-    expect(parsePorcelainV2(out).paths).toEqual(['src/a file.ts', 'new name.ts', 'old name.ts', 'conflict.ts', 'line\nbreak.txt']);
+    expect(statusPaths(out)).toEqual(['src/a file.ts', 'new name.ts', 'old name.ts', 'conflict.ts', 'line\nbreak.txt']);
   });
 
   it('reads a clean worktree as no paths', () => {
-    expect(parsePorcelainV2('# branch.oid abc\0# branch.head main\0').paths).toEqual([]);
+    expect(statusPaths('# branch.oid abc\0# branch.head main\0')).toEqual([]);
   });
 
   it('reads left-right counts as behind then ahead', () => {

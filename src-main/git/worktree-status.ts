@@ -6,7 +6,8 @@
 import { err, ok, type Result } from '../../src-shared/result.js';
 import { git } from './git.js';
 import type { GitLanes } from './git-lanes.js';
-import { parseLeftRight, parseNulList, parsePorcelainV2 } from './status-parse.js';
+import { statusPaths } from './changes-parse.js';
+import { parseLeftRight, parseNulList } from './status-parse.js';
 
 /** A worktree's state against its base branch; `paths` are every changed file, committed or not. */
 export interface WorktreeStatus {
@@ -42,7 +43,7 @@ export async function readWorktreeStatus(lanes: GitLanes, ref: WorktreeRef, base
   // wake the index watcher and refresh again.
   const status = await laneGit(lanes, ref, ['status', '--porcelain=v2', '-z', '--branch', '--untracked-files=all'], signal);
   if (!status.ok) return status;
-  const uncommitted = parsePorcelainV2(status.value.stdout).paths;
+  const uncommitted = statusPaths(status.value.stdout);
   const range = `${baseRef}...HEAD`;
   const counts = await laneGit(lanes, ref, ['rev-list', '--left-right', '--count', range, '--'], signal);
   if (!counts.ok) return counts;
