@@ -2,12 +2,14 @@
  * One lane per repository for the status tracker's git calls: at most one of them runs per repository
  * at a time, however many sessions the repository has and however busy their worktrees are.
  *
- * Separate from repo-queue.ts (worktree adds and removes) so a status read never delays a create.
+ * Queues of their own, apart from inRepoQueue's (worktree adds and removes), so a status read never
+ * delays a create; counted, so tests can see the one-at-a-time promise hold.
  */
 import path from 'node:path';
+import { SerialQueues } from './repo-queue.js';
 
 export class GitLanes {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly queues = new SerialQueues();
   private readonly active = new Map<string, number>();
   private peak = 0;
   /** Calls started since the lanes were made (tests read it). */
@@ -18,16 +20,15 @@ export class GitLanes {
     return this.peak;
   }
 
-  /** Calls queued or running, across repositories. */
+  /** Repositories with calls queued or running. */
   get pending(): number {
-    return this.tails.size;
+    return this.queues.pending;
   }
 
   /** Runs `fn` once every earlier call in `repo`'s lane has settled. */
   run<T>(repo: string, fn: () => Promise<T>): Promise<T> {
     const key = path.resolve(repo);
-    const prev = this.tails.get(key) ?? Promise.resolve();
-    const run = prev.then(async () => {
+    return this.queues.run(key, async () => {
       this.calls++;
       const n = (this.active.get(key) ?? 0) + 1;
       this.active.set(key, n);
@@ -40,14 +41,5 @@ export class GitLanes {
         else this.active.set(key, left);
       }
     });
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return run;
   }
 }
