@@ -6,22 +6,7 @@ import { CONFLICT_FILES_HEADER } from '../../src-shared/changes.js';
 import type { SessionDto } from '../../src-shared/dto.js';
 import fs from 'node:fs';
 import { err, ok, type Result } from '../../src-shared/result.js';
-import { statusPaths } from './changes-parse.js';
-import { git } from './git.js';
-
-/**
- * `-c safe.directory=<dir>` for git run in a session worktree: it is Berth's own, and may belong to a
- * container's uid (a root host user's Docker sessions), which git would otherwise refuse.
- */
-export function trustDir(dir: string): string[] {
-  return ['-c', `safe.directory=${dir}`];
-}
-
-/** Paths with uncommitted changes (staged, unstaged, untracked) in the work tree at `dir`. */
-export async function dirtyPaths(dir: string): Promise<Result<string[]>> {
-  const r = await git(dir, [...trustDir(dir), 'status', '--porcelain=v2', '-z', '--untracked-files=all']);
-  return r.ok ? ok(statusPaths(r.value.stdout)) : r;
-}
+import { git, trustDir } from './git.js';
 
 /** The commit `ref` names (full id), or an error naming `what`. */
 export async function revParse(cwd: string, ref: string, what: string): Promise<Result<string>> {

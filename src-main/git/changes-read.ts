@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { MAX_DIFF_LINES, type ChangedFileDto, type DiffArea } from '../../src-shared/changes.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
-import { gitWith, type GitCallOptions } from './git.js';
+import { gitWith, trustDir, type GitCallOptions } from './git.js';
 import { parseNameStatus, parseNumstat, parseStatusV2, statusOfLetter, withCounts, type StatusEntry } from './changes-parse.js';
 
 /** A session worktree as the changes code works on it. */
@@ -30,7 +30,7 @@ export const DEFAULT_CONTEXT = 3;
  * taken literally (a file named `*` or `:x` is that file), paths in diff headers left unescaped unicode.
  */
 export function wtGit(wt: Worktree, args: string[], options?: GitCallOptions) {
-  return gitWith(wt.dir, ['-c', `safe.directory=${wt.dir}`, '-c', 'core.quotePath=false', '--literal-pathspecs', ...args], options);
+  return gitWith(wt.dir, [...trustDir(wt.dir), '-c', 'core.quotePath=false', '--literal-pathspecs', ...args], options);
 }
 
 /** The worktree's status entries. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { err, ok, type Result } from '../../src-shared/result.js';
 import type { RepoInfoDto } from '../../src-shared/dto.js';
 import { describeFailure, runChecked, runProcess, type ProcessOutput } from '../process/run.js';
+import { statusPaths } from './changes-parse.js';
 import { inRepoQueue } from './repo-queue.js';
 
 /** Longest any one git command may run. */
@@ -18,6 +19,15 @@ const GIT_MAX_BUFFER = 16 * 1024 * 1024;
 
 /** `-c` options on every call: no hooks, no fsmonitor daemon, no pager, no credential prompts. */
 export const GIT_SAFE_CONFIG: readonly string[] = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'core.pager=cat'];
+
+/**
+ * `-c safe.directory=<dir>` for git run in a session worktree: it is Berth's own, and may belong to a
+ * container's uid (a root host user's Docker sessions), which git would otherwise refuse as of
+ * "dubious ownership".
+ */
+export function trustDir(dir: string): string[] {
+  return ['-c', `safe.directory=${dir}`];
+}
 
 /** Environment of every git Berth runs: no prompts, no optional locks, untranslated messages. */
 export function gitEnv(): NodeJS.ProcessEnv {
@@ -122,19 +132,14 @@ export async function checkoutNewBranch(repo: string, dir: string, branch: strin
   // The slot may belong to the container's uid already (a root host user's sessions run as another
   // uid); it is Berth's own, nothing ran in it yet, so git is told to trust it.
   // The new branch is a ref of the shared repository: git checks no other worktree has it checked out.
-  const r = await inRepoQueue(repo, () => git(dir, ['-c', `safe.directory=${dir}`, 'checkout', '--quiet', '-f', '-b', branch, base]));
+  const r = await inRepoQueue(repo, () => git(dir, [...trustDir(dir), 'checkout', '--quiet', '-f', '-b', branch, base]));
   return r.ok ? ok() : r;
 }
 
-/**
- * Lines of `git status --porcelain` in the worktree: uncommitted changes and untracked files. The
- * worktree is Berth's own, and may belong to a container's uid (a root host user's Docker sessions),
- * which git would otherwise refuse as of "dubious ownership".
- */
-export async function worktreeChanges(dir: string): Promise<Result<string[]>> {
-  const r = await git(dir, ['-c', `safe.directory=${dir}`, 'status', '--porcelain', '--untracked-files=normal']);
-  if (!r.ok) return r;
-  return ok(r.value.stdout.split('\n').filter((l) => l.length > 0));
+/** Paths with uncommitted changes (staged, unstaged, untracked) in the work tree at `dir`. */
+export async function dirtyPaths(dir: string): Promise<Result<string[]>> {
+  const r = await git(dir, [...trustDir(dir), 'status', '--porcelain=v2', '-z', '--untracked-files=all']);
+  return r.ok ? ok(statusPaths(r.value.stdout)) : r;
 }
 
 /**

@@ -17,8 +17,8 @@
 import type { LandDto, LandMode } from '../../src-shared/changes.js';
 import type { SessionDto } from '../../src-shared/dto.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
-import { conflictError, countCommits, currentBranch, dirtyPaths, namePaths, plural, revParse, trustDir, unmergedFiles } from './branch-ops.js';
-import { git, gitWith } from './git.js';
+import { conflictError, countCommits, currentBranch, namePaths, plural, revParse, unmergedFiles } from './branch-ops.js';
+import { dirtyPaths, git, gitWith, trustDir } from './git.js';
 import { inRepoQueue } from './repo-queue.js';
 
 /** What a land needs of its session. */

@@ -16,8 +16,8 @@ import type { PruneItemDto, PruneRunDto } from '../../src-shared/changes.js';
 import type { SessionDto } from '../../src-shared/dto.js';
 import { ok, type Result } from '../../src-shared/result.js';
 import { repoWorktreesDir } from '../sessions/naming.js';
-import { dirtyPaths, plural } from './branch-ops.js';
-import { git, gitWith } from './git.js';
+import { plural } from './branch-ops.js';
+import { dirtyPaths, git, gitWith } from './git.js';
 import { inRepoQueue } from './repo-queue.js';
 
 /** The branch namespace of session branches. */

@@ -9,8 +9,8 @@
 import type { UpdateDto } from '../../src-shared/changes.js';
 import type { SessionDto } from '../../src-shared/dto.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
-import { conflictError, countCommits, currentBranch, dirtyPaths, namePaths, plural, revParse, trustDir, unmergedFiles } from './branch-ops.js';
-import { git } from './git.js';
+import { conflictError, countCommits, currentBranch, namePaths, plural, revParse, unmergedFiles } from './branch-ops.js';
+import { dirtyPaths, git, trustDir } from './git.js';
 import { inRepoQueue } from './repo-queue.js';
 
 export type UpdateMode = UpdateDto['mode'];

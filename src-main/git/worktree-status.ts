@@ -4,7 +4,7 @@
  * and behind, and the files the branch changes since the merge base.
  */
 import { err, ok, type Result } from '../../src-shared/result.js';
-import { git } from './git.js';
+import { git, trustDir } from './git.js';
 import type { GitLanes } from './git-lanes.js';
 import { statusPaths } from './changes-parse.js';
 import { parseLeftRight, parseNulList } from './status-parse.js';
@@ -24,17 +24,9 @@ export interface WorktreeRef {
   baseBranch: string;
 }
 
-/**
- * `-c safe.directory`: the worktree is Berth's own and may belong to a container's uid (a root host
- * user's Docker sessions), which git would otherwise refuse as of "dubious ownership".
- */
-function safe(dir: string): string[] {
-  return ['-c', `safe.directory=${dir}`];
-}
-
 /** Runs git in the worktree, in its repository's lane. */
 function laneGit(lanes: GitLanes, ref: WorktreeRef, args: string[], signal?: AbortSignal) {
-  return lanes.run(ref.repoPath, () => git(ref.worktreePath, [...safe(ref.worktreePath), ...args], signal));
+  return lanes.run(ref.repoPath, () => git(ref.worktreePath, [...trustDir(ref.worktreePath), ...args], signal));
 }
 
 /** The worktree's state against `baseRef` (see `resolveBaseRef`); an error when git can't tell (worktree gone, base deleted). */

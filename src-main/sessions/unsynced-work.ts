@@ -29,10 +29,10 @@ export function syncTarget(s: SessionDto): SyncTarget {
  */
 export async function uncommittedWork(session: SessionDto, backend: IBackend | null): Promise<string | null> {
   const problems: string[] = [];
-  const changes = await gitOps.worktreeChanges(session.worktreePath);
+  const changes = await gitOps.dirtyPaths(session.worktreePath);
   if (!changes.ok && fs.existsSync(session.worktreePath)) problems.push(`a worktree that can't be checked for uncommitted changes (${changes.error.message})`);
   else if (changes.ok && changes.value.length > 0) {
-    problems.push(`${changes.value.length} uncommitted change(s) in its worktree (${named(changes.value.map((l) => l.slice(3)))})`);
+    problems.push(`${changes.value.length} uncommitted change(s) in its worktree (${named(changes.value)})`);
   }
   if (session.unsynced) {
     const pending = backend?.pendingChanges ? await backend.pendingChanges(syncTarget(session)) : null;
