@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { SessionDto, SessionGitDto } from '../../src-shared/dto.js';
 import { Emitter } from '../../src-shared/lifecycle.js';
 import { GitStatusTracker } from '../../src-main/git/status-tracker.js';
+import { sessionFixture } from '../../src-main/testing/session-fixture.js';
 import { makeRepo, sleep, tempDir } from '../harness.js';
 import { figure, msSince, type Figure } from '../stats.js';
 
@@ -42,36 +43,7 @@ function corePercent(cpu0: number, t0: bigint): number {
 }
 
 function session(i: number, repo: string, worktree: string): SessionDto {
-  const t = Date.now();
-  return {
-    id: `bench-${i}`,
-    name: `bench-${i}`,
-    repoPath: repo,
-    worktreePath: worktree,
-    branch: `berth/bench-${i}`,
-    baseBranch: 'main',
-    agent: 'shell',
-    backend: 'local',
-    prompt: '',
-    model: null,
-    command: [],
-    state: 'idle',
-    exitCode: null,
-    reason: null,
-    unsynced: null,
-    conversationId: null,
-    archived: false,
-    createdAt: t,
-    updatedAt: t,
-    cols: 80,
-    rows: 24,
-    pid: null,
-    phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
-    docker: null,
-    stats: null,
-    ports: [],
-    git: null,
-  };
+  return sessionFixture(`bench-${i}`, { repoPath: repo, worktreePath: worktree, command: [], state: 'idle' });
 }
 
 export async function benchGitWatch(runs: number): Promise<Figure[]> {

@@ -14,6 +14,7 @@ import { openDatabase } from '../store/database.js';
 import { RecentReposRepo, SettingsRepo } from '../store/misc-repos.js';
 import { SessionsRepo } from '../store/sessions-repo.js';
 import { tempDir, waitFor } from '../testing/fixtures.js';
+import { sessionFixture } from '../testing/session-fixture.js';
 import { startReconcileLoop } from './reconciler.js';
 
 /** Tick of the loop under test: many ticks fall inside one slow pass. */
@@ -23,36 +24,7 @@ const HOLD_MS = 30 * INTERVAL_MS;
 
 /** A session the store believes live whose engine was unreachable (what the loop looks at again). */
 function unknownSession(id: string): SessionDto {
-  const at = Date.now();
-  return {
-    id,
-    name: id,
-    repoPath: '/nonexistent-repo',
-    worktreePath: '/nonexistent-repo/wt',
-    branch: `berth/${id}`,
-    baseBranch: 'main',
-    agent: 'shell',
-    backend: 'local',
-    prompt: '',
-    model: null,
-    command: ['sh'],
-    state: 'unknown',
-    exitCode: null,
-    unsynced: null,
-    conversationId: null,
-    reason: 'the engine did not answer',
-    archived: false,
-    createdAt: at,
-    updatedAt: at,
-    cols: 80,
-    rows: 24,
-    pid: null,
-    phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
-    docker: null,
-    stats: null,
-    ports: [],
-    git: null,
-  };
+  return sessionFixture(id, { repoPath: '/nonexistent-repo', worktreePath: '/nonexistent-repo/wt', state: 'unknown', reason: 'the engine did not answer' });
 }
 
 describe('reconcile loop', () => {

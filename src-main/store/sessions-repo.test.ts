@@ -8,41 +8,14 @@ import type { SessionDto, SessionState } from '../../src-shared/dto.js';
 import { formatStatus } from '../cli/format.js';
 import { tempDir } from '../testing/fixtures.js';
 import { openDatabase } from './database.js';
+import { sessionFixture } from '../testing/session-fixture.js';
 import { DEFAULT_ACTIVITY_RETENTION, SessionsRepo } from './sessions-repo.js';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2026, 0, 15);
 
 function session(id: string, at: number): SessionDto {
-  return {
-    id,
-    name: id,
-    repoPath: '/repo',
-    worktreePath: `/repo/.worktrees/${id}`,
-    branch: `berth/${id}`,
-    baseBranch: 'main',
-    agent: 'shell',
-    backend: 'local',
-    prompt: '',
-    model: null,
-    command: ['sh'],
-    state: 'creating',
-    exitCode: null,
-    reason: null,
-    unsynced: null,
-    conversationId: null,
-    archived: false,
-    createdAt: at,
-    updatedAt: at,
-    cols: 80,
-    rows: 24,
-    pid: null,
-    phases: { worktreeMs: null, startMs: null, firstOutputMs: null },
-    docker: null,
-    stats: null,
-    ports: [],
-    git: null,
-  };
+  return sessionFixture(id, { createdAt: at, updatedAt: at });
 }
 
 /** Drives a session through `creating → running`, then `flips` running ⇄ idle flips (staged), one a second. */
