@@ -109,6 +109,8 @@ export const methods = {
    * not sent again); `fresh` starts a new conversation (a new id, the prompt sent again).
    */
   'sessions.restart': method(SessionRef.extend({ fresh: z.boolean().optional() }).strict(), SessionDto),
+  /** The user opened the session: its unread marker clears (see SessionAttentionDto). */
+  'sessions.seen': method(SessionRef.strict(), SessionDto),
   'sessions.archive': method(SessionRef.strict(), SessionDto),
   'sessions.unarchive': method(SessionRef.strict(), SessionDto),
   'sessions.delete': method(SessionRef.extend({ force: z.boolean().optional() }).strict(), z.object({ id: z.string() })),

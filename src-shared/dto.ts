@@ -18,15 +18,48 @@ export type BackendId = z.infer<typeof BackendId>;
 /**
  * Session state.
  *
- * `creating → running ⇄ idle/waiting → exited | failed`; archiving is a separate flag so an archived
- * session keeps the state it ended in. `unknown`: its backend's engine is unreachable, so whether it
- * still runs can't be told; it is checked again when the engine is back.
+ * `creating → working ⇄ waiting-input | waiting-approval | idle → exited | failed`; archiving is a
+ * separate flag so an archived session keeps the state it ended in. While the agent runs, its state
+ * comes from its own hooks where Berth installs them (Claude Code, Codex, Gemini CLI: `working`,
+ * `waiting-input` when it asks the user something or finished its turn, `waiting-approval` at a
+ * permission prompt) and from output activity otherwise (`working`, then `idle` after a few quiet
+ * seconds). `unknown`: its backend's engine is unreachable, so whether it still runs can't be told;
+ * it is checked again when the engine is back.
  */
-export const SessionState = z.enum(['creating', 'running', 'idle', 'waiting', 'exited', 'failed', 'unknown']);
+export const SessionState = z.enum(['creating', 'working', 'waiting-input', 'waiting-approval', 'idle', 'exited', 'failed', 'unknown']);
 export type SessionState = z.infer<typeof SessionState>;
 
 /** States in which the session's process is (believed to be) alive. */
-export const LIVE_STATES: readonly SessionState[] = ['creating', 'running', 'idle', 'waiting', 'unknown'];
+export const LIVE_STATES: readonly SessionState[] = ['creating', 'working', 'waiting-input', 'waiting-approval', 'idle', 'unknown'];
+
+/** States of an agent that runs and is attached: what it is doing (hooks or activity). */
+export const AGENT_STATES = ['working', 'waiting-input', 'waiting-approval', 'idle'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
+/** Whether the session's agent runs and is attached (a terminal can attach to it). */
+export function isAgentState(state: SessionState): state is AgentState {
+  return (AGENT_STATES as readonly SessionState[]).includes(state);
+}
+
+/** States in which the session needs the user: it asks something or waits for an approval. */
+export const NEEDS_YOU_STATES: readonly SessionState[] = ['waiting-input', 'waiting-approval'];
+
+/**
+ * What the user should know about a session now, beyond its state: the question it asks or the tool
+ * awaiting approval (where the agent's hook gives it), and whether something happened since the user
+ * last opened it (it began waiting, finished or failed).
+ */
+export const SessionAttentionDto = z.object({
+  /** The question, the tool awaiting approval, or why it failed; null when there is nothing to say. */
+  detail: z.string().nullable(),
+  /** Where the state comes from: the agent's own hooks, or output activity (agents without hooks, and until the first hook). */
+  source: z.enum(['hooks', 'activity']),
+  /** When the session entered its current state (ms since the epoch). */
+  since: z.number(),
+  /** It began waiting, finished or failed since the user last opened it (`sessions.seen` clears it). */
+  unread: z.boolean(),
+});
+export type SessionAttentionDto = z.infer<typeof SessionAttentionDto>;
 
 /**
  * Creation phases, timed and reported as progress. `include`: the main checkout's `.worktreeinclude`
@@ -123,6 +156,8 @@ export const SessionDto = z.object({
    * CLI); null for the others. A restart resumes it; a fresh restart starts a new one.
    */
   conversationId: z.string().nullable(),
+  /** Attention: the question or approval it waits on, since when, and whether the user has seen it. */
+  attention: SessionAttentionDto,
 });
 export type SessionDto = z.infer<typeof SessionDto>;
 

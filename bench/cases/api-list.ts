@@ -52,6 +52,7 @@ async function seed(home: string): Promise<void> {
         stats: null,
         ports: [],
         git: null,
+        attention: { detail: null, source: 'activity', since: 0, unread: false },
       };
       repo.insert(s, 'seeded');
     }

@@ -15,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isAgentState } from '../../src-shared/dto.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { alternate } from '../../src-main/bench-runner/measure.js';
 import { callHttp } from '../../src-main/client/node-client.js';
@@ -88,7 +89,7 @@ async function createSession(orch: OrchestratorProcess, repo: string): Promise<{
   for (;;) {
     const got = await callHttp(orch.api, 'sessions.get', { ref: created.value.id });
     const state = got.ok ? got.value.state : 'unknown';
-    if (state === 'running' || state === 'idle' || state === 'waiting') break;
+    if (isAgentState(state)) break;
     if (Date.now() > deadline) throw new Error(`session ${name} is ${state}, not running, after ${READY_TIMEOUT_MS} ms`);
     await sleep(250);
   }

@@ -9,6 +9,7 @@
  * the Dashboard, first at its top (targets, chart, tables) then scrolled to the resources table with
  * its 50 rows and sparklines.
  */
+import { isAgentState } from '../../src-shared/dto.js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { callHttp } from '../../src-main/client/node-client.js';
 import { CHROMIUM_ARGS, chromiumStatus } from '../../e2e/fixtures/chromium.js';
@@ -44,7 +45,7 @@ async function createSessions(orch: OrchestratorProcess, repo: string): Promise<
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     const list = await callHttp(orch.api, 'sessions.list', { limit: SESSIONS * 2 });
-    const live = list.ok ? list.value.filter((s) => s.state === 'running' || s.state === 'idle' || s.state === 'waiting').length : 0;
+    const live = list.ok ? list.value.filter((s) => isAgentState(s.state)).length : 0;
     if (live >= SESSIONS) return ids;
     if (Date.now() > deadline) throw new Error(`only ${live} of ${SESSIONS} sessions are running after ${READY_TIMEOUT_MS} ms`);
     await sleep(250);

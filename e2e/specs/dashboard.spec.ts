@@ -49,7 +49,7 @@ test('shows create latency by phase and resources of two local sessions, live; e
     await expect(row).toHaveCount(1);
     await expect(row.getByTestId('resource-cpu')).toHaveText(/^\d+(\.\d)?%$/);
     await expect(row.getByTestId('resource-memory')).toHaveText(/^\d+(\.\d)? (kB|MB|GB)$/);
-    await expect(row.getByTestId('state-badge')).toHaveAttribute('data-state', /running|idle|waiting/);
+    await expect(row.getByTestId('state-badge')).toHaveAttribute('data-state', /working|idle|waiting/);
   }
   await expect(dashboard.berthResourceRows.filter({ has: page.getByText('orchestrator', { exact: true }) })).toHaveCount(1);
   await expect(dashboard.berthResourceRows.first().getByTestId('resource-memory')).toHaveText(/MB|GB/);

@@ -75,7 +75,7 @@ test.describe('Egress ask and audit', () => {
     await dialog.submit.click();
     await expect(dialog.root).toBeHidden();
     const pane = await app.paneFor('egress-check');
-    await pane.expectState(/running|idle|waiting/);
+    await pane.expectState(/working|idle|waiting/);
     const sessionId = await pane.sessionId();
     await pane.run('echo "proxy at ${ANTHROPIC_BASE_URL%%/anthropic}"; echo ready-$((40+2))');
     await pane.expectLine('ready-42');

@@ -21,7 +21,7 @@ test('create, use, share, resize, stop, restart, archive and delete a shell sess
   await expect(app.activeItem('ready-check')).toBeVisible();
   const pane = await app.paneFor('ready-check');
   await pane.expectLine('berth-ready');
-  await pane.expectState(/running|idle|waiting/);
+  await pane.expectState(/working|idle|waiting/);
 
   await pane.run('echo hi');
   await pane.expectLine('hi');
@@ -63,7 +63,7 @@ test('create, use, share, resize, stop, restart, archive and delete a shell sess
 
   // Restart: a new process in the same worktree, and the pane attaches to its terminal again.
   await pane.action('restart').click();
-  await pane.expectState(/running|idle|waiting/);
+  await pane.expectState(/working|idle|waiting/);
   await expect(pane.overlay).toHaveCount(0);
   // The restarted shell gets its command typed again; wait for it (on the new terminal) before typing.
   await expect

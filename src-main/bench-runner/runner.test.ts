@@ -160,7 +160,7 @@ describe('bench service: recovery after a run cut short', () => {
     fs.mkdirSync(path.join(scratch, 'repo'), { recursive: true });
     const repo = makeRepo(path.join(scratch, 'repo'));
     const session = await first.must('sessions.create', { repoPath: repo, agent: 'custom', backend: 'local', command: 'sh -c "echo ready; sleep 30"', name: 'berth-bench-9-1' });
-    await waitFor(async () => (await first.must('sessions.get', { ref: session.id })).state === 'running', 'the session running');
+    await waitFor(async () => (await first.must('sessions.get', { ref: session.id })).state === 'working', 'the session working');
     await first.close();
     const db = await openDatabase(path.join(dataDir, 'berth.db'));
     const results = { figures: [], advice: [], skipped: [], pendingRestore: { warmImages: ['users-image:2'], warmPoolSize: 3 } };

@@ -62,7 +62,7 @@ describe('berth attach and logs --follow', () => {
     expect(attach.output.stderr).toBe('[detached from piped]\n');
 
     const status = SessionDto.parse(JSON.parse((await berth('status', 'piped', '--json')).stdout).session);
-    expect(['running', 'idle', 'waiting']).toContain(status.state);
+    expect(['working', 'idle', 'waiting-input']).toContain(status.state);
   });
 
   it('pipe mode ends with the session and reports its exit code', async () => {
@@ -113,7 +113,7 @@ describe('berth attach and logs --follow', () => {
       term.kill();
     }
     const status = SessionDto.parse(JSON.parse((await berth('status', 'interactive', '--json')).stdout).session);
-    expect(['running', 'idle', 'waiting']).toContain(status.state);
+    expect(['working', 'idle', 'waiting-input']).toContain(status.state);
   });
 
   it('logs --follow streams plain text until the session exits', async () => {

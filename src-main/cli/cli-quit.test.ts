@@ -65,7 +65,7 @@ describe.runIf(available)('berth serve: quit policy (real engine)', () => {
       async () => {
         const s = await must(api, 'sessions.get', { ref: id });
         if (s.state === 'failed') throw new Error(`session failed: ${s.reason}`);
-        return (s.state === 'running' || s.state === 'idle') && s.pid !== null ? s : undefined;
+        return (s.state === 'working' || s.state === 'idle') && s.pid !== null ? s : undefined;
       },
       RUNNING_TIMEOUT_MS,
     );

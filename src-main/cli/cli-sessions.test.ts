@@ -33,13 +33,13 @@ describe('berth session commands', () => {
     expect(session.name).toBe('hello');
     expect(session.repoPath).toBe(fs.realpathSync(repo));
     expect(session.agent).toBe('shell');
-    expect(['creating', 'running', 'idle']).toContain(session.state);
+    expect(['creating', 'working', 'idle']).toContain(session.state);
   });
 
   it('prints name, id and state without --json, and waits for first output with --wait', async () => {
     const res = await berth('create', '--repo', repo, '--agent', 'shell', '--prompt', 'echo second', '--name', 'second', '--wait');
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^created second \([0-9a-f-]+\): (running|idle|waiting)\n$/);
+    expect(res.stdout).toMatch(/^created second \([0-9a-f-]+\): (working|idle|waiting-input)\n$/);
   });
 
   it('lists sessions as a table and as JSON', async () => {
@@ -47,7 +47,7 @@ describe('berth session commands', () => {
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME\s+STATE\s+AGENT\s+BACKEND\s+BRANCH\s+AHEAD\s+BEHIND\s+CHANGED\s+OVERLAP\s+AGE$/);
-    expect(lines.some((l) => /^hello\s+(running|idle|waiting)\s+shell\s+local\s+berth\/hello\s+(-|0)\s+(-|0)\s+(-|0)\s+-\s+\d+s$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^hello\s+(working|idle|waiting-input)\s+shell\s+local\s+berth\/hello\s+(-|0)\s+(-|0)\s+(-|0)\s+-\s+\d+s$/.test(l))).toBe(true);
 
     const json = await berth('list', '--json');
     expect(json.code).toBe(0);
@@ -67,16 +67,16 @@ describe('berth session commands', () => {
   it('shows status with fields and state-transition events', async () => {
     const res = await berth('status', 'hello');
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^state:\s+(running|idle|waiting)$/m);
+    expect(res.stdout).toMatch(/^state:\s+(working|idle|waiting-input) since \d+s ago \(from output activity\)$/m);
     expect(res.stdout).toMatch(/^worktree:\s+\S+hello$/m);
     expect(res.stdout).toMatch(/^phases:\s+worktree \d+ ms, start \d+ ms, first output \d+ ms$/m);
     expect(res.stdout).toMatch(/- -> creating/);
-    expect(res.stdout).toMatch(/creating -> running/);
+    expect(res.stdout).toMatch(/creating -> working/);
 
     const json = await berth('status', 'hello', '--json');
     const parsed = JSON.parse(json.stdout) as { session: unknown; events: unknown };
     expect(SessionDto.parse(parsed.session).name).toBe('hello');
-    expect(SessionEventDto.array().parse(parsed.events).map((e) => e.to).slice(0, 2)).toEqual(['creating', 'running']);
+    expect(SessionEventDto.array().parse(parsed.events).map((e) => e.to).slice(0, 2)).toEqual(['creating', 'working']);
   });
 
   it('stops, archives, lists archived and unarchives', async () => {
@@ -102,7 +102,7 @@ describe('berth session commands', () => {
   it('restarts a stopped session', async () => {
     const res = await berth('restart', 'hello', '--json');
     expect(res.code).toBe(0);
-    expect(['creating', 'running', 'idle']).toContain(SessionDto.parse(JSON.parse(res.stdout)).state);
+    expect(['creating', 'working', 'idle']).toContain(SessionDto.parse(JSON.parse(res.stdout)).state);
   });
 
   it('refuses to delete a dirty worktree without --force, and deletes with it', async () => {

@@ -63,7 +63,7 @@ describe('docker output', () => {
       prompt: '',
       model: null,
       command: ['bash'],
-      state: 'running',
+      state: 'working',
       exitCode: null,
       reason: null,
       unsynced: null,
@@ -88,6 +88,7 @@ describe('docker output', () => {
       stats: { cpuPercent: 12.34, memoryBytes: 45_000_000, at: NOW - 2_000 },
       ports: [],
       git: null,
+      attention: { detail: null, source: 'activity', since: 0, unread: false },
     } satisfies SessionDto;
     expect(dockerStatusFields({ ...session, docker: null, stats: null })).toEqual([]);
     const text = formatStatus(session, [], NOW);

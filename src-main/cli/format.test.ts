@@ -17,7 +17,7 @@ function session(overrides: Partial<SessionDto> = {}): SessionDto {
     prompt: 'npm test',
     model: null,
     command: ['/bin/bash', '-i'],
-    state: 'running',
+    state: 'working',
     exitCode: null,
     reason: null,
     unsynced: null,
@@ -33,6 +33,7 @@ function session(overrides: Partial<SessionDto> = {}): SessionDto {
     stats: null,
     ports: [],
     git: null,
+    attention: { detail: null, source: 'activity', since: NOW - 80_000, unread: false },
     ...overrides,
   };
 }
@@ -58,7 +59,7 @@ describe('formatSessionTable', () => {
   it('prints the columns of `berth list`', () => {
     const lines = formatSessionTable([session(), session({ name: 'b', state: 'exited', archived: true })], NOW).split('\n');
     expect(lines[0]).toMatch(/^NAME\s+STATE\s+AGENT\s+BACKEND\s+BRANCH\s+AHEAD\s+BEHIND\s+CHANGED\s+OVERLAP\s+AGE$/);
-    expect(lines[1]).toMatch(/^fix-tests\s+running\s+shell\s+local\s+berth\/fix-tests\s+-\s+-\s+-\s+-\s+1m$/);
+    expect(lines[1]).toMatch(/^fix-tests\s+working\s+shell\s+local\s+berth\/fix-tests\s+-\s+-\s+-\s+-\s+1m$/);
     expect(lines[2]).toContain('exited (archived)');
   });
 
@@ -66,7 +67,7 @@ describe('formatSessionTable', () => {
     const left = session({ id: 'l', name: 'left', git: { ahead: 2, behind: 1, dirty: true, changedFiles: 3, overlaps: [{ sessionId: 'r', name: 'right', files: ['src/a.ts', 'odd\nname'] }] } });
     const right = session({ id: 'r', name: 'right', git: { ahead: 0, behind: 0, dirty: false, changedFiles: 2, overlaps: [{ sessionId: 'l', name: 'left', files: ['src/a.ts', 'odd\nname'] }] } });
     const lines = formatSessionTable([left, right], NOW).split('\n');
-    expect(lines[1]).toMatch(/^left\s+running\s+shell\s+local\s+berth\/fix-tests\s+2\s+1\s+3 \(dirty\)\s+right\s+1m$/);
+    expect(lines[1]).toMatch(/^left\s+working\s+shell\s+local\s+berth\/fix-tests\s+2\s+1\s+3 \(dirty\)\s+right\s+1m$/);
     expect(lines[2]).toMatch(/^right\s+.*\s+0\s+0\s+2\s+left\s+1m$/);
     expect(lines.slice(3)).toEqual(['', 'warning: left and right both change src/a.ts, odd\\nname']);
   });
@@ -85,14 +86,14 @@ describe('formatSessionTable', () => {
       [session({ name: 'open', backend: 'docker', docker: { ...docker, networkMode: 'bridge' } }), session({ name: 'shut', backend: 'docker', docker: { ...docker, networkMode: 'contained' } })],
       NOW,
     ).split('\n');
-    expect(lines[1]).toMatch(/^open\s+running\s+shell\s+docker \(egress not contained\)\s+/);
-    expect(lines[2]).toMatch(/^shut\s+running\s+shell\s+docker\s+berth/);
+    expect(lines[1]).toMatch(/^open\s+working\s+shell\s+docker \(egress not contained\)\s+/);
+    expect(lines[2]).toMatch(/^shut\s+working\s+shell\s+docker\s+berth/);
   });
 });
 
 describe('describeState', () => {
   it('adds the exit code, reason and archived flag', () => {
-    expect(describeState(session())).toBe('running');
+    expect(describeState(session())).toBe('working');
     expect(describeState(session({ state: 'exited', exitCode: 3, reason: 'exited', archived: true }))).toBe(
       'exited (exit code 3): exited [archived]',
     );
@@ -115,12 +116,23 @@ describe('formatStatus', () => {
       ],
       NOW,
     );
-    expect(text).toMatch(/^state:\s+failed$/m);
+    expect(text).toMatch(/^state:\s+failed since 1m ago \(from output activity\)$/m);
+    expect(text).toMatch(/^unread:\s+no$/m);
+    expect(text).not.toMatch(/^waiting on:/m);
     expect(text).toMatch(/^exit code:\s+127$/m);
     expect(text).toMatch(/^reason:\s+command not found$/m);
     expect(text).toMatch(/^worktree:\s+\/home\/\.berth\/worktrees\/repo\/fix-tests$/m);
     expect(text).toMatch(/^phases:\s+worktree 12 ms, start 5 ms, first output -$/m);
     expect(text).toMatch(/- -> creating\s+created/);
     expect(text).toMatch(/creating -> failed\s+spawn failed/);
+  });
+
+  it("says what a waiting agent waits on, where the state comes from, and that it is unread", () => {
+    const attention = { detail: 'Claude needs your permission to use Bash', source: 'hooks' as const, since: NOW - 3_000, unread: true };
+    const text = formatStatus(session({ state: 'waiting-approval', attention }), [], NOW);
+    expect(text).toMatch(/^state:\s+waiting-approval since 3s ago \(from the agent's hooks\)$/m);
+    expect(text).toMatch(/^waiting on:\s+Claude needs your permission to use Bash$/m);
+    expect(text).toMatch(/^unread:\s+yes/m);
+    expect(formatSessionTable([session({ state: 'waiting-approval', attention })], NOW)).toMatch(/^fix-tests\s+waiting-approval \(unread\)\s+shell/m);
   });
 });

@@ -2,7 +2,7 @@
  * Human-readable output of the CLI: the session table and the `status` report (ages and tables come
  * from text-table.ts and are re-exported here).
  */
-import type { SessionDto, SessionEventDto } from '../../src-shared/dto.js';
+import { NEEDS_YOU_STATES, type SessionDto, type SessionEventDto } from '../../src-shared/dto.js';
 import { describeBackend, dockerStatusFields } from './docker-format.js';
 import { formatAge, formatTable } from './text-table.js';
 
@@ -18,7 +18,7 @@ const OVERLAP_FILES_SHOWN = 5;
 export function formatSessionTable(sessions: readonly SessionDto[], now = Date.now()): string {
   const rows = sessions.map((s) => [
     s.name,
-    `${s.state}${s.archived ? ' (archived)' : ''}${s.unsynced ? ' (not synced back)' : ''}`,
+    `${s.state}${s.attention.unread ? ' (unread)' : ''}${s.archived ? ' (archived)' : ''}${s.unsynced ? ' (not synced back)' : ''}`,
     s.agent,
     describeBackend(s),
     s.branch,
@@ -84,7 +84,9 @@ export function formatStatus(s: SessionDto, events: readonly SessionEventDto[], 
   const fields: [string, string][] = [
     ['name', s.name],
     ['id', s.id],
-    ['state', s.state],
+    ['state', `${s.state} since ${formatAge(now - s.attention.since)} ago (${s.attention.source === 'hooks' ? "from the agent's hooks" : 'from output activity'})`],
+    ...(NEEDS_YOU_STATES.includes(s.state) ? [['waiting on', s.attention.detail ?? 'the user'] as [string, string]] : []),
+    ['unread', s.attention.unread ? 'yes (opened in the app or `berth attach` clears it)' : 'no'],
     ['archived', s.archived ? 'yes' : 'no'],
     ['exit code', s.exitCode === null ? NONE : String(s.exitCode)],
     ['reason', s.reason ?? NONE],

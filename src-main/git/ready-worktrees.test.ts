@@ -45,7 +45,7 @@ describe('ready worktrees', () => {
   };
   const started = async (o: TestOrchestrator, ref: string) => {
     const s = await o.must('sessions.get', { ref });
-    return s.state === 'running' || s.state === 'idle' ? s : s.state === 'failed' ? Promise.reject(new Error(s.reason ?? 'failed')) : null;
+    return s.state === 'working' || s.state === 'idle' ? s : s.state === 'failed' ? Promise.reject(new Error(s.reason ?? 'failed')) : null;
   };
 
   it('a create claims a slot made ahead: includes there, setup not run again; the base moving brings it forward', async () => {

@@ -45,7 +45,7 @@ describe('faults in background work (in-process orchestrator)', () => {
     // The orchestrator keeps working: the list answers and the next create runs.
     expect((await t.must('sessions.list', {})).map((x) => x.id)).toContain(s.id);
     const next = await t.must('sessions.create', { repoPath: repo, agent: 'custom', command: 'sh' });
-    await waitFor(async () => ['running', 'idle'].includes((await t.must('sessions.get', { ref: next.id })).state), 'next session running');
+    await waitFor(async () => ['working', 'idle'].includes((await t.must('sessions.get', { ref: next.id })).state), 'next session running');
     expect(await metricsText(t.orch)).toMatch(/^berth_background_errors_total\{task="provision"\} 1$/m);
   });
 
@@ -54,11 +54,11 @@ describe('faults in background work (in-process orchestrator)', () => {
     const first = await startTestOrchestrator(dataDir);
     const repo = makeRepo();
     const s = await first.must('sessions.create', { repoPath: repo, agent: 'custom', command: 'sh' });
-    await waitFor(async () => (await first.must('sessions.get', { ref: s.id })).pid !== null, 'running');
+    await waitFor(async () => (await first.must('sessions.get', { ref: s.id })).pid !== null, 'working');
     await first.close();
     // As a crash would leave it: the store still believes the session runs.
     const db = new Database(path.join(dataDir, 'berth.db'));
-    db.prepare("UPDATE sessions SET state = 'running', pid = ? WHERE id = ?").run(process.pid, s.id);
+    db.prepare("UPDATE sessions SET state = 'working', pid = ? WHERE id = ?").run(process.pid, s.id);
     db.close();
 
     vi.spyOn(LocalPtyBackend.prototype, 'inspect').mockRejectedValue(new Error('injected inspect fault'));

@@ -37,7 +37,7 @@ describe('orchestrator metrics', () => {
     expect(families.find((f) => f.name === 'api_request_ms')).toBeDefined();
     // Store operations are timed too (the dashboard's DB card).
     expect(text).toMatch(/db_query_ms_count\{op="sessions\.insert"\} [1-9]/);
-    expect(text).toMatch(/sessions\{state="(running|idle)"\} 1/);
+    expect(text).toMatch(/sessions\{state="(working|idle)"\} 1/);
     expect((await t.must('metrics.text', {})).text).toContain('session_create_ms_bucket');
 
     const snapshot = await t.must('metrics.snapshot', { window: '5m' });

@@ -49,8 +49,8 @@ describe('orchestrator restart', () => {
     const running = await waitFor(async () => {
       const r = await callHttp(api1, 'sessions.get', { ref: s.id });
       return r.ok && r.value.state !== 'creating' && r.value.pid !== null ? r.value : null;
-    }, 'running');
-    expect(running.state).toMatch(/running|idle/);
+    }, 'working');
+    expect(running.state).toMatch(/working|idle/);
     // An agent that ignores the hang-up survives its terminal; the reconciler must end it.
     const stubborn = await callHttp(api1, 'sessions.create', {
       repoPath: repo,

@@ -125,7 +125,7 @@ describe('claude-code sessions resume their conversation on restart', () => {
     const mark = fake.received.length;
     const restarted = await t.must('sessions.restart', { ref: created.id });
     expect(restarted.conversationId).toBe(created.conversationId);
-    await waitFor(async () => ['running', 'idle'].includes((await t.must('sessions.get', { ref: created.id })).state), 'restarted', AGENT_WAIT_MS);
+    await waitFor(async () => ['working', 'idle'].includes((await t.must('sessions.get', { ref: created.id })).state), 'restarted', AGENT_WAIT_MS);
     // Resumed where the agent runs; the prompt is there only for a conversation never saved (see CLAUDE_RESUME).
     expect((await t.must('sessions.get', { ref: created.id })).command).toEqual(['sh', '-c', CLAUDE_RESUME, 'claude', created.conversationId, FIRST_PROMPT]);
     // The conversation so far and the new question: at least the prompt, the answer and this line.

@@ -141,6 +141,7 @@ export function createApi(deps: ApiDeps): Api {
     'sessions.create': (p) => sessions.create(p),
     'sessions.stop': (p) => sessions.stop(p.ref),
     'sessions.restart': (p) => sessions.restart(p.ref, p.fresh === true),
+    'sessions.seen': async (p) => sessions.markSeen(p.ref),
     'sessions.archive': (p) => sessions.archive(p.ref),
     'sessions.unarchive': (p) => sessions.unarchive(p.ref),
     'sessions.delete': (p) => sessions.delete(p.ref, p.force ?? false),

@@ -15,10 +15,10 @@ describe('PortAllocator (real binds, real SQLite)', () => {
     const db = await openDatabase(path.join(tempDir(), 'berth.db'));
     dbs.push(db);
     db.prepare(
-      "INSERT INTO sessions (id, name, repo_path, worktree_path, branch, base_branch, agent, backend, prompt, command, state, created_at, updated_at, cols, rows) VALUES (?, ?, '/r', '/w', 'b', 'main', 'shell', 'local', '', '[]', 'running', 0, 0, 80, 24)",
+      "INSERT INTO sessions (id, name, repo_path, worktree_path, branch, base_branch, agent, backend, prompt, command, state, created_at, updated_at, cols, rows) VALUES (?, ?, '/r', '/w', 'b', 'main', 'shell', 'local', '', '[]', 'working', 0, 0, 80, 24)",
     ).run('s1', 's1');
     db.prepare(
-      "INSERT INTO sessions (id, name, repo_path, worktree_path, branch, base_branch, agent, backend, prompt, command, state, created_at, updated_at, cols, rows) VALUES (?, ?, '/r', '/w2', 'b2', 'main', 'shell', 'local', '', '[]', 'running', 0, 0, 80, 24)",
+      "INSERT INTO sessions (id, name, repo_path, worktree_path, branch, base_branch, agent, backend, prompt, command, state, created_at, updated_at, cols, rows) VALUES (?, ?, '/r', '/w2', 'b2', 'main', 'shell', 'local', '', '[]', 'working', 0, 0, 80, 24)",
     ).run('s2', 's2');
     return new PortsRepo(db);
   };

@@ -50,7 +50,7 @@ describe('ports per session (real orchestrator, real binds, real ptys)', () => {
   const live = async (t: TestOrchestrator, id: string) => {
     const s = await t.must('sessions.get', { ref: id });
     if (s.state === 'failed') throw new Error(`session failed: ${s.reason}`);
-    return ['running', 'idle'].includes(s.state) ? s : null;
+    return ['working', 'idle'].includes(s.state) ? s : null;
   };
 
   it(`${PARALLEL} sessions created at once get ${PARALLEL * 2} distinct free ports, kept across a restart, in the env, freed on delete`, async () => {

@@ -49,7 +49,7 @@ describe('concurrent operations on one session (local backend)', () => {
     waitFor(async () => {
       const s = await t.must('sessions.get', { ref: id });
       if (s.state === 'failed') throw new Error(`session failed: ${s.reason}`);
-      return s.pid !== null && (s.state === 'running' || s.state === 'idle') ? s : null;
+      return s.pid !== null && (s.state === 'working' || s.state === 'idle') ? s : null;
     }, `${id} running`);
 
   it('two creates with one name: exactly one wins, the others get conflict', async () => {

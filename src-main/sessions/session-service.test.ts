@@ -25,7 +25,7 @@ describe('sessions on the local backend (real git, real pty)', () => {
     expect(s.name).toBe('echo-created-6-7');
     expect(s.branch).toBe('berth/echo-created-6-7');
     expect(s.worktreePath.startsWith(t.dataDir)).toBe(true);
-    await waitFor(async () => (await state(s.id)) === 'running' || (await state(s.id)) === 'idle', 'running');
+    await waitFor(async () => (await state(s.id)) === 'working' || (await state(s.id)) === 'idle', 'working');
     const reader = new TerminalReader(client, s.id);
     client.attach(s.id, { cols: 100, rows: 30 });
     await waitFor(() => `${reader.snapshot ?? ''}${reader.text}`.includes('created-42'), 'command output');
@@ -52,13 +52,13 @@ describe('sessions on the local backend (real git, real pty)', () => {
 
   it('stops, restarts, archives, unarchives and records every transition', async () => {
     const s = await t.must('sessions.create', { repoPath: repo, agent: 'shell', prompt: 'echo hello' });
-    await waitFor(async () => ['running', 'idle'].includes(await state(s.id)), 'running');
+    await waitFor(async () => ['working', 'idle'].includes(await state(s.id)), 'working');
     const stopped = await t.must('sessions.stop', { ref: s.name });
     expect(stopped.state).toBe('exited');
     expect(stopped.pid).toBeNull();
 
     await t.must('sessions.restart', { ref: s.name });
-    await waitFor(async () => ['running', 'idle'].includes(await state(s.id)), 'running again');
+    await waitFor(async () => ['working', 'idle'].includes(await state(s.id)), 'running again');
 
     const archived = await t.must('sessions.archive', { ref: s.name });
     expect(archived.archived).toBe(true);
@@ -76,8 +76,8 @@ describe('sessions on the local backend (real git, real pty)', () => {
     const events = await t.must('sessions.events', { ref: s.name });
     const transitions = events.map((e) => `${e.from ?? '∅'}→${e.to}`);
     expect(transitions[0]).toBe('∅→creating');
-    expect(transitions).toContain('creating→running');
-    expect(transitions).toContain('running→exited');
+    expect(transitions).toContain('creating→working');
+    expect(transitions).toContain('working→exited');
     expect(transitions).toContain('exited→creating');
     for (const e of events) expect(e.at).toBeGreaterThan(0);
   });
@@ -108,7 +108,7 @@ describe('sessions on the local backend (real git, real pty)', () => {
     });
     const client = await t.connect();
     const reader = new TerminalReader(client, s.id);
-    await waitFor(async () => ['running', 'idle'].includes(await state(s.id)), 'running');
+    await waitFor(async () => ['working', 'idle'].includes(await state(s.id)), 'working');
     client.attach(s.id);
     await waitFor(() => `${reader.snapshot ?? ''}${reader.text}`.includes("commit-2"), "commit made");
     await t.must('sessions.delete', { ref: s.name });
@@ -153,7 +153,7 @@ describe('sessions on the local backend (real git, real pty)', () => {
     const s = await t.must('sessions.create', { repoPath: repo, agent: 'shell', prompt: 'echo early-line' });
     const first = await t.connect();
     const r1 = new TerminalReader(first, s.id);
-    await waitFor(async () => ['running', 'idle'].includes(await state(s.id)), 'running');
+    await waitFor(async () => ['working', 'idle'].includes(await state(s.id)), 'working');
     first.attach(s.id);
     await waitFor(() => `${r1.snapshot ?? ''}${r1.text}`.includes('early-line'), 'first client output');
     const second = await t.connect();

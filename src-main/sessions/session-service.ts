@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { CreateSessionParams, type MethodResult } from '../../src-shared/contract.js';
-import { type CreatePhase, type ProgressDto, type QuitPolicy, type SessionDto, type SessionState, type SettingsDto } from '../../src-shared/dto.js';
+import { isAgentState, type CreatePhase, type ProgressDto, type QuitPolicy, type SessionDto, type SessionState, type SettingsDto } from '../../src-shared/dto.js';
+import { initialAttention, nextAttention, reportChange, type AgentReport } from './attention.js';
 import { DEFAULT_COLS, DEFAULT_ROWS } from '../../src-shared/flow-control.js';
 import { Emitter, type Disposable } from '../../src-shared/lifecycle.js';
 import { describeZodError, err, ok, type Result } from '../../src-shared/result.js';
@@ -45,18 +46,19 @@ const PROMPT_SETTLE_MS = 30;
 const INITIAL_INPUT_FALLBACK_MS = 1_000;
 /** Refill the warm pool this long after a start even if the agent has printed nothing. */
 const REFILL_FALLBACK_MS = 2_000;
-/** How often activity is checked for running → idle. */
+/** How often activity is checked for working → idle. */
 const ACTIVITY_CHECK_MS = 1_000;
 
-/** States a working session flips between; the flips are activity, not transitions a restart needs. */
-const ACTIVITY_STATES: readonly SessionState[] = ['running', 'idle'];
 /** Fields that only say how a session is doing now: written in batches, not durably one by one. */
-const LIGHT_FIELDS: ReadonlySet<string> = new Set(['cols', 'rows', 'phases', 'stats', 'updatedAt']);
+const LIGHT_FIELDS: ReadonlySet<string> = new Set(['cols', 'rows', 'phases', 'stats', 'updatedAt', 'attention']);
 
-/** Whether a change only touches activity (running ⇄ idle) and light fields. */
+/**
+ * Whether a change only touches activity (flips between agent states: working ⇄ waiting ⇄ idle) and
+ * light fields; those are staged for the next flush, not written durably one by one.
+ */
 function isLightChange(s: SessionDto, change: Partial<SessionDto>): boolean {
   return Object.keys(change).every((k) =>
-    k === 'state' ? change.state === s.state || (ACTIVITY_STATES.includes(s.state) && ACTIVITY_STATES.includes(change.state!)) : LIGHT_FIELDS.has(k),
+    k === 'state' ? change.state === s.state || (isAgentState(s.state) && isAgentState(change.state!)) : LIGHT_FIELDS.has(k),
   );
 }
 
@@ -131,6 +133,8 @@ export class SessionService implements Disposable {
   private readonly onDidPhaseEmitter = new Emitter<PhaseTiming>();
   /** When each session's create request arrived, until its first output (the `total` phase). */
   private readonly createStarted = new Map<string, bigint>();
+  /** Sessions whose stop the user asked for: their exit is not news to them (not unread). */
+  private readonly stoppedByUser = new Set<string>();
   /** A session got a (new) live terminal: attached clients of a restarted session re-attach. */
   readonly onDidStartTerminal = this.onDidStartTerminalEmitter.event;
   /** A session's live terminal ended (its process exited or was lost). */
@@ -289,6 +293,7 @@ export class SessionService implements Disposable {
         ports,
         git: null,
         conversationId,
+        attention: initialAttention(t),
       };
       const repoName = repo.value.name;
       try {
@@ -321,7 +326,10 @@ export class SessionService implements Disposable {
     return this.work.exclusive(s.value.id, async () => {
       await this.work.cancel(s.value.id);
       const host = this.terminals.getLive(s.value.id);
-      if (host) await host.stop();
+      if (host) {
+        this.stoppedByUser.add(s.value.id);
+        await host.stop().finally(() => this.stoppedByUser.delete(s.value.id));
+      }
       return ok(this.index.get(s.value.id) ?? s.value);
     });
   }
@@ -451,7 +459,7 @@ export class SessionService implements Disposable {
     if (!s) return;
     this.attachHost(id, await TerminalHost.create(id, proc, s.cols, s.rows));
     const docker = s.docker ? { ...s.docker, containerId: proc.instanceId ?? s.docker.containerId } : null;
-    this.transition(this.index.get(id)!, { state: 'running', pid: proc.pid, docker, reason: null }, 'adopted after restart');
+    this.transition(this.index.get(id)!, { state: 'working', pid: proc.pid, docker, reason: null }, 'adopted after restart');
   }
 
   /** Resizes the live terminal and remembers the size for restarts. */
@@ -461,6 +469,25 @@ export class SessionService implements Disposable {
     host.resize(cols, rows);
     const s = this.index.get(id);
     if (s && (s.cols !== cols || s.rows !== rows)) this.patch(id, { cols, rows });
+  }
+
+  /**
+   * The agent reported its state through its hooks (see src-main/attention): from then on its hooks,
+   * not output activity, say whether it works or waits. Ignored unless its agent runs.
+   */
+  reportAgentState(id: string, report: AgentReport): void {
+    const s = this.index.get(id);
+    if (!s || !isAgentState(s.state)) return;
+    const change = reportChange(s, report);
+    if (change) this.transition(s, change, report.detail ? `${report.state}: ${report.detail}` : report.state);
+  }
+
+  /** The user opened the session: nothing in it is unseen any more. */
+  markSeen(ref: string): Result<SessionDto> {
+    const s = this.find(ref);
+    if (!s.ok) return s;
+    if (s.value.attention.unread) this.transition(s.value, { attention: { ...s.value.attention, unread: false } }, null);
+    return ok(this.index.get(s.value.id) ?? s.value);
   }
 
   /** Marks sessions the store believes live but that have no process here (used by the reconciler). */
@@ -736,7 +763,7 @@ export class SessionService implements Disposable {
     });
     const before = this.index.get(id)!;
     const docker = before.docker ? { ...before.docker, containerId: started.value.instanceId ?? null } : null;
-    this.transition(before, { state: 'running', pid: host.pid, docker, phases: { ...before.phases, startMs } }, 'started');
+    this.transition(before, { state: 'working', pid: host.pid, docker, phases: { ...before.phases, startMs } }, 'started');
     this.onDidStartTerminalEmitter.fire(id);
     if (initialInput) typeWhenReady(host, initialInput);
   }
@@ -770,7 +797,7 @@ export class SessionService implements Disposable {
     this.terminals.setLive(id, host);
     host.onDidOutput(() => {
       const current = this.index.get(id);
-      if (current && current.state === 'idle') this.transition(current, { state: 'running' }, null);
+      if (current && current.state === 'idle' && current.attention.source === 'activity') this.transition(current, { state: 'working' }, null);
     });
     host.onDidExit((info) => this.handleExit(id, host, info));
   }
@@ -810,14 +837,14 @@ export class SessionService implements Disposable {
     }
     const reason = info.reason ?? (info.exitCode === 0 ? null : `exited with code ${info.exitCode}`);
     const unsynced = info.unsynced === undefined ? s.unsynced : info.unsynced;
-    this.transition(s, { state: 'exited', exitCode: info.exitCode, reason, pid: null, unsynced }, reason ?? 'exited');
+    this.transition(s, { state: 'exited', exitCode: info.exitCode, reason, pid: null, unsynced }, reason ?? 'exited', this.stoppedByUser.has(id));
   }
 
   private checkActivity(): void {
     for (const id of this.terminals.liveIds()) {
       const host = this.terminals.getLive(id)!;
       const s = this.index.get(id);
-      if (s?.state === 'running' && host.millisSinceOutput > this.idleAfterMs) this.transition(s, { state: 'idle' }, null);
+      if (s?.state === 'working' && s.attention.source === 'activity' && host.millisSinceOutput > this.idleAfterMs) this.transition(s, { state: 'idle' }, null);
     }
   }
 
@@ -835,10 +862,11 @@ export class SessionService implements Disposable {
    * Saves and announces a change. Transitions a restart must find are written at once and durably;
    * activity flips and light fields are staged for the next flush (see SessionsRepo).
    */
-  private transition(s: SessionDto, change: Partial<SessionDto>, detail: string | null): void {
+  private transition(s: SessionDto, change: Partial<SessionDto>, detail: string | null, byUser = false): void {
     if (this.disposed) return;
     if (change.state === 'failed') this.createStarted.delete(s.id);
-    const next: SessionDto = { ...s, ...change, updatedAt: now() };
+    const at = now();
+    const next: SessionDto = { ...s, ...change, attention: nextAttention(s, change, at, byUser), updatedAt: at };
     if (isLightChange(s, change)) this.deps.sessions.stage(next, s.state, detail);
     else this.deps.sessions.update(next, s.state, detail);
     this.remember(next);

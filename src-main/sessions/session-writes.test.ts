@@ -63,12 +63,12 @@ describe('session writes', () => {
         const s = service.find(id);
         return s.ok ? s.value.state : null;
       };
-      await waitFor(() => state() === 'running' || state() === 'idle', 'running');
+      await waitFor(() => state() === 'working' || state() === 'idle', 'working');
       let flips = 0;
       let last: SessionState | null = state();
       const sub = service.onDidUpdate((s) => {
         if (s.id !== id || s.state === last) return;
-        if ((s.state === 'running' || s.state === 'idle') && (last === 'running' || last === 'idle')) flips++;
+        if ((s.state === 'working' || s.state === 'idle') && (last === 'working' || last === 'idle')) flips++;
         last = s.state;
       });
 
@@ -83,7 +83,7 @@ describe('session writes', () => {
       const now = service.find(id);
       expect(now.ok && { cols: now.value.cols, rows: now.value.rows }).toEqual({ cols: 81, rows: 24 });
       const events = service.events(id);
-      expect(events.ok && events.value.filter((e) => e.from === 'idle' && e.to === 'running').length).toBeGreaterThanOrEqual(CHANGES / 2 - 1);
+      expect(events.ok && events.value.filter((e) => e.from === 'idle' && e.to === 'working').length).toBeGreaterThanOrEqual(CHANGES / 2 - 1);
 
       // A clean close writes the latest size, without anything else happening first.
       service.resize(id, 133, 37);
@@ -117,19 +117,19 @@ describe('session writes', () => {
     await waitFor(async () => {
       const s = await callHttp(api, 'sessions.get', { ref: created.value.id });
       return s.ok && s.value.pid !== null;
-    }, 'running');
+    }, 'working');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 
     const db = new Database(path.join(home, 'berth.db'), { readonly: true });
     try {
       const row = db.prepare('SELECT state, pid FROM sessions WHERE id = ?').get(created.value.id) as { state: string; pid: number | null };
-      expect(['running', 'idle']).toContain(row.state);
+      expect(['working', 'idle']).toContain(row.state);
       expect(row.pid).not.toBeNull();
       const transitions = (db.prepare('SELECT from_state, to_state FROM session_events WHERE session_id = ? ORDER BY id').all(created.value.id) as { from_state: string | null; to_state: string }[]).map(
         (e) => `${e.from_state ?? '∅'}→${e.to_state}`,
       );
-      expect(transitions.slice(0, 2)).toEqual(['∅→creating', 'creating→running']);
+      expect(transitions.slice(0, 2)).toEqual(['∅→creating', 'creating→working']);
     } finally {
       db.close();
     }

@@ -94,7 +94,7 @@ describe('a new session worktree is bootstrapped from the repository (real git, 
     const gate = path.join(t.dataDir, 'gate');
     fs.writeFileSync(path.join(repo, '.berth.json'), JSON.stringify({ setup: `while [ ! -e '${gate}' ]; do sleep 0.05; done; echo released`, waitForSetup: false }));
     const s = await t.must('sessions.create', { repoPath: repo, agent: 'shell', prompt: 'echo agent-up' });
-    await waitFor(async () => ['running', 'idle'].includes((await t.must('sessions.get', { ref: s.id })).state), 'agent running before setup ended');
+    await waitFor(async () => ['working', 'idle'].includes((await t.must('sessions.get', { ref: s.id })).state), 'agent running before setup ended');
     expect((await t.must('sessions.setupLog', { ref: s.name }))?.status).toBe('running');
     fs.writeFileSync(gate, '');
     await waitFor(async () => (await t.must('sessions.setupLog', { ref: s.name }))?.status === 'succeeded', 'setup ended');

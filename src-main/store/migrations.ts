@@ -158,4 +158,20 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE sessions ADD COLUMN conversation_id TEXT;
   `,
+  // 10: agent states from hooks. `running` is now `working` and `waiting` is `waiting-input` (a
+  // permission prompt is `waiting-approval`); activity rows are flips between any of the agent states.
+  // `attention` (JSON): the question or approval waited on, since when, and whether the user saw it.
+  `
+  UPDATE sessions SET state = 'working' WHERE state = 'running';
+  UPDATE sessions SET state = 'waiting-input' WHERE state = 'waiting';
+  UPDATE session_events SET from_state = 'working' WHERE from_state = 'running';
+  UPDATE session_events SET to_state = 'working' WHERE to_state = 'running';
+  UPDATE session_events SET from_state = 'waiting-input' WHERE from_state = 'waiting';
+  UPDATE session_events SET to_state = 'waiting-input' WHERE to_state = 'waiting';
+  DROP INDEX session_events_activity;
+  CREATE INDEX session_events_activity ON session_events(session_id, id)
+    WHERE from_state IN ('working', 'waiting-input', 'waiting-approval', 'idle')
+      AND to_state IN ('working', 'waiting-input', 'waiting-approval', 'idle');
+  ALTER TABLE sessions ADD COLUMN attention TEXT;
+  `,
 ];

@@ -1,5 +1,5 @@
 /**
- * session_events retention and staged writes, on a real SQLite store: running ⇄ idle rows are pruned
+ * session_events retention and staged writes, on a real SQLite store: working ⇄ idle rows are pruned
  * past a per-session count and an age; every transition `berth status` needs stays.
  */
 import path from 'node:path';
@@ -18,7 +18,7 @@ function session(id: string, at: number): SessionDto {
   return sessionFixture(id, { createdAt: at, updatedAt: at });
 }
 
-/** Drives a session through `creating → running`, then `flips` running ⇄ idle flips (staged), one a second. */
+/** Drives a session through `creating → working`, then `flips` working ⇄ idle flips (staged), one a second. */
 function history(repo: SessionsRepo, id: string, start: number, flips: number): SessionDto {
   let s = session(id, start);
   repo.insert(s, 'created');
@@ -28,13 +28,13 @@ function history(repo: SessionsRepo, id: string, start: number, flips: number): 
     else repo.update(next, s.state, state);
     s = next;
   };
-  move('running', start + 1, false);
-  for (let i = 0; i < flips; i++) move(i % 2 === 0 ? 'idle' : 'running', start + 2 + i * 1_000, true);
+  move('working', start + 1, false);
+  for (let i = 0; i < flips; i++) move(i % 2 === 0 ? 'idle' : 'working', start + 2 + i * 1_000, true);
   return s;
 }
 
 describe('session events', () => {
-  it('prunes running ⇄ idle rows beyond the per-session count and the age, and keeps every other transition', async () => {
+  it('prunes working ⇄ idle rows beyond the per-session count and the age, and keeps every other transition', async () => {
     const db = await openDatabase(path.join(tempDir(), 'berth.db'));
     const retention = { perSession: 50, maxAgeMs: DAY_MS };
     const repo = new SessionsRepo(db, retention);
@@ -50,18 +50,18 @@ describe('session events', () => {
     // The periodic flush writes them and applies retention in the same transaction.
     expect(repo.flush(NOW)).toBeGreaterThan(0);
     const liveEvents = repo.events('live');
-    const activity = (events: typeof liveEvents) => events.filter((e) => ['running', 'idle'].includes(e.from ?? '') && ['running', 'idle'].includes(e.to));
+    const activity = (events: typeof liveEvents) => events.filter((e) => ['working', 'idle'].includes(e.from ?? '') && ['working', 'idle'].includes(e.to));
     expect(activity(liveEvents)).toHaveLength(retention.perSession);
     // The newest are the ones kept.
     expect(activity(liveEvents).at(-1)?.at).toBe(live.updatedAt);
-    expect(liveEvents.slice(0, 2).map((e) => `${e.from ?? '∅'}→${e.to}`)).toEqual(['∅→creating', 'creating→running']);
+    expect(liveEvents.slice(0, 2).map((e) => `${e.from ?? '∅'}→${e.to}`)).toEqual(['∅→creating', 'creating→working']);
 
     const endedEvents = repo.events('ended');
-    expect(endedEvents.map((e) => `${e.from ?? '∅'}→${e.to}`)).toEqual(['∅→creating', 'creating→running', 'running→exited']);
+    expect(endedEvents.map((e) => `${e.from ?? '∅'}→${e.to}`)).toEqual(['∅→creating', 'creating→working', 'working→exited']);
     // What `berth status` shows still tells the story.
     const status = formatStatus(ended, endedEvents, NOW);
-    expect(status).toContain('creating -> running');
-    expect(status).toContain('running -> exited');
+    expect(status).toContain('creating -> working');
+    expect(status).toContain('working -> exited');
 
     // Retention rides along with a flush at most once a minute; nothing staged and not due: no write.
     expect(repo.flush(NOW + 1_000)).toBe(0);
@@ -78,7 +78,7 @@ describe('session events', () => {
     const stopped = { ...s, state: 'exited' as const, updatedAt: NOW + 20_000 };
     repo.update(stopped, s.state, 'stopped');
     const stored = db.prepare('SELECT from_state, to_state FROM session_events WHERE session_id = ? ORDER BY id').all('a') as { from_state: string | null; to_state: string }[];
-    expect(stored.map((e) => `${e.from_state ?? '∅'}→${e.to_state}`)).toEqual(['∅→creating', 'creating→running', 'running→idle', 'idle→running', 'running→idle', 'idle→exited']);
+    expect(stored.map((e) => `${e.from_state ?? '∅'}→${e.to_state}`)).toEqual(['∅→creating', 'creating→working', 'working→idle', 'idle→working', 'working→idle', 'idle→exited']);
     expect(db.prepare('SELECT cols, rows, state FROM sessions WHERE id = ?').get('a')).toEqual({ cols: 120, rows: 40, state: 'exited' });
 
     history(repo, 'b', NOW, 5);

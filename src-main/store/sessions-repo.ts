@@ -10,7 +10,7 @@
  * Retention: running ⇄ idle rows are pruned past a per-session count and an age; every other
  * transition is kept for as long as its session exists (deleted with it).
  */
-import type { SessionDto, SessionEventDto, SessionState } from '../../src-shared/dto.js';
+import { AGENT_STATES, SessionAttentionDto, type SessionDto, type SessionEventDto, type SessionState } from '../../src-shared/dto.js';
 import type { Db } from './database.js';
 
 interface SessionRow {
@@ -42,6 +42,8 @@ interface SessionRow {
   /** JSON array of `{name, port}` from session_ports (read only; written by PortsRepo). */
   ports?: string | null;
   conversation_id: string | null;
+  /** JSON of SessionAttentionDto; null in rows written before attention existed. */
+  attention: string | null;
 }
 
 function toDto(row: SessionRow): SessionDto {
@@ -75,6 +77,7 @@ function toDto(row: SessionRow): SessionDto {
     ports: row.ports ? (JSON.parse(row.ports) as SessionDto['ports']) : [],
     git: null,
     conversationId: row.conversation_id,
+    attention: row.attention ? SessionAttentionDto.parse(JSON.parse(row.attention)) : { detail: null, source: 'activity', since: row.updated_at, unread: false },
   };
 }
 
@@ -106,18 +109,19 @@ function toRow(s: SessionDto): SessionRow {
     first_output_ms: s.phases.firstOutputMs,
     docker: s.docker ? JSON.stringify(s.docker) : null,
     conversation_id: s.conversationId,
+    attention: JSON.stringify(s.attention),
   };
 }
 
 const COLUMNS = [
   'id', 'name', 'repo_path', 'worktree_path', 'branch', 'base_branch', 'agent', 'backend', 'prompt', 'model',
   'command', 'state', 'exit_code', 'reason', 'archived', 'created_at', 'updated_at', 'cols', 'rows', 'pid',
-  'worktree_ms', 'start_ms', 'first_output_ms', 'docker', 'unsynced', 'conversation_id',
+  'worktree_ms', 'start_ms', 'first_output_ms', 'docker', 'unsynced', 'conversation_id', 'attention',
 ] as const;
 
 /** The states a session flips between while it works; transitions between them are activity. */
-const ACTIVITY_STATES = "('running', 'idle')";
-/** SQL condition: the event row is a running ⇄ idle flip (matches the partial index of migration 5). */
+const ACTIVITY_STATES = `(${AGENT_STATES.map((s) => `'${s}'`).join(', ')})`;
+/** SQL condition: the event row is a flip between agent states (matches the partial index of migration 10). */
 const IS_ACTIVITY = `from_state IN ${ACTIVITY_STATES} AND to_state IN ${ACTIVITY_STATES}`;
 const DAY_MS = 86_400_000;
 

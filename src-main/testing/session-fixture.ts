@@ -35,6 +35,7 @@ export function sessionFixture(id: string, overrides: Partial<SessionDto> = {}):
     stats: null,
     ports: [],
     git: null,
+    attention: { detail: null, source: 'activity', since: 0, unread: false },
     ...overrides,
   };
 }

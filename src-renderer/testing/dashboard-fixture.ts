@@ -61,7 +61,7 @@ export const SNAPSHOT_FIXTURE: MetricsSnapshotDto = {
     { name: 'event_loop_delay_ms', labels: { stat: 'p50' }, value: 0.4 },
     { name: 'event_loop_delay_ms', labels: { stat: 'p99' }, value: 12.6 },
     { name: 'event_loop_delay_ms', labels: { stat: 'max' }, value: 19 },
-    { name: 'sessions', labels: { state: 'running' }, value: 1 },
+    { name: 'sessions', labels: { state: 'working' }, value: 1 },
     { name: 'sessions', labels: { state: 'idle' }, value: 1 },
     { name: 'resource_cpu_percent', labels: { subject: `session:${ALPHA_ID}` }, value: 12.5 },
     { name: 'resource_memory_bytes', labels: { subject: `session:${ALPHA_ID}` }, value: 41_000_000 },
@@ -146,7 +146,7 @@ export function sessionFixture(id: string, name: string, overrides: Partial<Sess
     prompt: '',
     model: null,
     command: ['sh'],
-    state: 'running',
+    state: 'working',
     exitCode: null,
     reason: null,
     unsynced: null,
@@ -162,6 +162,7 @@ export function sessionFixture(id: string, name: string, overrides: Partial<Sess
     stats: null,
     ports: [],
     git: null,
+    attention: { detail: null, source: 'activity', since: 0, unread: false },
     ...overrides,
   };
 }

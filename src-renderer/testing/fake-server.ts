@@ -110,7 +110,7 @@ export function makeSession(overrides: Partial<SessionDto> = {}): SessionDto {
     prompt: 'echo hi',
     model: null,
     command: ['bash'],
-    state: 'running',
+    state: 'working',
     exitCode: null,
     reason: null,
     unsynced: null,
@@ -126,6 +126,7 @@ export function makeSession(overrides: Partial<SessionDto> = {}): SessionDto {
     stats: null,
     ports: [],
     git: null,
+    attention: { detail: null, source: 'activity', since: 0, unread: false },
     ...overrides,
   };
 }

@@ -30,7 +30,7 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       await t.must('settings.update', { docker: { endpoint: engine.endpoint, defaultImage: image, pullPolicy: 'Never', caches: [] } });
       const repo = makeRepo();
       const s = await t.must('sessions.create', { repoPath: repo, agent: 'custom', backend: 'docker', command: 'sh' });
-      await waitFor(async () => (await t.must('sessions.get', { ref: s.id })).state === 'running', 'running', 30_000);
+      await waitFor(async () => (await t.must('sessions.get', { ref: s.id })).state === 'working', 'working', 30_000);
 
       await engine.down();
       engineDown = true;
@@ -50,7 +50,7 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       // The engine restarts (live-restore keeps the container) and the next reconcile pass adopts it;
       // both take longer on a loaded machine.
       // Adopted: live again (a quiet shell shows as idle a second later).
-      await waitFor(async () => ['running', 'idle'].includes((await t.must('sessions.get', { ref: s.id })).state), 'adopted', 60_000);
+      await waitFor(async () => ['working', 'idle'].includes((await t.must('sessions.get', { ref: s.id })).state), 'adopted', 60_000);
       const client = await t.connect();
       const reader = new TerminalReader(client, s.id);
       client.attach(s.id);
@@ -58,7 +58,7 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       client.input(s.id, 'echo adopted-$((6*7))\r');
       await waitFor(() => reader.text.includes('adopted-42'), 'input after adoption', 10_000);
       const events = (await t.must('sessions.events', { ref: s.id })).map((e) => e.to);
-      expect(events).toEqual(expect.arrayContaining(['running', 'unknown']));
+      expect(events).toEqual(expect.arrayContaining(['working', 'unknown']));
       await t.must('sessions.delete', { ref: s.id, force: true });
     } finally {
       await t.close();
@@ -87,8 +87,8 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       if (!created.ok) throw new Error(created.error.message);
       const running = await waitFor(async () => {
         const r = await callHttp(first.api, 'sessions.get', { ref: created.value.id });
-        return r.ok && r.value.state === 'running' ? r.value : null;
-      }, 'running', 30_000);
+        return r.ok && r.value.state === 'working' ? r.value : null;
+      }, 'working', 30_000);
       first.child.kill('SIGKILL');
       await new Promise((r) => first.child.once('exit', r));
 
@@ -96,7 +96,7 @@ describe.runIf(available)('docker session recovery (real engine)', () => {
       // Live again (a quiet shell shows as idle a second after its adoption).
       const adopted = await waitFor(async () => {
         const r = await callHttp(second.api, 'sessions.get', { ref: created.value.id });
-        return r.ok && ['running', 'idle'].includes(r.value.state) ? r.value : null;
+        return r.ok && ['working', 'idle'].includes(r.value.state) ? r.value : null;
       }, 'adopted', 30_000);
       expect(adopted.docker?.containerId).toBe(running.docker?.containerId);
       // Adopted, not just shown as running: the new orchestrator has its terminal.

@@ -41,7 +41,7 @@ describe.runIf(available)('contained sessions: relay image, failures, leftovers 
   const ended = (id: string) =>
     waitFor(async () => {
       const s = await t.must('sessions.get', { ref: id });
-      return s.state === 'failed' || s.state === 'running' ? s : null;
+      return s.state === 'failed' || s.state === 'working' ? s : null;
     }, `${id} started or failed`, 120_000);
   const engineObjects = async () => {
     const d = await engine.client();
@@ -86,7 +86,7 @@ describe.runIf(available)('contained sessions: relay image, failures, leftovers 
 
     // Leftovers of an earlier run of this instance: a network and its holder that no session uses.
     const first = await t.must('sessions.create', { repoPath: repo, agent: 'custom', backend: 'docker', command: `sh -c 'echo up; exec sleep 300'` });
-    expect((await ended(first.id)).state).toBe('running');
+    expect((await ended(first.id)).state).toBe('working');
     const instance = (await engineObjects()).holders[0]!.instance!;
     const d = await engine.client();
     await d.createNetwork({ Name: 'berth-net-leftover', Internal: true, Labels: { [LABEL_KIND]: 'net', [LABEL_INSTANCE]: instance } });
@@ -101,7 +101,7 @@ describe.runIf(available)('contained sessions: relay image, failures, leftovers 
 
     // A second create triggers the background refill, whose first pass sweeps what no container uses.
     const second = await t.must('sessions.create', { repoPath: repo, agent: 'custom', backend: 'docker', command: `sh -c 'echo up; exec sleep 300'` });
-    expect((await ended(second.id)).state).toBe('running');
+    expect((await ended(second.id)).state).toBe('working');
     await waitFor(async () => !(await engineObjects()).networks.some((n) => n.name === 'berth-net-leftover'), 'the leftover network swept', 60_000);
     expect((await engineObjects()).holders.some((h) => h.id === orphan.id)).toBe(false);
 

@@ -148,7 +148,7 @@ describe.runIf(available)('docker warm pool (real engine)', () => {
       expect(warm.docker?.warm).toBe(true);
       const running = await waitFor(async () => {
         const s = await must(callHttp(first, 'sessions.get', { ref: warm.id }));
-        return s.state === 'running' && s.docker?.containerId ? s : null;
+        return s.state === 'working' && s.docker?.containerId ? s : null;
       }, 'warm session running', 30_000);
       await waitFor(async () => (await poolOf(first)) === 1, 'pool refilled', 30_000);
       const leftovers = await poolContainers(repo2);
@@ -161,7 +161,7 @@ describe.runIf(available)('docker warm pool (real engine)', () => {
       // Live again (a quiet shell shows as idle a second after its adoption).
       const adopted = await waitFor(async () => {
         const s = await must(callHttp(second, 'sessions.get', { ref: warm.id }));
-        return ['running', 'idle'].includes(s.state) ? s : null;
+        return ['working', 'idle'].includes(s.state) ? s : null;
       }, 'claimed container adopted', 30_000);
       expect(adopted.docker?.containerId).toBe(running.docker?.containerId);
       expect((await callHttp(second, 'terminal.text', { ref: warm.id })).ok).toBe(true);

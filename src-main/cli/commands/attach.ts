@@ -48,7 +48,8 @@ export function registerAttachCommand(program: Command, state: RunState): void {
       if (opts.tty && !process.stdin.isTTY) {
         throw new CliError('attach needs a terminal, and stdin is not a TTY; use --no-tty to pipe input and output', EXIT_USAGE);
       }
-      const session = await ctx.call('sessions.get', { ref: firstArg(args) });
+      // Attaching is opening it: whatever it asked or reported is seen.
+      const session = await ctx.call('sessions.seen', { ref: firstArg(args) });
       const client = await ctx.connect();
       return runAttached(client, session, opts.tty);
     },

@@ -282,7 +282,7 @@ describe('ChangesTab refreshes', () => {
     await new Promise((resolve) => setTimeout(resolve, REFRESH_COALESCE_MS * 2));
     expect(lists).toBe(1);
     act(() => store.getState().upsertSession({ ...session, state: 'idle', updatedAt: 2_000 }));
-    act(() => store.getState().upsertSession({ ...session, state: 'running', updatedAt: 2_001 }));
+    act(() => store.getState().upsertSession({ ...session, state: 'working', updatedAt: 2_001 }));
     await waitFor(() => expect(lists).toBe(2));
     await new Promise((resolve) => setTimeout(resolve, REFRESH_COALESCE_MS * 2));
     expect(lists).toBe(2);

@@ -52,7 +52,7 @@ describe('Setup tab', () => {
       calls++;
       return null;
     });
-    const { connection } = await renderWithServer(<SetupHarness session={makeSession({ state: 'running' })} />, server);
+    const { connection } = await renderWithServer(<SetupHarness session={makeSession({ state: 'working' })} />, server);
     await waitFor(() => expect(screen.getByTestId('no-setup')).not.toBeNull());
     await new Promise((resolve) => setTimeout(resolve, SETUP_POLL_MS * 1.5));
     expect(calls).toBe(1);

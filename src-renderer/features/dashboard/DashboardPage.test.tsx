@@ -100,7 +100,7 @@ describe('Dashboard page', () => {
     expect(screen.getAllByTestId('proxy-row').map((r) => r.dataset.provider)).toEqual(['anthropic', 'openai']);
     expect(screen.getAllByTestId('db-table-row').map((r) => r.dataset.label)).toEqual(['sessions.insert', 'metrics.flush']);
     expect(screen.getByTestId('loop-p99').textContent).toBe('13 ms');
-    expect(screen.getByTestId('dash-states').textContent).toBe('1 idle1 running');
+    expect(screen.getByTestId('dash-states').textContent).toBe('1 idle1 working');
 
     // Resources: sorted by CPU, biggest first; Berth's process in its own group.
     const sessionRows = within(screen.getByTestId('resources-sessions')).getAllByTestId('resource-row');

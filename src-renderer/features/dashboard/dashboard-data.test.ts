@@ -60,11 +60,11 @@ describe('orchestrator latency', () => {
     // Live, unarchived sessions only: the exited and the archived one are left out.
     expect(sessionsByState(Object.values(SESSIONS_FIXTURE))).toEqual([
       { state: 'idle', count: 1 },
-      { state: 'running', count: 1 },
+      { state: 'working', count: 1 },
     ]);
-    expect(sessionsByState([{ state: 'running', archived: false }, { state: 'running', archived: false }, { state: 'waiting', archived: false }])).toEqual([
-      { state: 'running', count: 2 },
-      { state: 'waiting', count: 1 },
+    expect(sessionsByState([{ state: 'working', archived: false }, { state: 'working', archived: false }, { state: 'waiting-input', archived: false }])).toEqual([
+      { state: 'working', count: 2 },
+      { state: 'waiting-input', count: 1 },
     ]);
   });
 

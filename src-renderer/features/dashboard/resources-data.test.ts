@@ -9,7 +9,7 @@ describe('resource rows', () => {
   it('has a row per live session (sampled or not), per sampled unknown session, and per Berth process', () => {
     const rows = resourceRows(RESOURCES_FIXTURE, meta);
     expect(rows.sessions.map((r) => [r.name, r.backend, r.state, r.cpuPercent, r.memoryBytes])).toEqual([
-      ['alpha', 'local', 'running', 12.5, 41_000_000],
+      ['alpha', 'local', 'working', 12.5, 41_000_000],
       ['beta', 'local', 'idle', 0.4, 3_500_000],
       ['99999999', null, null, null, null],
     ]);

@@ -151,7 +151,7 @@ describe('SessionHeader', () => {
   });
 
   it('offers no sync while the session runs (it syncs when it stops)', async () => {
-    const session = makeSession({ backend: 'docker', state: 'running', unsynced: 'an earlier sync failed' });
+    const session = makeSession({ backend: 'docker', state: 'working', unsynced: 'an earlier sync failed' });
     const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } });
     expect((screen.getByTestId('action-sync') as HTMLButtonElement).disabled).toBe(true);
     connection.dispose();
@@ -192,7 +192,7 @@ describe('SessionHeader ports', () => {
   it('shows each port as an http://localhost:N link that opens in the browser without a confirm (Berth made it)', async () => {
     const opened: string[] = [];
     const confirms: string[] = [];
-    const session = makeSession({ state: 'running', ports: [{ name: 'web', port: 20001 }, { name: 'api', port: 20002 }] });
+    const session = makeSession({ state: 'working', ports: [{ name: 'web', port: 20001 }, { name: 'api', port: 20002 }] });
     const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } }, {
       links: { confirm: (m) => (confirms.push(m), false), desktop: null, openWindow: (url) => opened.push(url) },
     });
@@ -210,7 +210,7 @@ describe('SessionHeader ports', () => {
   });
 
   it('shows no ports row for a session without ports', async () => {
-    const session = makeSession({ state: 'running' });
+    const session = makeSession({ state: 'working' });
     const { connection } = await renderWithServer(<SessionHeader session={session} />, new FakeServer(), { sessions: { s1: session } });
     expect(screen.queryByTestId('session-ports')).toBeNull();
     connection.dispose();
@@ -222,7 +222,7 @@ describe('SessionHeader ports of a contained Docker session', () => {
 
   it('shows the numbers without links: nothing is published from a contained container', async () => {
     const session = makeSession({
-      state: 'running',
+      state: 'working',
       backend: 'docker',
       ports: [{ name: 'web', port: 20001 }],
       docker: { image: 'node:22', containerId: 'c1', volumeMode: 'bind', runtime: 'runc', caches: [], limits: { cpus: null, memoryMb: null, pids: null }, warm: false, networkMode: 'contained' },

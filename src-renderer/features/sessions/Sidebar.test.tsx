@@ -18,7 +18,7 @@ describe('Sidebar', () => {
     });
     const list = screen.getByTestId('session-list');
     expect(within(list).getAllByTestId('session-name').map((n) => n.textContent)).toEqual(['alpha', 'beta']);
-    expect(within(list).getAllByTestId('state-badge').map((n) => n.dataset.state)).toEqual(['running', 'failed']);
+    expect(within(list).getAllByTestId('state-badge').map((n) => n.dataset.state)).toEqual(['working', 'failed']);
     expect(screen.queryByTestId('archived-list')).toBeNull();
     fireEvent.click(screen.getByTestId('archived-toggle'));
     expect(within(screen.getByTestId('archived-list')).getByText('gamma')).toBeTruthy();

@@ -62,7 +62,7 @@ describe('create form', () => {
     expect(formatDuration(null)).toBe('—');
     expect(formatDuration(12.4)).toBe('12 ms');
     expect(formatDuration(2400)).toBe('2.4 s');
-    expect(describeEnd({ state: 'running', exitCode: null, reason: null })).toBeNull();
+    expect(describeEnd({ state: 'working', exitCode: null, reason: null })).toBeNull();
     expect(describeEnd({ state: 'exited', exitCode: 0, reason: null })).toBe('exit code 0');
     expect(describeEnd({ state: 'failed', exitCode: null, reason: 'spawn failed' })).toBe('spawn failed');
   });

@@ -2,12 +2,10 @@
  * Hosts one xterm for one session; the TerminalController does the work outside React.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { SessionDto, SessionState } from '../../../src-shared/dto.js';
+import { isAgentState, type SessionDto } from '../../../src-shared/dto.js';
 import { useAppState, useServices } from '../../app/services.js';
 import { TerminalController, type TerminalStatus } from './terminal-controller.js';
 
-/** States in which the session has a live terminal to attach to. */
-const ATTACHABLE_STATES: readonly SessionState[] = ['running', 'idle', 'waiting'];
 
 interface TerminalViewProps {
   session: SessionDto;
@@ -40,7 +38,7 @@ export function TerminalView({ session, focused }: TerminalViewProps) {
   const controllerRef = useRef<TerminalController | null>(null);
   const [status, setStatus] = useState<TerminalStatus>({ kind: 'attaching' });
   const sessionId = session.id;
-  const attachable = ATTACHABLE_STATES.includes(session.state);
+  const attachable = isAgentState(session.state);
   const attachableRef = useRef(attachable);
   attachableRef.current = attachable;
 
