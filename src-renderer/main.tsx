@@ -12,6 +12,7 @@ import { ServicesProvider, type AppServices } from './app/services.js';
 import { BrowserLogin } from './client/browser-login.js';
 import { Connection } from './client/connection.js';
 import { getDesktopBridge } from './client/desktop-bridge.js';
+import { bindAttention } from './features/attention/attention-sync.js';
 import { browserLinkDeps } from './client/safe-links.js';
 import { messagePortTransportFactory, webSocketTransportFactory, webSocketUrl, type TransportFactory } from './client/transports.js';
 import { createAppStore, loadRendererPref, persistRendererPref } from './store/app-store.js';
@@ -35,6 +36,7 @@ function boot(): void {
   const store = createAppStore({ terminalRenderer: loadRendererPref(window.localStorage) });
   persistRendererPref(store, window.localStorage);
   bindStoreToConnection(store, connection);
+  bindAttention(store, connection, document);
   // Opened from a login link: trade its token for the login first, then connect with it.
   void (login ? login.completeLink() : Promise.resolve()).then(() => connection.start());
 

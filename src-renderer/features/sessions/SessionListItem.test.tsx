@@ -37,3 +37,24 @@ describe('SessionListItem git status', () => {
     expect(screen.queryByTestId('session-git')).toBeNull();
   });
 });
+
+describe('SessionListItem attention', () => {
+  afterEach(cleanup);
+
+  it('shows the unread dot and the question of a waiting session, in its state colour', () => {
+    const waiting = makeSession({ state: 'waiting-approval', attention: { detail: 'Bash: rm -rf build', source: 'hooks', since: 9, unread: true } });
+    render(<SessionListItem session={waiting} selected={false} onOpen={noop} onOpenBeside={noop} />);
+    expect(screen.getByLabelText('unread')).toBeTruthy();
+    expect(screen.getByTestId('session-question').textContent).toBe('Bash: rm -rf build');
+    const badge = screen.getByTestId('state-badge');
+    expect(badge.className).toContain('state-waiting-approval');
+    expect(badge.textContent).toBe('needs approval');
+  });
+
+  it('shows neither for a read session, nor a stale question once the agent works again', () => {
+    const working = makeSession({ state: 'working', attention: { detail: 'Proceed?', source: 'hooks', since: 9, unread: false } });
+    render(<SessionListItem session={working} selected={false} onOpen={noop} onOpenBeside={noop} />);
+    expect(screen.queryByLabelText('unread')).toBeNull();
+    expect(screen.queryByTestId('session-question')).toBeNull();
+  });
+});

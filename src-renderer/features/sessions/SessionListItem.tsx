@@ -1,8 +1,9 @@
 /**
  * One session in the sidebar: name, agent and backend, state badge, git status (ahead / behind, dirty,
- * changed files, overlaps with other sessions), "open beside" action.
+ * changed files, overlaps with other sessions), "open beside" action; an unread dot when something
+ * happened since the user last opened it, and the question while it waits for the user.
  */
-import type { SessionDto } from '../../../src-shared/dto.js';
+import { NEEDS_YOU_STATES, type SessionDto } from '../../../src-shared/dto.js';
 import { agentLabel, backendLabel } from './format.js';
 import { GitStatusLine } from './GitStatusLine.js';
 import { StateBadge } from './StateBadge.js';
@@ -24,10 +25,20 @@ function SplitIcon() {
   );
 }
 
+/** The question (or tool awaiting approval) of a session that waits for the user; nothing otherwise. */
+export function SessionQuestion({ session }: { session: SessionDto }) {
+  if (!NEEDS_YOU_STATES.includes(session.state) || !session.attention.detail) return null;
+  return (
+    <span className="session-question" data-testid="session-question" title={session.attention.detail}>
+      {session.attention.detail}
+    </span>
+  );
+}
+
 export function SessionListItem({ session, selected, onOpen, onOpenBeside }: SessionListItemProps) {
   return (
     <li
-      className={`session-item${selected ? ' selected' : ''}`}
+      className={`session-item${selected ? ' selected' : ''}${session.attention.unread ? ' unread' : ''}`}
       data-testid="session-item"
       data-session-id={session.id}
       data-session-name={session.name}
@@ -40,8 +51,11 @@ export function SessionListItem({ session, selected, onOpen, onOpenBeside }: Ses
         title={session.prompt || session.name}
       >
         <span className="session-item-top">
-          <span className="session-name" data-testid="session-name">
-            {session.name}
+          <span className="session-name-row">
+            {session.attention.unread ? <span className="unread-dot" data-testid="unread-dot" role="img" aria-label="unread" /> : null}
+            <span className="session-name" data-testid="session-name">
+              {session.name}
+            </span>
           </span>
           <StateBadge state={session.state} />
         </span>
@@ -49,6 +63,7 @@ export function SessionListItem({ session, selected, onOpen, onOpenBeside }: Ses
           {agentLabel(session.agent)} · {backendLabel(session.backend)}
           {session.exitCode !== null ? ` · exit ${session.exitCode}` : ''}
         </span>
+        <SessionQuestion session={session} />
         {session.git ? <GitStatusLine git={session.git} baseBranch={session.baseBranch} /> : null}
       </button>
       <button
