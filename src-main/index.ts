@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, dialog, session, type Tray } from 'electron';
+import { app, dialog, session } from 'electron';
 import { resolveAppLocation } from './shell/app-url.js';
 import { buildCsp } from '../src-shared/csp.js';
 import { installCsp } from './shell/csp.js';
@@ -95,12 +95,10 @@ function start(): WindowManager {
   });
   registerDesktopIpc(new Ipc(location.isAppUrl, scopedLogger('ipc')), broker);
 
-  const tray: Tray = createTray({ show: () => windows.showMain(), quit: () => app.quit() });
+  const tray = createTray({ show: () => windows.showMain(), navigate: (navigation) => windows.navigate(navigation), quit: () => app.quit() });
   app.on('activate', () => windows.showMain());
-  app.on('window-all-closed', () => {
-    // macOS apps stay running without windows; the dock icon reopens one.
-    if (process.platform !== 'darwin') app.quit();
-  });
+  // Closing the window keeps Berth in the tray (sessions keep running); Quit is in the tray menu.
+  app.on('window-all-closed', () => undefined);
 
   let stopped = false;
   app.on('before-quit', (event) => {

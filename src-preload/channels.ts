@@ -15,4 +15,6 @@ export const DesktopChannel = {
   pickFolder: 'berth:pick-folder',
   /** renderer → main (invoke): open an http(s)/mailto URL in the user's browser or mail client. */
   openExternal: 'berth:open-external',
+  /** main → renderer (postMessage, no ports): open a session or the create form (a `DesktopNavigation`, from the tray). */
+  navigate: 'berth:navigate',
 } as const;

@@ -40,6 +40,12 @@ describe('preload', () => {
     expect(postMessage).toHaveBeenCalledOnce();
   });
 
+  it("forwards main's navigation (from the tray) to the page", () => {
+    const navigation = { kind: 'session', sessionId: 's1' };
+    ipcRendererFake.emit(DesktopChannel.navigate, {}, navigation);
+    expect(postMessage).toHaveBeenCalledWith({ type: 'berth:navigate', navigation }, '*');
+  });
+
   it('unwraps results: values resolve, errors reject with their message', async () => {
     ipcRendererFake.invoke.mockResolvedValueOnce({ ok: true, value: '/home/dev/repo' });
     await expect(api().pickFolder()).resolves.toBe('/home/dev/repo');

@@ -7,7 +7,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Result } from '../src-shared/result.js';
-import { PORT_MESSAGE_TYPE, type DesktopBridge, type PortMessage } from '../src-shared/desktop-bridge.js';
+import { NAVIGATE_MESSAGE_TYPE, PORT_MESSAGE_TYPE, type DesktopBridge, type DesktopNavigation, type NavigateMessage, type PortMessage } from '../src-shared/desktop-bridge.js';
 import { DesktopChannel } from './channels.js';
 
 /** Turns the main process's Result envelope into a value or a rejection carrying its message. */
@@ -46,5 +46,12 @@ export function forwardPort(event: IpcRendererEvent): void {
   window.postMessage(message, '*', [port]);
 }
 
+/** Forwards a navigation from main (the tray) to the page, as a window message the page listens for. */
+export function forwardNavigation(_event: IpcRendererEvent, navigation: DesktopNavigation): void {
+  const message: NavigateMessage = { type: NAVIGATE_MESSAGE_TYPE, navigation };
+  window.postMessage(message, '*');
+}
+
 ipcRenderer.on(DesktopChannel.port, forwardPort);
+ipcRenderer.on(DesktopChannel.navigate, forwardNavigation);
 contextBridge.exposeInMainWorld('berthDesktop', createDesktopApi());

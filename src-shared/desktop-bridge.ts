@@ -1,3 +1,5 @@
+import type { AgentId, BackendId } from './dto.js';
+
 /**
  * The desktop bridge: what the preload exposes to the renderer as `window.berthDesktop`.
  *
@@ -34,4 +36,25 @@ export const PORT_MESSAGE_TYPE = 'berth:port';
 /** `data` of the window message that carries the orchestrator port. */
 export interface PortMessage {
   readonly type: typeof PORT_MESSAGE_TYPE;
+}
+
+/**
+ * Where the main process sends the page (the tray's roster and quick sessions): show a session's
+ * terminal, or open the create form, prefilled with a repository and its last agent, backend and model
+ * (the prompt is asked in the form) or empty for "New session…".
+ */
+export type DesktopNavigation =
+  | { readonly kind: 'session'; readonly sessionId: string }
+  | {
+      readonly kind: 'create';
+      readonly prefill: { readonly repoPath: string; readonly agent: AgentId; readonly backend: BackendId; readonly model: string | null } | null;
+    };
+
+/** `type` of the window message that carries a `DesktopNavigation` (check `event.source === window`). */
+export const NAVIGATE_MESSAGE_TYPE = 'berth:navigate';
+
+/** `data` of the window message that asks the page to navigate. */
+export interface NavigateMessage {
+  readonly type: typeof NAVIGATE_MESSAGE_TYPE;
+  readonly navigation: DesktopNavigation;
 }

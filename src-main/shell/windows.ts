@@ -5,6 +5,8 @@
  * https://www.electronjs.org/docs/latest/tutorial/security#checklist-security-recommendations
  */
 import { BrowserWindow, type WebPreferences } from 'electron';
+import { DesktopChannel } from '../../src-preload/channels.js';
+import type { DesktopNavigation } from '../../src-shared/desktop-bridge.js';
 import type { Logger } from './logger.js';
 
 /** Initial window size, enough for a session list beside a terminal. */
@@ -45,6 +47,8 @@ export interface WindowManagerOptions {
 /** Owns the main window. */
 export class WindowManager {
   private main: BrowserWindow | undefined;
+  /** A navigation for a window still loading, sent once its page has loaded. */
+  private pendingNavigation: DesktopNavigation | undefined;
 
   constructor(private readonly options: WindowManagerOptions) {}
 
@@ -65,6 +69,17 @@ export class WindowManager {
     return win;
   }
 
+  /**
+   * Reveals the main window and sends its page to `navigation` (a session, or the create form) on the
+   * `berth:navigate` channel; a window still loading gets it when its page has loaded.
+   */
+  navigate(navigation: DesktopNavigation): void {
+    const loading = !this.mainWindow;
+    const win = this.showMain();
+    if (loading) this.pendingNavigation = navigation;
+    else win.webContents.postMessage(DesktopChannel.navigate, navigation);
+  }
+
   private create(): BrowserWindow {
     const { preloadPath, entryUrl, log } = this.options;
     const win = new BrowserWindow({
@@ -79,6 +94,11 @@ export class WindowManager {
     });
     const id = win.id;
     win.once('ready-to-show', () => win.show());
+    win.webContents.once('did-finish-load', () => {
+      const navigation = this.pendingNavigation;
+      this.pendingNavigation = undefined;
+      if (navigation && !win.webContents.isDestroyed()) win.webContents.postMessage(DesktopChannel.navigate, navigation);
+    });
     win.on('closed', () => {
       if (this.main === win) this.main = undefined;
       this.options.onDidClose?.(id);

@@ -359,12 +359,15 @@ export const Menu = { buildFromTemplate: vi.fn((template: unknown[]) => ({ templ
 /** Fake Tray; instances are recorded in `Tray.all`, the context menu in `menu`. */
 export class Tray extends EventEmitter {
   static readonly all: Tray[] = [];
-  menu: { template: Array<{ label?: string; click?: () => void }> } | undefined;
+  menu: { template: Array<{ id?: string; type?: string; label?: string; enabled?: boolean; click?: () => void }> } | undefined;
+  image: unknown;
   readonly setToolTip = vi.fn();
+  readonly setImage = vi.fn((image: unknown) => (this.image = image));
   readonly destroy = vi.fn();
   readonly setContextMenu = vi.fn((menu: Tray['menu']) => (this.menu = menu));
-  constructor(readonly image: unknown) {
+  constructor(image: unknown) {
     super();
+    this.image = image;
     Tray.all.push(this);
   }
 }

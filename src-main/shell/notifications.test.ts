@@ -1,25 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { Notification, Tray, resetElectronMock } from './testing/electron-mock.js';
+import { Notification, resetElectronMock } from './testing/electron-mock.js';
 import { notify } from './notifications.js';
-import { createTray } from './tray.js';
 
 vi.mock('electron', () => import('./testing/electron-mock.js'));
 
 beforeEach(() => resetElectronMock());
-
-describe('tray', () => {
-  it('offers Show and Quit', () => {
-    const actions = { show: vi.fn(), quit: vi.fn() };
-    createTray(actions);
-    const items = Tray.all[0]!.menu!.template.filter((item) => item.label);
-    expect(items.map((item) => item.label)).toEqual(['Show Berth', 'Quit']);
-    items[0]!.click!();
-    expect(actions.show).toHaveBeenCalledOnce();
-    expect(actions.quit).not.toHaveBeenCalled();
-    items[1]!.click!();
-    expect(actions.quit).toHaveBeenCalledOnce();
-  });
-});
 
 describe('notify', () => {
   it('shows a notification whose click runs the callback', () => {
