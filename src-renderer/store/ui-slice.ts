@@ -2,6 +2,7 @@
  * UI slice: which view is shown, which sessions are open in terminal panes, dialogs, connection status.
  */
 import type { StateCreator } from 'zustand';
+import type { AgentId, BackendId } from '../../src-shared/dto.js';
 import type { ConnectionStatus } from '../client/connection.js';
 import type { SessionsSlice } from './sessions-slice.js';
 
@@ -26,6 +27,14 @@ export type PageView = Exclude<View, 'sessions'>;
 /** How terminals are drawn: WebGL when it works (falls back to DOM), or always the DOM renderer. */
 export type TerminalRendererPref = 'webgl' | 'dom';
 
+/** Fields a quick session fills in the New session dialog (a repository with its last agent, backend, model). */
+export interface CreatePreset {
+  repoPath: string;
+  agent: AgentId;
+  backend: BackendId;
+  model: string | null;
+}
+
 /** State and actions of the UI slice. */
 export interface UiSlice {
   view: View;
@@ -34,6 +43,8 @@ export interface UiSlice {
   /** Index into `panes` that sidebar clicks replace. */
   focusedPane: number;
   createDialogOpen: boolean;
+  /** What the New session dialog opens prefilled with (a quick session), or null for a blank form. */
+  createPreset: CreatePreset | null;
   archivedExpanded: boolean;
   connectionStatus: ConnectionStatus;
   terminalRenderer: TerminalRendererPref;
@@ -46,7 +57,10 @@ export interface UiSlice {
   /** Closes every pane showing a session (it was deleted). */
   closePanesOf(id: string): void;
   focusPane(index: number): void;
+  /** Opens (blank) or closes the New session dialog. */
   setCreateDialogOpen(open: boolean): void;
+  /** Opens the New session dialog prefilled with a quick session. */
+  openCreateWith(preset: CreatePreset): void;
   setArchivedExpanded(expanded: boolean): void;
   setConnectionStatus(status: ConnectionStatus): void;
   setTerminalRenderer(pref: TerminalRendererPref): void;
@@ -57,6 +71,7 @@ export const createUiSlice: StateCreator<UiSlice & SessionsSlice, [], [], UiSlic
   panes: [],
   focusedPane: 0,
   createDialogOpen: false,
+  createPreset: null,
   archivedExpanded: false,
   connectionStatus: 'connecting',
   terminalRenderer: 'webgl',
@@ -96,7 +111,8 @@ export const createUiSlice: StateCreator<UiSlice & SessionsSlice, [], [], UiSlic
       return { panes, focusedPane: Math.max(0, Math.min(state.focusedPane, panes.length - 1)) };
     }),
   focusPane: (index) => set((state) => (index < state.panes.length ? { focusedPane: index } : state)),
-  setCreateDialogOpen: (createDialogOpen) => set({ createDialogOpen }),
+  setCreateDialogOpen: (createDialogOpen) => set({ createDialogOpen, createPreset: null }),
+  openCreateWith: (createPreset) => set({ createDialogOpen: true, createPreset }),
   setArchivedExpanded: (archivedExpanded) => set({ archivedExpanded }),
   setConnectionStatus: (connectionStatus) => set({ connectionStatus }),
   setTerminalRenderer: (terminalRenderer) => set({ terminalRenderer }),

@@ -102,3 +102,35 @@ describe('CreateDialog repository defaults', () => {
     connection.dispose();
   });
 });
+
+describe('CreateDialog quick session', () => {
+  afterEach(cleanup);
+
+  it("opens prefilled with a quick session's repository, agent and backend, which win over the repository's defaults", async () => {
+    const { server, created } = fakeServer(['ok']);
+    server.on('repos.settings.get', ({ repoPath }) => ({
+      repoPath,
+      name: 'repo',
+      file: '.berth.json' as const,
+      stored: null,
+      defaults: { agent: 'claude-code' as const, baseBranch: 'dev' },
+      error: null,
+    }));
+    server.on('agents.list', () => [
+      { id: 'shell', name: 'Shell', description: 'a shell', executable: 'bash', available: true, reason: null, supportsModel: false },
+      { id: 'claude-code', name: 'Claude Code', description: 'agent', executable: 'claude', available: true, reason: null, supportsModel: true },
+    ]);
+    const { connection } = await renderWithServer(<CreateDialog />, server, {
+      createDialogOpen: true,
+      createPreset: { repoPath: '/repo', agent: 'shell', backend: 'local', model: null },
+    });
+    await waitFor(() => expect((screen.getByTestId('create-base-branch') as HTMLSelectElement).value).toBe('dev'));
+    expect((screen.getByTestId('create-repo') as HTMLInputElement).value).toBe('/repo');
+    expect((screen.getByTestId('create-backend') as HTMLSelectElement).value).toBe('local');
+    await waitFor(() => expect((screen.getByTestId('create-submit') as HTMLButtonElement).disabled).toBe(false));
+    await act(async () => fireEvent.click(screen.getByTestId('create-submit')));
+    await waitFor(() => expect(created).toHaveLength(1));
+    expect(created[0]).toMatchObject({ repoPath: '/repo', agent: 'shell', backend: 'local', baseBranch: 'dev' });
+    connection.dispose();
+  });
+});

@@ -34,7 +34,9 @@ export function CreateDialog() {
   const setOpen = useAppState((s) => s.setCreateDialogOpen);
   const openSession = useAppState((s) => s.openSession);
   const { agents, backends, recent, settings, loadError } = useCreateOptions();
-  const [form, setForm] = useState<CreateForm>(EMPTY_FORM);
+  const preset = useAppState((s) => s.createPreset);
+  const [form, setForm] = useState<CreateForm>(() => (preset ? { ...EMPTY_FORM, ...preset, model: preset.model ?? '' } : EMPTY_FORM));
+
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const inspection = useRepoInspect(form.repoPath);
@@ -65,9 +67,11 @@ export function CreateDialog() {
   const backend = backends?.find((b) => b.id === form.backend);
   const branches = inspection.status === 'ok' ? inspection.info.branches : [];
   // Picking a repository takes its defaults (.berth.json or Settings → Repositories).
-  useRepoDefaults(inspection.status === 'ok' ? inspection.info.path : null, (defaults) =>
-    setForm((f) => applyRepoDefaults(f, defaults, { agents, backends, branches })),
-  );
+  useRepoDefaults(inspection.status === 'ok' ? inspection.info.path : null, (defaults) => {
+    // A quick session's agent, backend and model win over its repository's defaults (its base branch doesn't).
+    const kept = preset && form.repoPath === preset.repoPath ? { agent: undefined, backend: undefined, model: undefined } : {};
+    setForm((f) => applyRepoDefaults(f, { ...defaults, ...kept }, { agents, backends, branches }));
+  });
   const problems = validateForm(form, agent, backend);
   const repoInvalid = inspection.status === 'error';
   const canSubmit = !submitting && !repoInvalid && inspection.status !== 'checking' && Object.keys(problems).length === 0;

@@ -1,5 +1,5 @@
 /**
- * Left sidebar: "New session", the active sessions, a collapsible "Archived" section, links to the pages.
+ * Left sidebar: "New session", "Needs you" with quick sessions, the active sessions, a collapsible "Archived" section, links to the pages.
  */
 import { useMemo } from 'react';
 import { useAppState, useServices } from '../../app/services.js';
@@ -7,6 +7,7 @@ import type { BrowserLogin } from '../../client/browser-login.js';
 import type { Connection } from '../../client/connection.js';
 import { sortSessions } from '../../store/sessions-slice.js';
 import type { PageView } from '../../store/ui-slice.js';
+import { NeedsYouSection } from '../attention/NeedsYouSection.js';
 import { SessionListItem } from './SessionListItem.js';
 
 /** Links to the pages at the foot of the sidebar, top to bottom (one line per page; a second click returns to the sessions). */
@@ -66,6 +67,7 @@ export function Sidebar() {
         + New session
       </button>
       <nav className="session-lists" aria-label="Sessions">
+        <NeedsYouSection />
         <h2 className="sidebar-heading">Sessions</h2>
         {loaded && active.length === 0 ? (
           <p className="sidebar-empty" data-testid="sessions-empty">
