@@ -22,6 +22,7 @@ import { orchestratorEnv } from './shell/orchestrator-env.js';
 import { PortBroker } from './shell/port-broker.js';
 import { acquireSingleInstanceLock } from './shell/single-instance.js';
 import { createTray } from './shell/tray.js';
+import { connectTrayFeed } from './shell/tray-feed.js';
 import { denyAllPermissions, guardWebContents } from './shell/window-guards.js';
 import { WindowManager } from './shell/windows.js';
 
@@ -96,6 +97,7 @@ function start(): WindowManager {
   registerDesktopIpc(new Ipc(location.isAppUrl, scopedLogger('ipc')), broker);
 
   const tray = createTray({ show: () => windows.showMain(), navigate: (navigation) => windows.navigate(navigation), quit: () => app.quit() });
+  const trayFeed = connectTrayFeed(tray, broker, scopedLogger('tray'));
   app.on('activate', () => windows.showMain());
   // Closing the window keeps Berth in the tray (sessions keep running); Quit is in the tray menu.
   app.on('window-all-closed', () => undefined);
@@ -107,6 +109,7 @@ function start(): WindowManager {
     event.preventDefault();
     stopped = true;
     void orchestrator.stop().finally(() => {
+      trayFeed.dispose();
       tray.destroy();
       app.quit();
     });

@@ -5,7 +5,9 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DesktopChannel } from '../../src-preload/channels.js';
+import { sessionFixture } from '../testing/session-fixture.js';
 import * as electron from './testing/electron-mock.js';
+import { TRAY_CLIENT_ID } from './tray-feed.js';
 
 vi.mock('electron', () => import('./testing/electron-mock.js'));
 vi.mock('electron-log/main', async () => ({ default: (await import('./testing/electron-mock.js')).electronLog }));
@@ -57,9 +59,30 @@ describe('main entry', () => {
 
     const child = forked[0]!;
     child.simulateSpawn();
-    expect(channels).toHaveLength(1);
-    expect(child.postMessage).toHaveBeenCalledWith({ type: 'berth.port', windowId: win.id }, [channels[0]!.port1]);
-    expect(win.webContents.postMessage).toHaveBeenCalledWith(DesktopChannel.port, null, [channels[0]!.port2]);
+    // One channel for the window, one for the tray's own connection.
+    expect(channels).toHaveLength(2);
+    const windowChannel = channels.find((c) => child.postMessage.mock.calls.some(([m, ports]) => (m as { windowId: number }).windowId === win.id && (ports as unknown[])[0] === c.port1))!;
+    expect(windowChannel).toBeDefined();
+    expect(win.webContents.postMessage).toHaveBeenCalledWith(DesktopChannel.port, null, [windowChannel.port2]);
+  });
+
+  it('feeds the tray from the orchestrator over its own port', async () => {
+    const child = forked[0]!;
+    const [, ports] = child.postMessage.mock.calls.find(([m]) => (m as { windowId: number }).windowId === TRAY_CLIENT_ID)!;
+    const trayPort = (ports as electron.FakeMessagePort[])[0]!.peer!;
+    const requests = trayPort.postMessage.mock.calls.map(([frame]) => frame as { id: number; method: string });
+    expect(requests.map((r) => r.method).sort()).toEqual(['sessions.list', 'settings.get']);
+    const list = requests.find((r) => r.method === 'sessions.list')!;
+    const asking = sessionFixture('s1', { name: 'fix-login', state: 'waiting-input', attention: { detail: 'Proceed?', source: 'hooks', since: Date.now(), unread: true } });
+    trayPort.emit('message', { data: { type: 'res', id: list.id, result: { ok: true, value: [asking] } } });
+    await vi.waitFor(() => expect(electron.Tray.all[0]!.menu!.template.map((i) => i.label)).toContain('● fix-login — Proceed?'));
+    trayPort.emit('message', { data: { type: 'event', event: 'session.removed', id: 's1' } });
+    await vi.waitFor(() => expect(electron.Tray.all[0]!.menu!.template.map((i) => i.label)).toContain('Nobody needs you'));
+  });
+
+  it('stays in the tray when the window is closed', () => {
+    app.emit('window-all-closed');
+    expect(app.quit).not.toHaveBeenCalled();
   });
 
   it("answers the orchestrator's keychain requests with safeStorage, on the utility process channel", () => {
