@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/fixtures.js';
 import { splitCommandLine } from './command-line.js';
-import { AgentCatalog, CLAUDE_KEY_SETTINGS, CLAUDE_RESUME, CLAUDE_START, CLAUDE_TOKEN_ENV, CODEX_VIA_PROXY } from './profiles.js';
+import { HOOK_PROGRAM_ENV } from '../attention/hook-program.js';
+import { AgentCatalog, CLAUDE_HOOK_SETTINGS, CLAUDE_KEY_SETTINGS, CLAUDE_RESUME, CLAUDE_START, CLAUDE_TOKEN_ENV, CODEX_VIA_PROXY } from './profiles.js';
 import { slugify } from '../sessions/naming.js';
 
 describe('splitCommandLine', () => {
@@ -111,9 +112,24 @@ describe('AgentCatalog', () => {
     expect(run(CLAUDE_START, ['--session-id', id, 'fix it'], keyed)).toBe(`[--settings]\n[${CLAUDE_KEY_SETTINGS}]\n[--session-id]\n[${id}]\n[fix it]\nkey=unset\n`);
     expect(run(CLAUDE_RESUME, [id, 'fix it', '--model', 'opus'], keyed)).toBe(`[--session-id]\n[${id}]\n[--settings]\n[${CLAUDE_KEY_SETTINGS}]\n[--model]\n[opus]\n[fix it]\nkey=unset\n`);
     expect(run(CLAUDE_START, ['fix it'], {})).toBe('[fix it]\nkey=unset\n');
+    // No key from Berth but a hook program: the hooks alone.
+    expect(run(CLAUDE_START, ['fix it'], { [HOOK_PROGRAM_ENV]: '/x/berth-hook' })).toBe(`[--settings]\n[${CLAUDE_HOOK_SETTINGS}]\n[fix it]\nkey=unset\n`);
     // Claude Code runs apiKeyHelper with a shell, in its own environment: the stand-in, exactly.
     const helper = (JSON.parse(CLAUDE_KEY_SETTINGS) as { apiKeyHelper: string }).apiKeyHelper;
     expect(execFileSync(exe, [...pre, '-c', helper], { env: { ...base, [CLAUDE_TOKEN_ENV]: token }, encoding: 'utf8' })).toBe(token);
     expect(helper).not.toContain(token);
+  });
+
+  it('the Claude settings run the session\'s hook program on every attention event, and a harmless no-op without one', () => {
+    type Hooks = Record<string, { matcher?: string; hooks: { type: string; command: string }[] }[]>;
+    for (const settings of [CLAUDE_KEY_SETTINGS, CLAUDE_HOOK_SETTINGS]) {
+      const hooks = (JSON.parse(settings) as { hooks: Hooks }).hooks;
+      expect(Object.keys(hooks).sort()).toEqual(['Notification', 'PreToolUse', 'SessionEnd', 'SessionStart', 'Stop', 'UserPromptSubmit']);
+      expect(hooks.PreToolUse![0]!.matcher).toBe('*');
+      for (const [entry] of Object.values(hooks)) expect(entry!.hooks).toEqual([expect.objectContaining({ type: 'command', command: `sh "\${${HOOK_PROGRAM_ENV}:-/dev/null}"` })]);
+      expect(settings).not.toContain("'");
+    }
+    const command = (JSON.parse(CLAUDE_HOOK_SETTINGS) as { hooks: Hooks }).hooks.Stop![0]!.hooks[0]!.command;
+    expect(execFileSync('sh', ['-c', command], { input: '{}', env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' })).toBe('');
   });
 });

@@ -4,6 +4,8 @@
  */
 import type { AgentId, AgentProfileDto } from '../../src-shared/dto.js';
 import { err, ok, type Result } from '../../src-shared/result.js';
+import { CLAUDE_HOOK_EVENTS } from '../attention/claude-hooks.js';
+import { HOOK_PROGRAM_ENV } from '../attention/hook-program.js';
 import { findExecutable } from '../process/find-executable.js';
 import { splitCommandLine } from './command-line.js';
 
@@ -82,23 +84,44 @@ export const CODEX_VIA_PROXY = [
 /** Where a claude-code session finds its stand-in for Anthropic (see CLAUDE_KEY_SETTINGS). */
 export const CLAUDE_TOKEN_ENV = 'BERTH_ANTHROPIC_TOKEN';
 
+/** Seconds Claude Code gives a Berth hook (the hook program gives up after 1 s on its own). */
+const CLAUDE_HOOK_TIMEOUT_S = 5;
+
+/**
+ * Berth's hooks for Claude Code: every event in CLAUDE_HOOK_EVENTS runs the session's hook program
+ * (BERTH_HOOK_PROGRAM, which posts the event to Berth; `sh` so no exec bit is needed, /dev/null when
+ * there is none). Tool events match every tool.
+ */
+const CLAUDE_HOOKS = Object.fromEntries(
+  CLAUDE_HOOK_EVENTS.map((event) => [
+    event,
+    [{ ...(event === 'PreToolUse' ? { matcher: '*' } : {}), hooks: [{ type: 'command', command: `sh "$\{${HOOK_PROGRAM_ENV}:-/dev/null}"`, timeout: CLAUDE_HOOK_TIMEOUT_S }] }],
+  ]),
+);
+
+/** Claude Code's extra settings when Berth gives no key: only the hooks (see CLAUDE_KEY_SETTINGS). */
+export const CLAUDE_HOOK_SETTINGS = JSON.stringify({ hooks: CLAUDE_HOOKS });
+
 /**
  * Claude Code's extra settings for one run (`--settings`, merged over the user's own; no file of theirs
  * is touched): `apiKeyHelper`, the documented way to hand it a key, is a command that prints the stand-in
  * from the environment, so the key is in no argv and no file. `printf %s` is a builtin of every sh
- * (busybox's too) and adds no newline.
+ * (busybox's too) and adds no newline. Berth's hooks come with it.
  */
-export const CLAUDE_KEY_SETTINGS = JSON.stringify({ apiKeyHelper: `printf %s "$${CLAUDE_TOKEN_ENV}"` });
+export const CLAUDE_KEY_SETTINGS = JSON.stringify({ apiKeyHelper: `printf %s "$${CLAUDE_TOKEN_ENV}"`, hooks: CLAUDE_HOOKS });
 
 /**
  * The start of Claude Code's wrapper: with a stand-in from Berth, the helper settings go first and
  * ANTHROPIC_API_KEY goes (an image may set one: it would be asked about and win over the helper).
- * Without one (no Anthropic credential in Berth), Claude Code runs with the user's own login.
+ * Without one (no Anthropic credential in Berth), Claude Code runs with the user's own login, and
+ * Berth's hooks when the session has a hook program. The JSON sits in sh single quotes (it has none).
  */
 const CLAUDE_KEY = [
   `if [ -n "$${CLAUDE_TOKEN_ENV}" ]; then`,
   '  unset ANTHROPIC_API_KEY',
   `  set -- --settings '${CLAUDE_KEY_SETTINGS}' "$@"`,
+  `elif [ -n "$${HOOK_PROGRAM_ENV}" ]; then`,
+  `  set -- --settings '${CLAUDE_HOOK_SETTINGS}' "$@"`,
   'fi',
 ];
 

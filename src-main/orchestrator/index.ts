@@ -365,6 +365,7 @@ function startProxy(deps: {
           return s.ok ? s.value.name : null;
         },
         metrics: deps.metrics,
+        reportAgentState: (id, report) => sessions.reportAgentState(id, report),
       }),
     )
     .then(

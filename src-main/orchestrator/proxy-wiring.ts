@@ -16,6 +16,10 @@
  * can't be set up is not started (the create fails with the reason).
  *
  * The CA's certificate and bundle (never its key) are mounted read-only into containers.
+ *
+ * Attention hooks ride on the same listener and relays: each session also gets BERTH_HOOK_URL (the
+ * proxy's `/_berth/hook` as it reaches it), its own BERTH_HOOK_TOKEN (minted at start, revoked at the
+ * end) and BERTH_HOOK_PROGRAM (the hook program, written to the data dir, mounted into containers).
  */
 import net from 'node:net';
 import path from 'node:path';
@@ -38,6 +42,10 @@ import { matchRule, rewriteHeaders, ruleHeaderNames, type HeaderPair } from '../
 import type { CredentialDto } from '../../src-shared/credentials.js';
 import type { Vault } from '../vault/vault.js';
 import type { OrchestratorMetrics } from './metrics-wiring.js';
+import { createHookEndpoint } from '../attention/hook-endpoint.js';
+import { CONTAINER_HOOK_PROGRAM, HOOK_PROGRAM_ENV, installHookProgram } from '../attention/hook-program.js';
+import { createHookTokens, HOOK_PATH, HOOK_TOKEN_ENV, HOOK_URL_ENV } from '../attention/hook-tokens.js';
+import type { AgentReport } from '../sessions/attention.js';
 
 /** Where containers find the CA files (mounted read-only). */
 const CONTAINER_CA_CERT = '/etc/berth/proxy-ca.pem';
@@ -76,6 +84,8 @@ export interface ProxyDeps {
   docker: DockerBackend;
   sessionName: (id: string) => string | null;
   metrics: OrchestratorMetrics;
+  /** Where an agent's hook-reported state goes (SessionService.reportAgentState); without it hooks are refused. */
+  reportAgentState?: (sessionId: string, report: AgentReport) => void;
 }
 
 /**
@@ -111,7 +121,17 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
   const egress = store.add(new EgressGate(() => proxySettings().egress, deps.sessionName, deps.saveEgressRule));
   const proxyLatency = deps.metrics.registry.histogram({ name: 'proxy_request_ms', help: 'Credential proxy time per request (ms): added by Berth, and upstream to response headers', labelNames: ['provider', 'kind'] });
 
+  const hookProgram = installHookProgram(path.join(deps.dataDir, 'hooks'));
+  if (!hookProgram.ok) {
+    store.dispose();
+    return hookProgram;
+  }
+  const hookTokens = createHookTokens();
+  const reportAgentState = deps.reportAgentState;
+  const hooks = reportAgentState ? createHookEndpoint({ tokens: hookTokens, report: reportAgentState }) : null;
+
   const proxy = await CredentialProxy.start({
+    routes: hooks ? [{ path: HOOK_PATH, handle: hooks.handle }] : [],
     host: '127.0.0.1',
     port: 0,
     providers: effectiveProviders(proxySettings().providers, deps.vault.list()),
@@ -152,6 +172,7 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
   deps.docker.sessionMounts = [
     { source: ca.value.files.certPath, target: CONTAINER_CA_CERT },
     { source: ca.value.files.bundlePath, target: CONTAINER_CA_BUNDLE },
+    { source: hookProgram.value, target: CONTAINER_HOOK_PROGRAM },
   ];
   const keys = new Map<string, string>();
   const forwarder = forwardIntercepted({
@@ -251,8 +272,9 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
     return r;
   };
 
-  const env = (sessionId: string, host: string, basePort: number, connectPort: number, cert: string, bundle: string) => {
+  const env = (sessionId: string, host: string, basePort: number, connectPort: number, cert: string, bundle: string, hookProgramPath: string) => {
     const token = proxy.value.issueToken(sessionId);
+    const hookEnv = hooks ? { [HOOK_URL_ENV]: `http://${host}:${basePort}${HOOK_PATH}`, [HOOK_TOKEN_ENV]: hookTokens.issue(sessionId), [HOOK_PROGRAM_ENV]: hookProgramPath } : {};
     const connectUrl = `http://berth:${token}@${host}:${connectPort}`;
     const noProxy = `127.0.0.1,localhost,::1,${host}`;
     return {
@@ -262,6 +284,7 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
       NO_PROXY: noProxy,
       no_proxy: noProxy,
       ...sessionCaEnv(cert, bundle),
+      ...hookEnv,
     };
   };
   const exposeOn = async (address: string) => {
@@ -280,12 +303,13 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
         // No network at all: nothing to point at.
         if (!endpoint.value) return ok({});
         const { host, basePort, connectPort } = endpoint.value;
-        return ok(env(session.id, host, basePort, connectPort, CONTAINER_CA_CERT, CONTAINER_CA_BUNDLE));
+        return ok(env(session.id, host, basePort, connectPort, CONTAINER_CA_CERT, CONTAINER_CA_BUNDLE, CONTAINER_HOOK_PROGRAM));
       }
-      return ok(env(session.id, '127.0.0.1', proxy.value.port!, connectServer.port, ca.value.files.certPath, ca.value.files.bundlePath));
+      return ok(env(session.id, '127.0.0.1', proxy.value.port!, connectServer.port, ca.value.files.certPath, ca.value.files.bundlePath, hookProgram.value));
     },
     revoke(sessionId) {
       proxy.value.revokeToken(sessionId);
+      hookTokens.revoke(sessionId);
       connect.closeSession(sessionId);
     },
     async apply() {
@@ -303,6 +327,7 @@ export async function startProxyService(deps: ProxyDeps): Promise<Result<ProxySe
       await connectServer.close();
       await proxy.value.close();
       audit.value.flush();
+      hookTokens.clear();
       store.dispose();
     },
     dispose: () => void service.close(),

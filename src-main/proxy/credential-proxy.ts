@@ -2,7 +2,8 @@
  * The credential proxy, base-URL mode: per-provider routes (`/<provider>/…`) on loopback that swap the
  * session's stand-in token for the real key on the way to that provider's upstream.
  *
- * Order per request: TRACE refused (405) → route (404) → stand-in token (407) → per-session connection
+ * Berth's own routes (the attention hooks' `/_berth/hook`) are matched first and handled by their owner.
+ * Order per provider request: TRACE refused (405) → route (404) → stand-in token (407) → per-session connection
  * cap (429) → egress decision (403) → circuit breaker (503) → credential from the vault → header
  * rewrite (400 on CR/LF) → forward (streamed, scrubbed) → audit row. The proxy listens where the
  * caller says: loopback by default, or a unix socket (for a container's forwarder).
@@ -22,7 +23,7 @@ import { SessionTokens } from './tokens.js';
 import { loadUndici } from './undici-loader.js';
 import type { AuditRecord, CredentialProxyOptions } from './types.js';
 
-export type { AuditRecord, AuditSink, CredentialProxyOptions, EgressRequest, RequestTiming } from './types.js';
+export type { AuditRecord, AuditSink, BerthRoute, CredentialProxyOptions, EgressRequest, RequestTiming } from './types.js';
 
 /** Defaults (see the options). */
 const DEFAULT_MAX_PER_SESSION = 64;
@@ -199,6 +200,8 @@ export class CredentialProxy implements Disposable {
     const provider = url.startsWith('/') ? this.providerMap.get(slash === -1 ? pathname.slice(1) : pathname.slice(1, slash)) : undefined;
     const rest = slash === -1 ? '' : pathname.slice(slash);
     const upstreamPath = provider ? provider.basePath + rest || '/' : pathname;
+    const own = this.options.routes?.find((r) => r.path === pathname);
+    if (own) return own.handle(req, res);
     const row: AuditRecord = {
       at: Date.now(),
       sessionId: null,

@@ -1,8 +1,11 @@
 /**
- * Per-session stand-in tokens: 128 bits of randomness, bound to one session, revoked when it ends.
+ * Per-session tokens: random, bound to one session, revoked when it ends. The proxy's stand-in keys
+ * (128 bits) and the attention hooks' tokens (256 bits, src-main/attention/hook-tokens.ts) are two
+ * separate registries of this kind.
  *
- * Presented tokens are looked up by their SHA-256, so checking one never compares secrets byte by byte
- * (no timing signal about how much of a guess was right).
+ * Presented tokens are looked up by their SHA-256 and the match is confirmed with
+ * crypto.timingSafeEqual, so checking one never compares secrets byte by byte with an early exit (no
+ * timing signal about how much of a guess was right).
  */
 import crypto from 'node:crypto';
 
@@ -13,7 +16,17 @@ export const TOKEN_PREFIX = 'berth-';
 
 const digest = (token: string) => crypto.createHash('sha256').update(token).digest('base64url');
 
+/** How one registry's tokens look. */
+export interface SessionTokenShape {
+  /** Random bytes per token. */
+  bytes: number;
+  /** Every token starts with this. */
+  prefix: string;
+}
+
 export class SessionTokens {
+  constructor(private readonly shape: SessionTokenShape = { bytes: TOKEN_BYTES, prefix: TOKEN_PREFIX }) {}
+
   private readonly bySession = new Map<string, { token: string; digest: string }>();
   private readonly byDigest = new Map<string, string>();
 
@@ -21,7 +34,7 @@ export class SessionTokens {
   issue(sessionId: string): string {
     const existing = this.bySession.get(sessionId);
     if (existing) return existing.token;
-    const token = TOKEN_PREFIX + crypto.randomBytes(TOKEN_BYTES).toString('hex');
+    const token = this.shape.prefix + crypto.randomBytes(this.shape.bytes).toString('hex');
     const d = digest(token);
     this.bySession.set(sessionId, { token, digest: d });
     this.byDigest.set(d, sessionId);
@@ -38,8 +51,12 @@ export class SessionTokens {
 
   /** The session a presented token belongs to, or null. */
   sessionOf(candidate: string): string | null {
-    if (!candidate.startsWith(TOKEN_PREFIX)) return null;
-    return this.byDigest.get(digest(candidate)) ?? null;
+    if (!candidate.startsWith(this.shape.prefix)) return null;
+    const sessionId = this.byDigest.get(digest(candidate));
+    if (sessionId === undefined) return null;
+    const expected = Buffer.from(this.bySession.get(sessionId)!.token);
+    const presented = Buffer.from(candidate);
+    return presented.length === expected.length && crypto.timingSafeEqual(presented, expected) ? sessionId : null;
   }
 
   has(sessionId: string): boolean {

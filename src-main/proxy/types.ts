@@ -1,6 +1,7 @@
 /**
  * The credential proxy's option and callback types (re-exported by credential-proxy.ts).
  */
+import type http from 'node:http';
 import type { AuditRowDto, InjectionRule, ProviderConfig } from '../../src-shared/proxy.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import type { PriceTable } from './prices.js';
@@ -27,6 +28,13 @@ export interface RequestTiming {
   provider: string;
   addedMs: number;
   upstreamMs: number;
+}
+
+/** A Berth route served on the proxy's listener instead of a provider (the attention hooks' endpoint). */
+export interface BerthRoute {
+  /** Exact path (no query), e.g. `/_berth/hook`. */
+  path: string;
+  handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
 }
 
 export interface CredentialProxyOptions {
@@ -59,4 +67,6 @@ export interface CredentialProxyOptions {
   /** Time a client has to send its request headers (default 30 s; slowloris). */
   clientHeadersTimeoutMs?: number;
   breaker?: CircuitBreakerOptions;
+  /** Berth's own routes (hooks); matched before provider routes, never audited or forwarded. */
+  routes?: BerthRoute[];
 }
