@@ -24,10 +24,15 @@ afterEach(() => {
   for (const c of closers.splice(0)) c();
 });
 
-/** A bin dir holding only sh, cat and the given poster: the program can use nothing else. */
+/** Posters the program may find; `busybox-wget` is busybox's wget applet (what small images have). */
+const POSTERS = ['curl', 'wget', 'busybox-wget', 'node'];
+const posterPath = (poster: string) => findExecutable(poster === 'busybox-wget' ? 'busybox' : poster, process.env.PATH);
+
+/** A bin dir holding only sh, cat, sleep and the given poster: the program can use nothing else. */
 function binWith(poster: string | null): string {
   const dir = tempDir('berth-hook-bin-');
-  for (const name of ['sh', 'cat', ...(poster ? [poster] : [])]) fs.symlinkSync(findExecutable(name, process.env.PATH)!, path.join(dir, name));
+  for (const name of ['sh', 'cat', 'sleep']) fs.symlinkSync(findExecutable(name, process.env.PATH)!, path.join(dir, name));
+  if (poster) fs.symlinkSync(posterPath(poster)!, path.join(dir, poster === 'busybox-wget' ? 'wget' : poster));
   return dir;
 }
 
@@ -62,8 +67,8 @@ describe('hook program', () => {
     expect(installHookProgram(path.dirname(program.value))).toEqual(program);
   });
 
-  it.each(['curl', 'wget', 'node'])('posts the hook JSON with the token using %s, silently, exit 0', async (poster) => {
-    if (!findExecutable(poster, process.env.PATH)) return;
+  it.each(POSTERS)('posts the hook JSON with the token using %s, silently, exit 0', async (poster) => {
+    if (!posterPath(poster)) return;
     const got: { token: unknown; body: string; type: unknown }[] = [];
     const server = http.createServer((req, res) => {
       let body = '';
@@ -79,8 +84,8 @@ describe('hook program', () => {
     expect(got).toEqual([{ token: TOKEN, body: PAYLOAD, type: 'application/json' }]);
   });
 
-  it.each(['curl', 'wget', 'node'])('with Berth not answering, returns within ~1 s, exit 0, silent (%s)', async (poster) => {
-    if (!findExecutable(poster, process.env.PATH)) return;
+  it.each(POSTERS)('with Berth not answering, returns within ~1 s, exit 0, silent (%s)', async (poster) => {
+    if (!posterPath(poster)) return;
     // Accepts connections and never answers.
     const sockets: net.Socket[] = [];
     const port = await listen(net.createServer((s) => sockets.push(s)));

@@ -29,7 +29,8 @@ const NODE_POSTER = [
 
 /**
  * The script. It reads all of stdin first (the agent writing the event never sees a broken pipe). The token goes to curl as a header file on fd 3 (not in argv, where `ps` would show it);
- * wget has no such option, so it gets it in argv (only when curl is missing).
+ * wget has no such option, so it gets it in argv (only when curl is missing). wget gets a watchdog
+ * instead of -T: busybox's (the usual wget of small images) may lack -T (Debian's crashes on it).
  */
 export const HOOK_PROGRAM = `#!/bin/sh
 # Berth hook: posts this hook's JSON (stdin) to Berth. Prints nothing, exits 0, gives up after ${POST_TIMEOUT_S} s.
@@ -41,7 +42,12 @@ if command -v curl >/dev/null; then
 ${HOOK_TOKEN_HEADER}: $BERTH_HOOK_TOKEN
 EOF
 elif command -v wget >/dev/null; then
-  wget -q -O /dev/null -T ${POST_TIMEOUT_S} -t 1 --header 'content-type: application/json' --header "${HOOK_TOKEN_HEADER}: $BERTH_HOOK_TOKEN" --post-data "$body" "$BERTH_HOOK_URL"
+  wget -q -O /dev/null -t 1 --header 'content-type: application/json' --header "${HOOK_TOKEN_HEADER}: $BERTH_HOOK_TOKEN" --post-data "$body" "$BERTH_HOOK_URL" &
+  p=$!
+  (sleep ${POST_TIMEOUT_S}; kill $p) &
+  w=$!
+  wait $p
+  kill $w
 elif command -v node >/dev/null; then
   printf '%s' "$body" | node -e '${NODE_POSTER}'
 fi
