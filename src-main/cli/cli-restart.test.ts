@@ -27,12 +27,15 @@ describe('berth restart and conversations', () => {
   });
   afterAll(async () => t?.close());
 
-  /** The arguments the stand-in printed in the session's current terminal. */
+  /**
+   * The arguments the stand-in printed in the session's current terminal, without Berth's `--settings`
+   * (its hooks; the settings JSON spans lines) — what this test looks at is the conversation.
+   */
   const argsOf = (name: string) =>
     waitFor(`${name}'s arguments`, async () => {
       const r = await t.call('terminal.text', { ref: name });
       const text = r.ok ? r.value.text : '';
-      return text.includes('ARGS-END') ? [...text.matchAll(/ARG\[(.*)\]/g)].map((m) => m[1]) : undefined;
+      return text.includes('ARGS-END') ? [...text.matchAll(/ARG\[(.*)\]/g)].map((m) => m[1]).filter((a) => a !== '--settings' && !a?.startsWith('{')) : undefined;
     });
 
   it('shows the conversation in status; restart continues it, --fresh starts a new one with the prompt', async () => {

@@ -35,11 +35,14 @@ describe('local agent environment', () => {
     }, 'the session to list its environment', 30_000);
     const lines = text.split(/\r?\n/).map((l) => l.trim());
     const berthVariables = lines.filter((l) => /^BERTH_[A-Z_]*=/.test(l));
-    expect(berthVariables).toEqual([`BERTH_SESSION_ID=${s.id}`]);
+    // The session's id and what its agent's hooks need to report its state (a per-session hook token).
+    expect(berthVariables.map((l) => l.split('=')[0]).sort()).toEqual(['BERTH_HOOK_PROGRAM', 'BERTH_HOOK_TOKEN', 'BERTH_HOOK_URL', 'BERTH_SESSION_ID']);
+    expect(berthVariables).toContain(`BERTH_SESSION_ID=${s.id}`);
     expect(lines).toContain('USER_OWN_VARIABLE=kept');
-    // Inside the data directory only the session's own worktree and the proxy's public CA certificates
-    // are named (both on purpose).
-    const onPurpose = (l: string) => l.includes(`=${dataDir}/worktrees/`) || /=.*\/proxy-ca\/ca-(cert|bundle)\.pem$/.test(l);
+    // Inside the data directory only the session's own worktree, the proxy's public CA certificates and
+    // the hook program are named (all on purpose).
+    const onPurpose = (l: string) =>
+      l.includes(`=${dataDir}/worktrees/`) || /=.*\/proxy-ca\/ca-(cert|bundle)\.pem$/.test(l) || l === `BERTH_HOOK_PROGRAM=${dataDir}/hooks/berth-hook`;
     const intoDataDir = lines.filter((l) => l.includes(dataDir) && !onPurpose(l));
     expect(intoDataDir, intoDataDir.join('\n')).toEqual([]);
     await t.must('sessions.stop', { ref: s.id });
