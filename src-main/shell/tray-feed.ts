@@ -6,10 +6,11 @@
  */
 import type { MessagePortMain } from 'electron';
 import { ProtocolClient, type FrameTransport } from '../../src-shared/client.js';
-import { MAX_LIST_LIMIT, ServerFrame, type ClientFrame } from '../../src-shared/contract.js';
+import { MAX_LIST_LIMIT } from '../../src-shared/contract.js';
+import { portFrameTransport } from '../../src-shared/port-transport.js';
 import { QuitPolicy, SessionDto } from '../../src-shared/dto.js';
 import { z } from 'zod';
-import { Emitter, type Disposable } from '../../src-shared/lifecycle.js';
+import type { Disposable } from '../../src-shared/lifecycle.js';
 import type { Logger } from './logger.js';
 import type { PortBroker } from './port-broker.js';
 import type { BerthTray } from './tray.js';
@@ -24,31 +25,13 @@ const SessionList = z.array(SessionDto);
 
 /** A frame transport over a main-process MessagePort. */
 export function mainPortTransport(port: MessagePortMain): FrameTransport {
-  const onFrame = new Emitter<ServerFrame>();
-  const onClose = new Emitter<void>();
-  let closed = false;
-  const close = (): void => {
-    if (closed) return;
-    closed = true;
-    port.close();
-    onClose.fire();
-    onFrame.dispose();
-    onClose.dispose();
-  };
-  port.on('message', (event) => {
-    const parsed = ServerFrame.safeParse(event.data);
-    if (parsed.success) onFrame.fire(parsed.data);
+  return portFrameTransport({
+    onMessage: (listener) => port.on('message', (event) => listener(event.data)),
+    onClose: (listener) => port.on('close', listener),
+    postMessage: (frame) => port.postMessage(frame),
+    start: () => port.start(),
+    close: () => port.close(),
   });
-  port.on('close', close);
-  port.start();
-  return {
-    send: (frame: ClientFrame) => {
-      if (!closed) port.postMessage(frame);
-    },
-    onFrame: onFrame.event,
-    onClose: onClose.event,
-    close,
-  };
 }
 
 /** Keeps `tray` in step with the orchestrator's sessions; dispose to stop. */

@@ -8,6 +8,7 @@ import type { FrameTransport } from '../../src-shared/client.js';
 import { API_PREFIX, ServerFrame, WS_AUTH_PROTOCOL_PREFIX, WS_PATH, WS_PROTOCOL, type ClientFrame } from '../../src-shared/contract.js';
 import { Emitter } from '../../src-shared/lifecycle.js';
 import { PORT_MESSAGE_TYPE, type DesktopBridge } from '../../src-shared/desktop-bridge.js';
+import { portFrameTransport } from '../../src-shared/port-transport.js';
 
 /** How long to wait for a socket to open or a port to arrive before giving up on this attempt. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -185,30 +186,12 @@ export function messagePortTransportFactory(bridge: DesktopBridge, win: Window =
 }
 
 function portTransport(port: MessagePort): FrameTransport {
-  const onFrame = new Emitter<ServerFrame>();
-  const onClose = new Emitter<void>();
-  let closed = false;
-  const close = (): void => {
-    if (closed) return;
-    closed = true;
-    port.close();
-    onClose.fire();
-    onFrame.dispose();
-    onClose.dispose();
-  };
-  port.addEventListener('message', (event: MessageEvent) => {
-    const frame = parseFrame(event.data);
-    if (frame) onFrame.fire(frame);
+  return portFrameTransport({
+    onMessage: (listener) => port.addEventListener('message', (event: MessageEvent) => listener(event.data)),
+    // Chromium fires `close` on an entangled port whose other side went away (where supported).
+    onClose: (listener) => port.addEventListener('close', listener),
+    postMessage: (frame) => port.postMessage(frame),
+    start: () => port.start(),
+    close: () => port.close(),
   });
-  // Chromium fires `close` on an entangled port whose other side went away (where supported).
-  port.addEventListener('close', close);
-  port.start();
-  return {
-    send: (frame) => {
-      if (!closed) port.postMessage(frame);
-    },
-    onFrame: onFrame.event,
-    onClose: onClose.event,
-    close,
-  };
 }
